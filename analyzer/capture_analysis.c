@@ -1,0 +1,115 @@
+/* capture_analysis.c — one capture through tshark and the engine. */
+#include "capture_analysis.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void feed_event(const S7Event *ev, gpointer user_data)
+{
+  s7_engine_feed(user_data, ev);
+}
+
+typedef struct {
+  S7CaptureResult *r;
+} RowCtx;
+
+static void on_row(char *row, gpointer user_data)
+{
+  RowCtx *ctx = user_data;
+  s7_row_to_events(row, &ctx->r->rows, feed_event, ctx->r->engine);
+}
+
+/* SHA-256 of the file; also proves it is readable. NULL with errno text in *why. */
+static char *file_sha256(const char *file, guint64 *size, char **why)
+{
+  FILE *f = fopen(file, "rb");
+  if (!f) {
+    *why = g_strdup(g_strerror(errno));
+    return NULL;
+  }
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+  guchar buf[1 << 16];
+  size_t n;
+  *size = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    g_checksum_update(sum, buf, n);
+    *size += n;
+  }
+  gboolean failed = ferror(f);
+  int saved = errno;
+  fclose(f);
+  if (failed) {
+    *why = g_strdup(g_strerror(saved));
+    return NULL;
+  }
+  return g_strdup(g_checksum_get_string(sum));
+}
+
+S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
+                                    const S7EngineConfig *ecfg)
+{
+  S7CaptureResult *r = g_new0(S7CaptureResult, 1);
+  r->file = g_strdup(file);
+  r->warnings = g_ptr_array_new_with_free_func(g_free);
+  r->complete = TRUE;
+  if (g_file_test(file, G_FILE_TEST_IS_DIR)) {
+    r->error = g_strdup("is a directory");
+    return r;
+  }
+  g_autofree char *why = NULL;
+  r->sha256 = file_sha256(file, &r->size_bytes, &why);
+  if (!r->sha256) {
+    r->error = g_strdup_printf("cannot read: %s", why);
+    return r;
+  }
+  if (r->size_bytes == 0) {
+    r->error = g_strdup("empty file (0 bytes): not a capture");
+    return r;
+  }
+  r->engine = s7_engine_new(ecfg);
+  RowCtx ctx = { r };
+  S7TsharkResult tr;
+  GError *err = NULL;
+  if (!s7_tshark_run(topt, file, on_row, &ctx, &tr, &err)) {
+    r->error = g_strdup(err->message);
+    g_error_free(err);
+    s7_engine_free(r->engine);
+    r->engine = NULL;
+    return r;
+  }
+  if (tr.truncated) {
+    r->complete = FALSE;
+    g_ptr_array_add(r->warnings,
+                    g_strdup_printf("capture is truncated or damaged; the report covers the %" G_GUINT64_FORMAT
+                                    " packets read before the damage (tshark: %s)",
+                                    r->rows.rows, tr.warning));
+  } else if (tr.warning && *tr.warning) {
+    g_ptr_array_add(r->warnings, g_strdup_printf("tshark: %s", tr.warning));
+  }
+  g_free(tr.warning);
+  if (r->rows.malformed_rows)
+    g_ptr_array_add(r->warnings, g_strdup_printf("%" G_GUINT64_FORMAT " tshark rows could not be read",
+                                                 r->rows.malformed_rows));
+  r->packets = r->rows.rows - r->rows.malformed_rows;
+  r->first_ts_us = r->rows.first_ts_us;
+  r->last_ts_us = r->rows.last_ts_us;
+  s7_engine_finish(r->engine);
+  if (s7_engine_stats(r->engine)->capture_gaps)
+    g_ptr_array_add(r->warnings, g_strdup("segments are missing from the capture (filtered export or "
+                                          "capture loss): unanswered jobs are not reported as "
+                                          "no-response on those connections"));
+  return r;
+}
+
+void s7_capture_result_free(S7CaptureResult *r)
+{
+  if (!r)
+    return;
+  g_free(r->file);
+  g_free(r->error);
+  g_free(r->sha256);
+  g_ptr_array_unref(r->warnings);
+  s7_engine_free(r->engine);
+  g_free(r);
+}

@@ -1,0 +1,32 @@
+/* capture_analysis.h — one capture through tshark and the engine. */
+#ifndef S7DIAG_CAPTURE_ANALYSIS_H
+#define S7DIAG_CAPTURE_ANALYSIS_H
+
+#include <glib.h>
+
+#include "engine.h"
+#include "tshark_fields.h"
+#include "tshark_run.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *file;                /* as given on the command line */
+  char *error;               /* set when the capture could not be analyzed at all */
+  char *sha256;
+  guint64 size_bytes;
+  guint64 packets;
+  gint64 first_ts_us, last_ts_us;
+  gboolean complete;         /* FALSE: truncated or damaged, results cover what was read */
+  GPtrArray *warnings;       /* char* */
+  S7RowStats rows;
+  S7Engine *engine;          /* finished; NULL on error */
+} S7CaptureResult;
+
+S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
+                                    const S7EngineConfig *ecfg);
+void s7_capture_result_free(S7CaptureResult *r);
+
+G_END_DECLS
+
+#endif

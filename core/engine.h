@@ -1,0 +1,106 @@
+/* engine.h — the diagnosis engine: events in (capture order), findings and an inventory out.
+ *
+ * Memory is bounded by live connections plus one aggregate per distinct finding
+ * (kind, PLC, client host, detail); evidence frames per finding are capped.
+ */
+#ifndef S7DIAG_ENGINE_H
+#define S7DIAG_ENGINE_H
+
+#include <glib.h>
+
+#include "s7_codes.h"
+#include "s7_event.h"
+
+G_BEGIN_DECLS
+
+#define S7_MAX_PORTS 8
+
+typedef struct {
+  guint16 ports[S7_MAX_PORTS];   /* S7 server ports; the side using one is the PLC */
+  guint n_ports;
+  double no_response_timeout_s;  /* a job unanswered this long while the connection lives */
+  double connect_timeout_s;      /* a COTP CR unanswered this long */
+  guint storm_min_connections;   /* short connections client→PLC that make a storm */
+  double storm_short_s;          /* a connection shorter than this is "short" */
+  guint max_evidence_frames;     /* evidence frames kept per finding */
+  guint max_listed_connections;  /* connections kept for the inventory */
+} S7EngineConfig;
+
+void s7_engine_config_init(S7EngineConfig *cfg);
+
+typedef struct {
+  S7Kind kind;
+  S7Severity severity;
+  char *plc;            /* "ip:port" */
+  char *client;         /* "ip:port", or "ip" when several connections are involved */
+  char *code;           /* "0x8104", "0x05", "DR 0x81", or NULL */
+  char *detail;         /* stable detail: address ("DB12.DBW40"), function, TSAP … */
+  char *title;          /* one definite sentence */
+  char *explanation;
+  char *action;
+  char *client_says;
+  char *filter;         /* Wireshark display filter selecting the evidence */
+  const char *confidence;  /* "high" | "medium" | "low" */
+  char *confidence_reason;
+  GArray *frames;       /* guint32, ascending, capped at max_evidence_frames */
+  guint64 occurrences;  /* how many times it happened */
+  guint connections;    /* distinct connections involved */
+  guint32 first_frame;
+  gint64 first_ts_us, last_ts_us;
+} S7Finding;
+
+typedef struct {
+  char *client, *plc;
+  char *calling_tsap, *called_tsap;   /* NULL without COTP CR */
+  gboolean tsap_valid;
+  guint rack, slot;
+  const char *conn_type;              /* "PG", "OP", "S7 basic", "other" */
+  guint16 pdu_size, max_amq_calling, max_amq_called;  /* 0 = not negotiated */
+  guint32 first_frame, last_frame;
+  gint64 start_ts_us, end_ts_us;
+  const char *ended;                  /* "FIN by client", "RST by PLC", "open at capture end", … */
+  gboolean iso_connected;
+  guint64 s7_jobs, s7_errors;
+  guint8 s7plus_version;              /* 0 = none */
+  guint32 s7plus_session;
+  guint64 s7plus_pdus;
+} S7ConnSummary;
+
+typedef struct {
+  char *plc;
+  char *area;                         /* "DB12", "M", "I", … */
+  guint64 reads, writes, errors;
+  guint32 lowest_byte, highest_byte;  /* byte range touched: [lowest, highest) */
+} S7AreaSummary;
+
+typedef struct S7Engine S7Engine;
+
+/* Called when a finding gains an evidence frame (for per-frame annotation, e.g. the plugin). */
+typedef void (*S7FrameNoteFunc)(guint32 frame, const S7Finding *finding, gpointer user_data);
+
+S7Engine *s7_engine_new(const S7EngineConfig *cfg);
+void s7_engine_free(S7Engine *e);
+void s7_engine_set_frame_note(S7Engine *e, S7FrameNoteFunc fn, gpointer user_data);
+
+void s7_engine_feed(S7Engine *e, const S7Event *ev);
+/* End of capture: closes live connections, applies capture-wide context. */
+void s7_engine_finish(S7Engine *e);
+
+/* Results, valid after finish. Findings are ordered by severity (error first), then by
+ * first frame, then kind; connections by first frame; areas by PLC and area. */
+const GPtrArray *s7_engine_findings(const S7Engine *e);
+const GPtrArray *s7_engine_connections(const S7Engine *e);
+guint64 s7_engine_connections_not_listed(const S7Engine *e);
+const GPtrArray *s7_engine_areas(const S7Engine *e);
+
+typedef struct {
+  guint64 events, s7_pdus, s7plus_pdus, jobs, responses, unpaired_responses;
+  guint64 tcp_connections;
+  guint64 live_connections_peak;
+  gboolean capture_gaps;              /* segments missing from the capture */
+} S7EngineStats;
+const S7EngineStats *s7_engine_stats(const S7Engine *e);
+
+G_END_DECLS
+
+#endif

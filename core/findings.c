@@ -1,0 +1,268 @@
+/* findings.c — aggregation of findings and their final texts, filters and confidence. */
+#include <string.h>
+
+#include "engine_internal.h"
+
+#define MAX_CONN_KEYS 1024
+
+char *s7_endpoint_string(const S7Endpoint *ep)
+{
+  if (strchr(ep->addr, ':'))
+    return g_strdup_printf("[%s]:%u", ep->addr, ep->port);
+  return g_strdup_printf("%s:%u", ep->addr, ep->port);
+}
+
+/* "ip.src == 10.0.0.5" for an "ip:port" / "[v6]:port" / "ip" string; field is "src"/"dst"/"addr" */
+char *s7_addr_filter(const char *field, const char *endpoint)
+{
+  g_autofree char *ip = NULL;
+  if (endpoint[0] == '[') {
+    const char *end = strchr(endpoint, ']');
+    ip = g_strndup(endpoint + 1, end ? (gsize)(end - endpoint - 1) : strlen(endpoint) - 1);
+    return g_strdup_printf("ipv6.%s == %s", field, ip);
+  }
+  const char *colon = strrchr(endpoint, ':');
+  ip = colon ? g_strndup(endpoint, colon - endpoint) : g_strdup(endpoint);
+  if (strchr(ip, ':'))
+    return g_strdup_printf("ipv6.%s == %s", field, ip);
+  return g_strdup_printf("ip.%s == %s", field, ip);
+}
+
+Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
+                const char *client_full, const char *detail, const char *conn_key)
+{
+  g_autofree char *key = g_strdup_printf("%d|%s|%s|%s", kind, plc, client_ip, detail ? detail : "");
+  Agg *a = g_hash_table_lookup(e->aggs, key);
+  if (!a) {
+    a = g_new0(Agg, 1);
+    a->f.kind = kind;
+    a->f.severity = s7_kind_info(kind)->severity;
+    a->f.plc = g_strdup(plc);
+    a->f.client = g_strdup(client_full);
+    a->client_ip = g_strdup(client_ip);
+    a->f.detail = g_strdup(detail);
+    a->f.frames = g_array_new(FALSE, FALSE, sizeof(guint32));
+    a->f.first_frame = G_MAXUINT32;
+    a->conn_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert(e->aggs, g_steal_pointer(&key), a);
+  }
+  a->f.occurrences++;
+  if (conn_key && g_hash_table_size(a->conn_keys) < MAX_CONN_KEYS &&
+      !g_hash_table_contains(a->conn_keys, conn_key))
+    g_hash_table_add(a->conn_keys, g_strdup(conn_key));
+  return a;
+}
+
+static gint cmp_u32(gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+  return x < y ? -1 : x > y;
+}
+
+void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
+{
+  if (frame < a->f.first_frame) {
+    a->f.first_frame = frame;
+  }
+  if (a->f.first_ts_us == 0 || ts_us < a->f.first_ts_us)
+    a->f.first_ts_us = ts_us;
+  if (ts_us > a->f.last_ts_us)
+    a->f.last_ts_us = ts_us;
+  for (guint i = 0; i < a->f.frames->len; i++)
+    if (g_array_index(a->f.frames, guint32, i) == frame)
+      return;
+  if (a->f.frames->len >= e->cfg.max_evidence_frames)
+    return;
+  g_array_append_val(a->f.frames, frame);
+  if (e->note_fn)
+    e->note_fn(frame, &a->f, e->note_data);
+}
+
+void s7_agg_set_code(Agg *a, guint source, guint value, const char *code_text)
+{
+  if (a->f.code)
+    return;
+  a->code_source = source;
+  a->code_value = value;
+  a->f.code = g_strdup(code_text);
+}
+
+/* ------------------------------------------------------------------ final texts */
+
+static char *frames_filter(const GArray *frames)
+{
+  GString *s = g_string_new("frame.number in {");
+  for (guint i = 0; i < frames->len; i++)
+    g_string_append_printf(s, "%s%u", i ? " " : "", g_array_index(frames, guint32, i));
+  g_string_append_c(s, '}');
+  return g_string_free(s, FALSE);
+}
+
+static char *signature_filter(const Agg *a)
+{
+  g_autofree char *plc = s7_addr_filter("src", a->f.plc);
+  switch (a->code_source) {
+  case SRC_HEADER:
+    return g_strdup_printf("%s && s7comm.header.errcls == 0x%02x && s7comm.header.errcod == 0x%02x",
+                           plc, a->code_value >> 8, a->code_value & 0xff);
+  case SRC_PARAM:
+    return g_strdup_printf("%s && s7comm.param.errcod == 0x%04x", plc, a->code_value);
+  case SRC_ITEM:
+    return g_strdup_printf("%s && s7comm.header.rosctr == 3 && s7comm.data.returncode == 0x%02x",
+                           plc, a->code_value);
+  default:
+    return frames_filter(a->f.frames);
+  }
+}
+
+static void set_confidence(Agg *a, const char *level, char *reason)
+{
+  a->f.confidence = level;
+  g_free(a->f.confidence_reason);
+  a->f.confidence_reason = reason;
+}
+
+static const char *plural(guint64 n, const char *one, const char *many)
+{
+  return n == 1 ? one : many;
+}
+
+/* Capture-wide context for PUT/GET: were all data jobs refused, did SZL reads work? */
+static void finalize_putget(S7Engine *e, Agg *a)
+{
+  PlcContext *p = s7_plc_context(e, a->f.plc);
+  g_free(a->f.title);
+  a->f.title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                               " Read/Write Var %s from %s returned 0x8104",
+                               a->f.plc, p->data_jobs_8104, p->data_jobs,
+                               plural(p->data_jobs, "job", "jobs"), a->client_ip);
+  if (p->data_jobs_ok == 0 && p->szl_ok > 0)
+    set_confidence(a, "high", g_strdup_printf(
+        "every Read/Write Var job to this PLC got 0x8104 while %" G_GUINT64_FORMAT
+        " SZL %s (userdata) worked: the CPU talks S7 but refuses PUT/GET",
+        p->szl_ok, plural(p->szl_ok, "read", "reads")));
+  else if (p->data_jobs_ok == 0)
+    set_confidence(a, "high", g_strdup(
+        "every Read/Write Var job to this PLC got 0x8104, the signature of PUT/GET access "
+        "switched off"));
+  else
+    set_confidence(a, "medium", g_strdup_printf(
+        "%" G_GUINT64_FORMAT " other Read/Write Var jobs to this PLC succeeded: 0x8104 may "
+        "instead report a malformed request", p->data_jobs_ok));
+}
+
+static void finalize_invalid_address(Agg *a)
+{
+  /* extra: "offset0" when the DB item started at byte 0, "db-ok" when the DB answered others */
+  gboolean db = a->f.detail && g_str_has_prefix(a->f.detail, "DB");
+  if (!db) {
+    set_confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
+    return;
+  }
+  if (a->extra && strstr(a->extra, "db-ok")) {
+    set_confidence(a, "high", g_strdup(
+        "other accesses to the same DB succeeded, so the DB exists and is not optimized: the "
+        "request runs past its end"));
+    g_free(a->f.title);
+    a->f.title = g_strdup_printf("%s on PLC %s is out of range: the DB is shorter than requested",
+                                 a->f.detail, a->f.plc);
+  } else if (a->extra && strstr(a->extra, "offset0")) {
+    set_confidence(a, "medium", g_strdup(
+        "absolute access at offset 0 of the DB was refused: a DB that exists but is "
+        "\"optimized\" answers exactly so (a DB shorter than the request too)"));
+    g_free(a->f.title);
+    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): the DB is most likely optimized "
+                                 "(no absolute addresses)", a->f.detail, a->f.plc);
+  } else {
+    set_confidence(a, "medium", g_strdup(
+        "item code 0x05 on a DB means optimized block access or an offset past the DB's end; "
+        "the capture does not tell which"));
+  }
+}
+
+static void finalize_refused(S7Engine *e, Agg *a)
+{
+  /* a->extra holds the refusal's TSAP and context, prepared in finalize_refusals */
+  (void)e;
+  if (!a->f.confidence)
+    set_confidence(a, "low", g_strdup("no other connection to this PLC in the capture to compare with"));
+}
+
+static void fill_defaults(Agg *a)
+{
+  const S7KindInfo *k = s7_kind_info(a->f.kind);
+  if (!a->f.title) {
+    if (a->f.detail && *a->f.detail)
+      a->f.title = g_strdup_printf("%s: %s on PLC %s", k->title, a->f.detail, a->f.plc);
+    else
+      a->f.title = g_strdup_printf("%s on PLC %s", k->title, a->f.plc);
+  }
+  if (!a->f.explanation)
+    a->f.explanation = a->extra && *a->extra && a->f.kind != S7K_INVALID_ADDRESS
+                           ? g_strdup_printf("%s %s", k->cause, a->extra)
+                           : g_strdup(k->cause);
+  if (!a->f.action)
+    a->f.action = g_strdup(k->action);
+  if (!a->f.client_says)
+    a->f.client_says = g_strdup(k->client_says);
+  if (!a->f.confidence)
+    set_confidence(a, "high", g_strdup("the wire shows the signature directly"));
+}
+
+static gint cmp_findings(gconstpointer pa, gconstpointer pb)
+{
+  const S7Finding *a = *(S7Finding *const *)pa, *b = *(S7Finding *const *)pb;
+  if (a->severity != b->severity)
+    return a->severity > b->severity ? -1 : 1;
+  if (a->first_frame != b->first_frame)
+    return a->first_frame < b->first_frame ? -1 : 1;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  int c = g_strcmp0(a->plc, b->plc);
+  if (c)
+    return c;
+  c = g_strcmp0(a->client, b->client);
+  return c ? c : g_strcmp0(a->detail, b->detail);
+}
+
+void s7_findings_finalize(S7Engine *e)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  e->findings = g_ptr_array_new_with_free_func((GDestroyNotify)s7_finding_free);
+  g_hash_table_iter_init(&it, e->aggs);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    Agg *a = v;
+    g_array_sort(a->f.frames, cmp_u32);
+    a->f.connections = g_hash_table_size(a->conn_keys);
+    if (a->f.connections > 1) {  /* several connections: name the host, not one port */
+      g_free(a->f.client);
+      a->f.client = g_strdup(a->client_ip);
+    }
+    switch (a->f.kind) {
+    case S7K_PUTGET_DENIED: finalize_putget(e, a); break;
+    case S7K_INVALID_ADDRESS: finalize_invalid_address(a); break;
+    case S7K_CONNECT_REFUSED: finalize_refused(e, a); break;
+    default: break;
+    }
+    fill_defaults(a);
+    a->f.filter = signature_filter(a);
+    S7Finding *f = g_new(S7Finding, 1);
+    *f = a->f;                      /* the finding's strings move to the result */
+    memset(&a->f, 0, sizeof a->f);
+    g_ptr_array_add(e->findings, f);
+  }
+  g_ptr_array_sort(e->findings, cmp_findings);
+}
+
+void s7_finding_free(S7Finding *f)
+{
+  if (!f)
+    return;
+  g_free(f->plc); g_free(f->client); g_free(f->code); g_free(f->detail); g_free(f->title);
+  g_free(f->explanation); g_free(f->action); g_free(f->client_says); g_free(f->filter);
+  g_free(f->confidence_reason);
+  if (f->frames)
+    g_array_unref(f->frames);
+  g_free(f);
+}

@@ -1,0 +1,97 @@
+/* s7plus_header.c — S7comm-plus header parser (see s7plus_header.h). */
+#include "s7plus_header.h"
+
+#include <string.h>
+
+guint s7plus_read_vlq64(const guint8 *data, gsize len, guint64 *value)
+{
+  guint64 v = 0;
+  for (guint i = 0; i < 9; i++) {
+    if (i >= len)
+      return 0;
+    if (i == 8) {
+      v = (v << 8) | data[i];
+      *value = v;
+      return 9;
+    }
+    v = (v << 7) | (data[i] & 0x7f);
+    if (!(data[i] & 0x80)) {
+      *value = v;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+static gboolean is_opcode(guint8 b)
+{
+  return b == S7PLUS_OP_REQUEST || b == S7PLUS_OP_RESPONSE || b == S7PLUS_OP_NOTIFICATION ||
+         b == S7PLUS_OP_RESPONSE2;
+}
+
+static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
+
+gboolean s7plus_parse(const guint8 *d, gsize len, S7PlusPdu *out)
+{
+  memset(out, 0, sizeof *out);
+  if (len < 4 || d[0] != 0x72)
+    return FALSE;
+  out->version = d[1];
+  if (out->version == S7PLUS_VERSION_KEEPALIVE)
+    return TRUE;
+  gsize off = 4;
+  /* V2/V3 carry an integrity part before the operation: digest length 0x20 + 32 bytes */
+  if (len > off + 33 && d[off] == 0x20 && is_opcode(d[off + 33])) {
+    out->has_integrity = TRUE;
+    off += 33;
+  }
+  if (len < off + 9 || !is_opcode(d[off]))
+    return TRUE;  /* a fragment continuation: header only */
+  out->opcode = d[off];
+  out->function = be16(d + off + 3);
+  out->seq = be16(d + off + 7);
+  off += 9;
+  if (out->opcode == S7PLUS_OP_REQUEST) {
+    if (len >= off + 4)
+      out->session_id = (guint32)be16(d + off) << 16 | be16(d + off + 2);
+  } else if (out->opcode == S7PLUS_OP_RESPONSE || out->opcode == S7PLUS_OP_RESPONSE2) {
+    off += 1;  /* transport flags */
+    guint64 rv;
+    if (len > off && s7plus_read_vlq64(d + off, len - off, &rv)) {
+      out->has_return = TRUE;
+      out->return_value = rv;
+      out->error_code = (gint16)(rv & 0xffff);
+    }
+  }
+  return TRUE;
+}
+
+const char *s7plus_opcode_name(guint8 opcode)
+{
+  switch (opcode) {
+  case S7PLUS_OP_REQUEST: return "Request";
+  case S7PLUS_OP_RESPONSE: return "Response";
+  case S7PLUS_OP_NOTIFICATION: return "Notification";
+  case S7PLUS_OP_RESPONSE2: return "Response2";
+  default: return NULL;
+  }
+}
+
+const char *s7plus_function_name(guint16 f)
+{
+  switch (f) {
+  case 0x04bb: return "Explore";
+  case 0x04ca: return "CreateObject";
+  case 0x04d4: return "DeleteObject";
+  case 0x04f2: return "SetVariable";
+  case 0x04fc: return "GetVariable";
+  case 0x0524: return "GetLink";
+  case 0x0542: return "SetMultiVariables";
+  case 0x054c: return "GetMultiVariables";
+  case 0x0556: return "BeginSequence";
+  case 0x0560: return "EndSequence";
+  case 0x056b: return "Invoke";
+  case 0x0586: return "GetVarSubStreamed";
+  default: return NULL;
+  }
+}

@@ -1,0 +1,31 @@
+/* s7plus_header.h — S7comm-plus (protocol id 0x72) header parser for raw COTP payloads.
+ * Stock tshark 4.0 leaves these payloads undissected (data.data); the plugin's own
+ * S7comm-plus dissector and the analyzer both use this parser. */
+#ifndef S7DIAG_S7PLUS_HEADER_H
+#define S7DIAG_S7PLUS_HEADER_H
+
+#include <glib.h>
+
+#include "s7_event.h"
+
+G_BEGIN_DECLS
+
+enum { S7PLUS_OP_REQUEST = 0x31, S7PLUS_OP_RESPONSE = 0x32, S7PLUS_OP_NOTIFICATION = 0x33,
+       S7PLUS_OP_RESPONSE2 = 0x02 };
+#define S7PLUS_VERSION_KEEPALIVE 0xFE
+
+/* Parses the S7comm-plus PDU at data[0..len). Returns FALSE if it is not one (first byte
+ * not 0x72, too short). Never reads past len; fields it cannot reach stay 0. */
+gboolean s7plus_parse(const guint8 *data, gsize len, S7PlusPdu *out);
+
+/* Reads a big-endian variable-length quantity (7 bits per byte, top bit = more; the 9th
+ * byte carries 8 bits) as S7comm-plus encodes 64-bit values. Returns the bytes used,
+ * 0 when len runs out first. */
+guint s7plus_read_vlq64(const guint8 *data, gsize len, guint64 *value);
+
+const char *s7plus_opcode_name(guint8 opcode);
+const char *s7plus_function_name(guint16 function);
+
+G_END_DECLS
+
+#endif
