@@ -36,6 +36,7 @@ static void agg_free(Agg *a)
 static void plc_free(PlcContext *p)
 {
   g_hash_table_unref(p->tsap_ok);
+  g_hash_table_unref(p->dbs_ok);
   g_free(p);
 }
 
@@ -125,6 +126,7 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
   if (!p) {
     p = g_new0(PlcContext, 1);
     p->tsap_ok = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->dbs_ok = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_hash_table_insert(e->plcs, g_strdup(plc), p);
   }
   return p;
@@ -248,6 +250,24 @@ static void add_syn_frames(S7Engine *e, Agg *a, Conn *c)
     s7_agg_add_frame(e, a, c->syn_frames[i], c->start_ts);
 }
 
+static gboolean cr_pending(const Conn *c)
+{
+  return c->cr_seen && !c->cc_seen && !c->refused && !c->cr_resolved;
+}
+
+/* The client closes a connection whose COTP CR is still unanswered: it gave up waiting. */
+static void client_gave_up(S7Engine *e, Conn *c, const S7Event *ev)
+{
+  if (!cr_pending(c))
+    return;
+  c->cr_resolved = TRUE;
+  if ((ev->ts_us - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
+    Agg *a = s7_agg_get(e, S7K_CONNECT_NO_ANSWER, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
+    s7_agg_add_frame(e, a, c->cr_frame, c->cr_ts);
+    s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
+  }
+}
+
 /* Connection-level checks when a connection ends or the capture does. */
 static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
 {
@@ -255,7 +275,7 @@ static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
     Agg *a = s7_agg_get(e, S7K_PORT_NO_ANSWER, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
     add_syn_frames(e, a, c);
   }
-  if (c->cr_seen && !c->cc_seen && !c->refused &&
+  if (cr_pending(c) &&
       (now - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
     add_simple(e, c, S7K_CONNECT_NO_ANSWER, NULL, c->cr_frame, c->cr_ts);
   }
@@ -264,6 +284,7 @@ static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
 static void conn_finish(S7Engine *e, Conn *c, gint64 now)
 {
   conn_close_checks(e, c, now);
+  s7_engine_s7plus_conn_end(e, c);
   if (c->cc_seen && !c->refused) {
     PlcContext *p = s7_plc_context(e, c->plc_s);
     if (p->live_iso > 0)
@@ -368,13 +389,15 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
     c->synack = TRUE;
     return;
   }
+  if ((fl & (S7_TCP_RST | S7_TCP_FIN)) && from_client)
+    client_gave_up(e, c, ev);
   if (fl & S7_TCP_RST) {
     if (!from_client && c->syn_count > 0 && !c->synack) {
       c->port_refused = TRUE;
       Agg *a = s7_agg_get(e, S7K_PORT_REFUSED, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
       add_syn_frames(e, a, c);
       s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    } else if (c->cr_seen && !c->cc_seen && !c->refused && !from_client) {
+    } else if (cr_pending(c) && !from_client) {
       record_refusal(e, c, ev->frame, "TCP RST", -1);
     }
     if (!c->ended) {
@@ -386,7 +409,7 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
     return;
   }
   if (fl & S7_TCP_FIN) {
-    if (c->cr_seen && !c->cc_seen && !c->refused && !from_client)
+    if (cr_pending(c) && !from_client)
       record_refusal(e, c, ev->frame, "FIN", -1);
     if (from_client)
       c->fin_client = TRUE;
@@ -457,7 +480,7 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     }
     break;
   case S7_COTP_DR:
-    if (c->cr_seen && !c->cc_seen && !c->refused && !from_client)
+    if (cr_pending(c) && !from_client)
       record_refusal(e, c, ev->frame, "COTP DR", ev->u.cotp.cause);
     if (!c->ended) {
       c->ended = END_COTP_DR;
@@ -465,7 +488,7 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     }
     break;
   case S7_COTP_ER:
-    if (c->cr_seen && !c->cc_seen && !c->refused && !from_client) {
+    if (cr_pending(c) && !from_client) {
       record_refusal(e, c, ev->frame, "COTP ER", -1);
     } else {
       Agg *a = s7_agg_get(e, S7K_PLC_ERROR, c->plc_s, c->client.addr, c->client_s,

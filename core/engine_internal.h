@@ -39,6 +39,7 @@ typedef struct {
   gboolean capture_gap;
   /* COTP */
   gboolean cr_seen, cc_seen, refused;
+  gboolean cr_resolved;        /* CC, refusal or the client's give-up was seen */
   guint32 cr_frame;
   gint64 cr_ts;
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
@@ -51,7 +52,8 @@ typedef struct {
   guint8 s7plus_version;
   guint32 s7plus_session;
   guint64 s7plus_pdus;
-  gboolean s7plus_legacy_noted;
+  guint32 s7plus_first_frame;
+  gint64 s7plus_first_ts;
 } Conn;
 
 /* Capture-wide context per PLC (ip:port) */
@@ -60,6 +62,7 @@ typedef struct {
   guint64 szl_ok;
   guint live_iso;              /* ISO-connected connections now */
   GHashTable *tsap_ok;         /* called TSAP text -> count of confirmed connections */
+  GHashTable *dbs_ok;          /* DB number + 1 of DBs that answered an item with success */
 } PlcContext;
 
 /* Connection starts per client host -> PLC, for reconnect storms */
@@ -92,6 +95,8 @@ typedef struct {
   guint code_value;
   guint8 s7_function_seen;
   char *extra;                 /* kind-specific context text, appended to the explanation */
+  int db;                      /* DB number of an item finding, -1 otherwise */
+  gboolean offset0;            /* an item at byte 0 of the DB failed */
 } Agg;
 
 enum { SRC_NONE, SRC_HEADER, SRC_PARAM, SRC_ITEM, SRC_FRAMES };
@@ -131,6 +136,7 @@ void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_clie
 void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
 void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, guint32 frame, gboolean closing);
 void s7_job_free(Job *j);
+void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c);
 PlcContext *s7_plc_context(S7Engine *e, const char *plc);
 
 #endif

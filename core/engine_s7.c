@@ -81,7 +81,7 @@ static void on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
   S7Kind kind = s7_kind_for_error(code, func, &note);
   char fbuf[64];
   const char *ftext = function_text(func, ud_group, ud_subfunc, fbuf);
-  Agg *a = finding(e, c, kind, ftext);
+  Agg *a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
   g_autofree char *code_text = g_strdup_printf("0x%04X", code);
   s7_agg_set_code(a, src, code, code_text);
   if (note && kind == S7K_PLC_ERROR)
@@ -124,10 +124,9 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
     const char *says = s7_item_return_client_says(rc);
     if (says && !a->f.client_says)
       a->f.client_says = g_strdup(says);
-    if (it && kind == S7K_INVALID_ADDRESS && it->area == S7_AREA_DB && (it->address >> 3) == 0) {
-      char *x = g_strconcat(a->extra ? a->extra : "", " offset0", NULL);
-      g_free(a->extra);
-      a->extra = x;
+    if (it && it->area == S7_AREA_DB) {
+      a->db = (int)it->db;
+      a->offset0 |= (it->address >> 3) == 0;
     }
     if (!a->f.title) {
       const char *rt = s7_item_return_text(rc);
@@ -153,28 +152,13 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
 }
 
 /* DBs that answered some item fine: an 0x05 elsewhere in them means "out of range". */
-static void mark_db_ok(S7Engine *e, Conn *c, const S7Event *ev, const Job *job)
+static void note_dbs_ok(S7Engine *e, Conn *c, const S7Event *ev, const Job *job)
 {
   const S7Pdu *p = &ev->u.s7;
-  for (guint i = 0; job && i < p->n_retcodes && i < job->n_items; i++) {
-    const S7ReqItem *it = &job->items[i];
-    if (p->retcodes[i] != 0xFF || it->area != S7_AREA_DB)
-      continue;
-    /* find invalid-address aggregates for this DB on this PLC */
-    GHashTableIter hi;
-    gpointer k, v;
-    g_autofree char *prefix = g_strdup_printf("DB%u.", it->db);
-    g_hash_table_iter_init(&hi, e->aggs);
-    while (g_hash_table_iter_next(&hi, &k, &v)) {
-      Agg *a = v;
-      if (a->f.kind == S7K_INVALID_ADDRESS && a->f.detail && g_str_has_prefix(a->f.detail, prefix) &&
-          g_strcmp0(a->f.plc, c->plc_s) == 0 && !(a->extra && strstr(a->extra, "db-ok"))) {
-        char *x = g_strconcat(a->extra ? a->extra : "", " db-ok", NULL);
-        g_free(a->extra);
-        a->extra = x;
-      }
-    }
-  }
+  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  for (guint i = 0; job && i < p->n_retcodes && i < job->n_items; i++)
+    if (p->retcodes[i] == 0xFF && job->items[i].area == S7_AREA_DB)
+      g_hash_table_add(pc->dbs_ok, GUINT_TO_POINTER((guint)job->items[i].db + 1));
 }
 
 /* ------------------------------------------------------------------ pairing */
@@ -317,7 +301,7 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
       pc->data_jobs_ok++;
       on_item_codes(e, c, ev, job, func == S7_FUNC_WRITE_VAR);
       if (func == S7_FUNC_READ_VAR)
-        mark_db_ok(e, c, ev, job);
+        note_dbs_ok(e, c, ev, job);
     }
   }
   if (job)
@@ -346,14 +330,9 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
     c->s7plus_version = p->version;
   if (from_client && p->opcode == S7PLUS_OP_REQUEST && p->session_id && !c->s7plus_session)
     c->s7plus_session = p->session_id;
-  if ((p->version == 1 || p->version == 2) && !c->s7plus_legacy_noted) {
-    c->s7plus_legacy_noted = TRUE;
-    g_autofree char *detail = g_strdup_printf("V%u", p->version);
-    Agg *a = finding(e, c, S7K_S7PLUS_LEGACY, detail);
-    s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    if (!a->f.title)
-      a->f.title = g_strdup_printf("S7comm-plus V%u session between %s and PLC %s", p->version,
-                                   c->client.addr, c->plc_s);
+  if (!c->s7plus_first_frame) {
+    c->s7plus_first_frame = ev->frame;
+    c->s7plus_first_ts = ev->ts_us;
   }
   if (!from_client && p->has_return && p->error_code < 0) {
     const char *fn = s7plus_function_name(p->function);
@@ -368,4 +347,19 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
                                    detail, p->error_code, t ? t : "unknown");
     }
   }
+}
+
+/* At the end of a connection: a session whose highest version is 1 or 2 has no (or weak)
+ * integrity protection. Every session starts with a V1 CreateObject, so only the highest
+ * version seen says what the session used. */
+void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
+{
+  if (c->s7plus_version != 1 && c->s7plus_version != 2)
+    return;
+  g_autofree char *detail = g_strdup_printf("V%u", c->s7plus_version);
+  Agg *a = finding(e, c, S7K_S7PLUS_LEGACY, detail);
+  s7_agg_add_frame(e, a, c->s7plus_first_frame, c->s7plus_first_ts);
+  if (!a->f.title)
+    a->f.title = g_strdup_printf("S7comm-plus V%u session between %s and PLC %s", c->s7plus_version,
+                                 c->client.addr, c->plc_s);
 }

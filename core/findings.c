@@ -43,6 +43,7 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
     a->f.detail = g_strdup(detail);
     a->f.frames = g_array_new(FALSE, FALSE, sizeof(guint32));
     a->f.first_frame = G_MAXUINT32;
+    a->db = -1;
     a->conn_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(e->aggs, g_steal_pointer(&key), a);
   }
@@ -151,32 +152,32 @@ static void finalize_putget(S7Engine *e, Agg *a)
         "instead report a malformed request", p->data_jobs_ok));
 }
 
-static void finalize_invalid_address(Agg *a)
+static void finalize_invalid_address(S7Engine *e, Agg *a)
 {
-  /* extra: "offset0" when the DB item started at byte 0, "db-ok" when the DB answered others */
-  gboolean db = a->f.detail && g_str_has_prefix(a->f.detail, "DB");
-  if (!db) {
+  if (a->db < 0) {
     set_confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
     return;
   }
-  if (a->extra && strstr(a->extra, "db-ok")) {
-    set_confidence(a, "high", g_strdup(
-        "other accesses to the same DB succeeded, so the DB exists and is not optimized: the "
-        "request runs past its end"));
-    g_free(a->f.title);
-    a->f.title = g_strdup_printf("%s on PLC %s is out of range: the DB is shorter than requested",
-                                 a->f.detail, a->f.plc);
-  } else if (a->extra && strstr(a->extra, "offset0")) {
+  PlcContext *p = s7_plc_context(e, a->f.plc);
+  g_free(a->f.title);
+  if (g_hash_table_contains(p->dbs_ok, GUINT_TO_POINTER((guint)a->db + 1))) {
+    set_confidence(a, "high", g_strdup_printf(
+        "other reads of DB%d succeeded, so the DB exists and allows absolute access: the request "
+        "runs past its end", a->db));
+    a->f.title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested",
+                                 a->f.detail, a->f.plc, a->db);
+  } else if (a->offset0) {
     set_confidence(a, "medium", g_strdup(
         "absolute access at offset 0 of the DB was refused: a DB that exists but is "
         "\"optimized\" answers exactly so (a DB shorter than the request too)"));
-    g_free(a->f.title);
-    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): the DB is most likely optimized "
-                                 "(no absolute addresses)", a->f.detail, a->f.plc);
+    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is most likely optimized "
+                                 "(no absolute addresses)", a->f.detail, a->f.plc, a->db);
   } else {
     set_confidence(a, "medium", g_strdup(
         "item code 0x05 on a DB means optimized block access or an offset past the DB's end; "
-        "the capture does not tell which"));
+        "no other access to this DB in the capture tells which"));
+    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
+                                 "requested", a->f.detail, a->f.plc, a->db);
   }
 }
 
@@ -241,7 +242,7 @@ void s7_findings_finalize(S7Engine *e)
     }
     switch (a->f.kind) {
     case S7K_PUTGET_DENIED: finalize_putget(e, a); break;
-    case S7K_INVALID_ADDRESS: finalize_invalid_address(a); break;
+    case S7K_INVALID_ADDRESS: finalize_invalid_address(e, a); break;
     case S7K_CONNECT_REFUSED: finalize_refused(e, a); break;
     default: break;
     }

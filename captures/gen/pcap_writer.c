@@ -1,0 +1,203 @@
+/* pcap_writer.c — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap file. */
+#include "pcap_writer.h"
+
+#include <string.h>
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v & 0xffff); }
+
+static void le32(FILE *f, uint32_t v)
+{
+  uint8_t b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+  fwrite(b, 1, 4, f);
+}
+
+static void le16(FILE *f, uint16_t v)
+{
+  uint8_t b[2] = { v & 0xff, v >> 8 };
+  fwrite(b, 1, 2, f);
+}
+
+int pcap_open(PcapOut *o, const char *path, uint64_t start_us)
+{
+  memset(o, 0, sizeof *o);
+  o->f = fopen(path, "wb");
+  if (!o->f)
+    return -1;
+  o->now_us = start_us;
+  le32(o->f, 0xa1b2c3d4);
+  le16(o->f, 2);
+  le16(o->f, 4);
+  le32(o->f, 0);
+  le32(o->f, 0);
+  le32(o->f, 65535);
+  le32(o->f, 1);   /* LINKTYPE_ETHERNET */
+  return 0;
+}
+
+int pcap_close(PcapOut *o)
+{
+  return fclose(o->f);
+}
+
+void pcap_advance(PcapOut *o, uint64_t us) { o->now_us += us; }
+
+static uint32_t write_frame(PcapOut *o, const uint8_t *data, size_t len)
+{
+  le32(o->f, (uint32_t)(o->now_us / 1000000));
+  le32(o->f, (uint32_t)(o->now_us % 1000000));
+  le32(o->f, (uint32_t)len);
+  le32(o->f, (uint32_t)len);
+  fwrite(data, 1, len, o->f);
+  o->now_us += 150;   /* every packet moves the clock a little */
+  return ++o->frames;
+}
+
+uint32_t ip4(int a, int b, int c, int d)
+{
+  return (uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | (uint32_t)d;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)~sum;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+  for (size_t i = 0; i + 1 < len; i += 2)
+    sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+  if (len & 1)
+    sum += (uint32_t)(p[len - 1] << 8);
+  return sum;
+}
+
+/* MAC addresses derived from the IP, so every host keeps its own */
+static void mac_for(uint8_t *mac, uint32_t ip)
+{
+  mac[0] = 0x02; mac[1] = 0x00;
+  put32(mac + 2, ip);
+}
+
+/* Ethernet (+ optional 802.1Q) + IPv4 header around an L4 payload */
+static uint32_t emit_ip(PcapOut *o, uint16_t vlan, uint16_t *ip_id, uint32_t src, uint32_t dst,
+                        uint8_t proto, const uint8_t *l4, size_t l4len)
+{
+  uint8_t pkt[2048];
+  size_t off = 0;
+  mac_for(pkt, dst);
+  mac_for(pkt + 6, src);
+  off = 12;
+  if (vlan) {
+    put16(pkt + off, 0x8100);
+    put16(pkt + off + 2, vlan);
+    off += 4;
+  }
+  put16(pkt + off, 0x0800);
+  off += 2;
+  uint8_t *ip = pkt + off;
+  memset(ip, 0, 20);
+  ip[0] = 0x45;
+  put16(ip + 2, (uint16_t)(20 + l4len));
+  put16(ip + 4, (*ip_id)++);
+  ip[6] = 0x40;  /* DF */
+  ip[8] = 64;
+  ip[9] = proto;
+  put32(ip + 12, src);
+  put32(ip + 16, dst);
+  put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+  memcpy(ip + 20, l4, l4len);
+  return write_frame(o, pkt, off + 20 + l4len);
+}
+
+static size_t build_tcp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+                        uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *data, size_t len)
+{
+  memset(seg, 0, 20);
+  put16(seg, sport);
+  put16(seg + 2, dport);
+  put32(seg + 4, seq);
+  put32(seg + 8, (flags & F_ACK) ? ack : 0);
+  seg[12] = 5 << 4;
+  seg[13] = flags;
+  put16(seg + 14, 8192);
+  if (len)
+    memcpy(seg + 20, data, len);
+  uint8_t pseudo[12];
+  put32(pseudo, src);
+  put32(pseudo + 4, dst);
+  pseudo[8] = 0;
+  pseudo[9] = 6;
+  put16(pseudo + 10, (uint16_t)(20 + len));
+  uint32_t sum = csum_add(csum_add(0, pseudo, 12), seg, 20 + len);
+  put16(seg + 16, csum_fold(sum));
+  return 20 + len;
+}
+
+void tcp_init(TcpConn *c, PcapOut *o, uint32_t cli, uint16_t cport, uint32_t srv, uint16_t sport)
+{
+  memset(c, 0, sizeof *c);
+  c->out = o;
+  c->cli_ip = cli;
+  c->srv_ip = srv;
+  c->cli_port = cport;
+  c->srv_port = sport;
+  c->cli_seq = 1000u * cport;          /* deterministic initial sequence numbers */
+  c->srv_seq = 7000u * cport + 13;
+  c->ip_id = (uint16_t)(cport * 3);
+}
+
+uint32_t tcp_segment(TcpConn *c, int from_client, uint8_t flags, const uint8_t *data, size_t len)
+{
+  uint8_t seg[2048];
+  uint32_t *seq = from_client ? &c->cli_seq : &c->srv_seq;
+  uint32_t ack = from_client ? c->srv_seq : c->cli_seq;
+  size_t n = from_client
+                 ? build_tcp(seg, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, *seq, ack, flags, data, len)
+                 : build_tcp(seg, c->srv_ip, c->cli_ip, c->srv_port, c->cli_port, *seq, ack, flags, data, len);
+  uint32_t frame = emit_ip(c->out, c->vlan, &c->ip_id, from_client ? c->cli_ip : c->srv_ip,
+                           from_client ? c->srv_ip : c->cli_ip, 6, seg, n);
+  *seq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
+  return frame;
+}
+
+void tcp_handshake(TcpConn *c)
+{
+  tcp_segment(c, 1, F_SYN, NULL, 0);
+  tcp_segment(c, 0, F_SYN | F_ACK, NULL, 0);
+  tcp_segment(c, 1, F_ACK, NULL, 0);
+}
+
+void tcp_close(TcpConn *c, int from_client)
+{
+  tcp_segment(c, from_client, F_FIN | F_ACK, NULL, 0);
+  tcp_segment(c, !from_client, F_FIN | F_ACK, NULL, 0);
+  tcp_segment(c, from_client, F_ACK, NULL, 0);
+}
+
+uint32_t icmp_unreachable(TcpConn *c, uint32_t router, uint8_t code)
+{
+  /* quote the client's SYN: its IP header + first 8 bytes of TCP */
+  uint8_t seg[64], quoted[28], icmp[8 + 28];
+  build_tcp(seg, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, c->cli_seq - 1, 0, F_SYN, NULL, 0);
+  memset(quoted, 0, 20);
+  quoted[0] = 0x45;
+  put16(quoted + 2, 40);
+  put16(quoted + 4, (uint16_t)(c->ip_id - 1));
+  quoted[6] = 0x40;
+  quoted[8] = 63;
+  quoted[9] = 6;
+  put32(quoted + 12, c->cli_ip);
+  put32(quoted + 16, c->srv_ip);
+  put16(quoted + 10, csum_fold(csum_add(0, quoted, 20)));
+  memcpy(quoted + 20, seg, 8);
+  memset(icmp, 0, 8);
+  icmp[0] = 3;
+  icmp[1] = code;
+  memcpy(icmp + 8, quoted, 28);
+  put16(icmp + 2, csum_fold(csum_add(0, icmp, sizeof icmp)));
+  uint16_t id = 1;
+  return emit_ip(c->out, c->vlan, &id, router, c->cli_ip, 1, icmp, sizeof icmp);
+}

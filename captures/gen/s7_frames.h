@@ -1,0 +1,53 @@
+/* s7_frames.h — TPKT/COTP/S7comm/S7comm-plus PDUs on a TcpConn, for the scenario generator. */
+#ifndef S7DIAG_S7_FRAMES_H
+#define S7DIAG_S7_FRAMES_H
+
+#include "pcap_writer.h"
+
+typedef struct {
+  uint8_t syntax;        /* 0x10 S7ANY */
+  uint8_t tsize;         /* 1 BIT, 2 BYTE, 4 WORD, 6 DWORD, 28 C, 29 T */
+  uint16_t count;
+  uint16_t db;
+  uint8_t area;          /* 0x84 DB, 0x83 M, 0x81 I, 0x82 Q, 29 T, 28 C */
+  uint32_t byte, bit;
+} Item;
+
+#define DBW(db_, byte_) ((Item){ 0x10, 4, 1, db_, 0x84, byte_, 0 })
+#define DBB(db_, byte_, n_) ((Item){ 0x10, 2, n_, db_, 0x84, byte_, 0 })
+#define DBX(db_, byte_, bit_) ((Item){ 0x10, 1, 1, db_, 0x84, byte_, bit_ })
+#define MW(byte_) ((Item){ 0x10, 4, 1, 0, 0x83, byte_, 0 })
+
+/* Bytes builders: each returns the PDU length written into buf */
+size_t s7_job_header(uint8_t *buf, uint8_t rosctr, uint16_t ref, uint16_t plen, uint16_t dlen,
+                     uint8_t errcls, uint8_t errcod);
+
+/* Frames on the wire (TPKT + COTP + PDU); each returns the frame number */
+uint32_t send_cotp_cr(TcpConn *c, uint16_t calling, uint16_t called);
+uint32_t send_cotp_cc(TcpConn *c, uint16_t calling, uint16_t called);
+uint32_t send_cotp_dr(TcpConn *c, uint8_t cause);
+uint32_t send_setup(TcpConn *c, int from_client, uint16_t ref, uint16_t amq, uint16_t pdu);
+uint32_t send_read_job(TcpConn *c, uint16_t ref, const Item *items, int n);
+/* rcs[i] == 0xFF gives data of the item's size */
+uint32_t send_read_resp(TcpConn *c, uint16_t ref, const Item *items, const uint8_t *rcs, int n);
+uint32_t send_write_job(TcpConn *c, uint16_t ref, const Item *items, int n);
+uint32_t send_write_resp(TcpConn *c, uint16_t ref, const uint8_t *rcs, int n);
+uint32_t send_ack_error(TcpConn *c, uint16_t ref, uint8_t errcls, uint8_t errcod);
+uint32_t send_szl_req(TcpConn *c, uint16_t ref, uint16_t szl_id);
+uint32_t send_szl_resp(TcpConn *c, uint16_t ref, uint16_t szl_id, uint16_t errcod);
+uint32_t send_password(TcpConn *c, uint16_t ref);
+uint32_t send_password_resp(TcpConn *c, uint16_t ref, uint16_t errcod);
+uint32_t send_plc_stop(TcpConn *c, uint16_t ref);
+uint32_t send_pi_service(TcpConn *c, uint16_t ref, const char *service);
+uint32_t send_ack_data_func(TcpConn *c, uint16_t ref, uint8_t func);
+uint32_t send_start_upload(TcpConn *c, uint16_t ref);
+/* S7comm-plus PDU: version 1/2/3; opcode 0x31 request / 0x32 response */
+uint32_t send_s7plus(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
+                     uint16_t seq, uint32_t session, int16_t error);
+
+/* Raw: the TPKT frame bytes of one PDU (for several PDUs in one segment or split PDUs) */
+size_t tpkt_wrap(uint8_t *out, const uint8_t *pdu, size_t len);
+size_t build_read_job(uint8_t *buf, uint16_t ref, const Item *items, int n);
+size_t build_read_resp(uint8_t *buf, uint16_t ref, const Item *items, const uint8_t *rcs, int n);
+
+#endif

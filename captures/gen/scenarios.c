@@ -1,0 +1,583 @@
+/* scenarios.c — s7capgen: writes one deterministic pcap per fault scenario.
+ * Usage: s7capgen OUTDIR   (the expected result of each lives in captures/NAME.expected) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s7_frames.h"
+
+#define START_US 1709280000000000ULL   /* 2024-03-01 08:00:00 UTC */
+#define MS 1000ULL
+#define S 1000000ULL
+
+static const char *outdir;
+static PcapOut out;
+
+static uint32_t PLC, PLC2, HMI, SCADA, ROUTER;
+static const uint16_t TSAP_PG = 0x0100, TSAP_RACK0_SLOT1 = 0x0301, TSAP_RACK0_SLOT2 = 0x0302;
+
+static void begin(const char *name)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s.pcap", outdir, name);
+  if (pcap_open(&out, path, START_US) != 0) {
+    fprintf(stderr, "s7capgen: cannot write %s\n", path);
+    exit(2);
+  }
+}
+
+static void end(void) { pcap_close(&out); }
+
+/* TCP + COTP + Setup Communication, as every S7 client starts */
+static void open_session(TcpConn *c, uint16_t called, uint16_t amq, uint16_t pdu)
+{
+  tcp_handshake(c);
+  send_cotp_cr(c, TSAP_PG, called);
+  send_cotp_cc(c, TSAP_PG, called);
+  send_setup(c, 1, 0xff00, amq, 480);
+  send_setup(c, 0, 0xff00, amq, pdu);
+}
+
+static void read_ok(TcpConn *c, uint16_t ref, Item it)
+{
+  uint8_t rc = 0xff;
+  send_read_job(c, ref, &it, 1);
+  pcap_advance(&out, 4 * MS);
+  send_read_resp(c, ref, &it, &rc, 1);
+  pcap_advance(&out, 100 * MS);
+}
+
+static void read_fail(TcpConn *c, uint16_t ref, Item it, uint8_t rc)
+{
+  send_read_job(c, ref, &it, 1);
+  pcap_advance(&out, 4 * MS);
+  send_read_resp(c, ref, &it, &rc, 1);
+  pcap_advance(&out, 100 * MS);
+}
+
+static void healthy(void)
+{
+  begin("healthy");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50001, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  send_szl_req(&c, 1, 0x0011);
+  send_szl_resp(&c, 1, 0x0011, 0);
+  read_ok(&c, 2, DBW(10, 4));
+  read_ok(&c, 3, MW(100));
+  read_ok(&c, 4, DBX(10, 0, 1));
+  tcp_close(&c, 1);
+  end();
+}
+
+static void putget_denied(void)
+{
+  begin("putget-denied");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50002, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  send_szl_req(&c, 1, 0x0011);
+  send_szl_resp(&c, 1, 0x0011, 0);
+  for (uint16_t ref = 2; ref <= 4; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&c, ref, &it, 1);
+    send_ack_error(&c, ref, 0x81, 0x04);
+    pcap_advance(&out, 500 * MS);
+  }
+  Item w = MW(10);
+  send_write_job(&c, 5, &w, 1);
+  send_ack_error(&c, 5, 0x81, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void function_not_available(void)
+{
+  begin("function-not-available");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50003, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&c, 1, DBW(2, 0));
+  send_start_upload(&c, 2);
+  send_ack_error(&c, 2, 0x81, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void optimized_db(void)
+{
+  begin("optimized-db");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50004, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_fail(&c, 1, DBW(5, 0), 0x05);
+  read_fail(&c, 2, DBW(5, 0), 0x05);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void db_out_of_range(void)
+{
+  begin("db-out-of-range");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50005, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&c, 1, DBW(7, 0));
+  read_fail(&c, 2, DBW(7, 100), 0x05);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void object_missing(void)
+{
+  begin("object-missing");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50006, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_fail(&c, 1, DBW(99, 0), 0x0a);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void access_denied(void)
+{
+  begin("access-denied");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50007, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT2, 1, 240);
+  Item items[2] = { DBW(3, 2), { 0x10, 29, 1, 0, 29, 5, 0 } };  /* DB3.DBW2, T5 */
+  uint8_t rcs[2] = { 0xff, 0x03 };
+  send_write_job(&c, 1, items, 2);
+  send_write_resp(&c, 1, rcs, 2);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void protection_level(void)
+{
+  begin("protection-level");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50008, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT2, 1, 240);
+  send_plc_stop(&c, 1);
+  send_ack_error(&c, 1, 0xd2, 0x41);
+  send_password(&c, 2);
+  send_password_resp(&c, 2, 0xd602);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void pdu_size_exceeded(void)
+{
+  begin("pdu-size-exceeded");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50009, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  Item big = DBB(20, 0, 400);
+  send_read_job(&c, 1, &big, 1);
+  send_ack_error(&c, 1, 0x85, 0x00);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void data_type_error(void)
+{
+  begin("data-type-error");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50010, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  Item w = DBW(4, 8);
+  uint8_t rc = 0x07;
+  send_write_job(&c, 1, &w, 1);
+  send_write_resp(&c, 1, &rc, 1);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void resource_error(void)
+{
+  begin("resource-error");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50011, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  Item it = DBW(1, 0);
+  send_read_job(&c, 1, &it, 1);
+  send_ack_error(&c, 1, 0x83, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void plc_error(void)
+{
+  begin("plc-error");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50012, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT2, 1, 240);
+  send_szl_req(&c, 1, 0x0132);
+  send_szl_resp(&c, 1, 0x0132, 0xd402);   /* unsupported SZL: a harmless probe, a note */
+  send_pi_service(&c, 2, "_INSE");
+  send_ack_error(&c, 2, 0x84, 0x04);       /* the function cannot be performed */
+  tcp_close(&c, 1);
+  end();
+}
+
+static void connect_refused_resources(void)
+{
+  begin("connect-refused-resources");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50013, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50014, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&a, 1, DBW(1, 0));
+  tcp_handshake(&b);
+  send_cotp_cr(&b, TSAP_PG, TSAP_RACK0_SLOT1);
+  tcp_segment(&b, 0, F_RST | F_ACK, NULL, 0);
+  pcap_advance(&out, 200 * MS);
+  read_ok(&a, 2, DBW(1, 0));
+  tcp_close(&a, 1);
+  end();
+}
+
+static void connect_refused_tsap(void)
+{
+  begin("connect-refused-tsap");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50015, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&a, 1, DBW(1, 0));
+  tcp_close(&a, 1);
+  pcap_advance(&out, 1 * S);
+  tcp_init(&b, &out, HMI, 50016, PLC, 102);
+  tcp_handshake(&b);
+  send_cotp_cr(&b, TSAP_PG, TSAP_RACK0_SLOT2);   /* slot 2 on a CPU in slot 1 */
+  tcp_segment(&b, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
+static void connect_refused_dr(void)
+{
+  begin("connect-refused-dr");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50017, PLC2, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, TSAP_PG, TSAP_RACK0_SLOT2);
+  send_cotp_dr(&c, 0x81);
+  tcp_close(&c, 0);
+  end();
+}
+
+static void connect_no_answer(void)
+{
+  begin("connect-no-answer");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50018, PLC2, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, TSAP_PG, 0x2000);
+  tcp_segment(&c, 0, F_ACK, NULL, 0);
+  pcap_advance(&out, 5 * S);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void setup_rejected(void)
+{
+  begin("setup-rejected");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50019, PLC2, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, TSAP_PG, TSAP_RACK0_SLOT2);
+  send_cotp_cc(&c, TSAP_PG, TSAP_RACK0_SLOT2);
+  send_setup(&c, 1, 0xff00, 1, 480);
+  send_ack_error(&c, 0xff00, 0x83, 0x02);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void port_no_answer(void)
+{
+  begin("port-no-answer");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50020, PLC2, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  for (int i = 0; i < 2; i++) {
+    c.cli_seq--;   /* a retransmission repeats the sequence number */
+    pcap_advance(&out, (uint64_t)(1 + 2 * i) * S);
+    tcp_segment(&c, 1, F_SYN, NULL, 0);
+  }
+  pcap_advance(&out, 5 * S);
+  end();
+}
+
+static void port_refused(void)
+{
+  begin("port-refused");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50021, PLC2, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
+static void port_unreachable(void)
+{
+  begin("port-unreachable");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50022, PLC2, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  icmp_unreachable(&c, ROUTER, 13);
+  end();
+}
+
+static void no_response(void)
+{
+  begin("no-response");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50023, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  Item it = DBW(8, 0);
+  send_read_job(&c, 1, &it, 1);
+  tcp_segment(&c, 0, F_ACK, NULL, 0);    /* TCP up, S7 silent */
+  pcap_advance(&out, 6 * S);
+  read_ok(&c, 2, DBW(8, 2));
+  tcp_close(&c, 1);
+  end();
+}
+
+static void reconnect_storm(void)
+{
+  begin("reconnect-storm");
+  for (int i = 0; i < 12; i++) {
+    TcpConn c;
+    tcp_init(&c, &out, HMI, (uint16_t)(50100 + i), PLC, 102);
+    open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+    read_ok(&c, 1, MW(0));
+    tcp_close(&c, 1);
+    pcap_advance(&out, 800 * MS);
+  }
+  end();
+}
+
+static void s7plus_session(const char *name, uint8_t version, int16_t error)
+{
+  begin(name);
+  TcpConn c;
+  tcp_init(&c, &out, HMI, (uint16_t)(50030 + version), PLC, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, 0x0600, 0x5349);
+  send_cotp_cc(&c, 0x0600, 0x5349);
+  send_s7plus(&c, 1, 1, 0x31, 0x04ca, 1, 0x120, 0);   /* CreateObject always travels as V1 */
+  send_s7plus(&c, 0, 1, 0x32, 0x04ca, 1, 0, 0);
+  send_s7plus(&c, 1, version, 0x31, 0x054c, 2, 0x3b9, 0);
+  send_s7plus(&c, 0, version, 0x32, 0x054c, 2, 0, error);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void unauthenticated_write(void)
+{
+  begin("unauthenticated-write");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50040, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  Item w[2] = { DBW(10, 0), MW(20) };
+  uint8_t rcs[2] = { 0xff, 0xff };
+  send_write_job(&c, 1, w, 2);
+  send_write_resp(&c, 1, rcs, 2);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void plc_control(void)
+{
+  begin("plc-control");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50041, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT2, 1, 240);
+  send_plc_stop(&c, 1);
+  send_ack_data_func(&c, 1, 0x29);
+  send_pi_service(&c, 2, "_INSE");
+  send_ack_data_func(&c, 2, 0x28);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void password_attempt(void)
+{
+  begin("password-attempt");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50042, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT2, 1, 240);
+  send_password(&c, 1);
+  send_password_resp(&c, 1, 0);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Two jobs in one TCP segment, both answers in one segment; the second fails */
+static void two_pdus_one_segment(void)
+{
+  begin("two-pdus-one-segment");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50043, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 480);
+  Item a = DBW(11, 0), b = DBW(12, 40);
+  uint8_t ok = 0xff, bad = 0x05;
+  uint8_t pdu[512], seg[1024];
+  size_t n = tpkt_wrap(seg, pdu, build_read_job(pdu, 1, &a, 1));
+  n += tpkt_wrap(seg + n, pdu, build_read_job(pdu, 2, &b, 1));
+  tcp_segment(&c, 1, F_PSH | F_ACK, seg, n);
+  n = tpkt_wrap(seg, pdu, build_read_resp(pdu, 1, &a, &ok, 1));
+  n += tpkt_wrap(seg + n, pdu, build_read_resp(pdu, 2, &b, &bad, 1));
+  tcp_segment(&c, 0, F_PSH | F_ACK, seg, n);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* A response split over two TCP segments (tshark reassembles it) */
+static void split_pdu(void)
+{
+  begin("split-pdu");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50044, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 480);
+  Item items[2] = { DBB(30, 0, 64), DBW(31, 6) };
+  uint8_t rcs[2] = { 0xff, 0x0a };
+  uint8_t pdu[512], seg[1024];
+  send_read_job(&c, 1, items, 2);
+  size_t n = tpkt_wrap(seg, pdu, build_read_resp(pdu, 1, items, rcs, 2));
+  tcp_segment(&c, 0, F_ACK, seg, 40);
+  tcp_segment(&c, 0, F_PSH | F_ACK, seg + 40, n - 40);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void vlan_putget(void)
+{
+  begin("vlan");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50045, PLC, 102);
+  c.vlan = 20;
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  Item it = DBW(1, 0);
+  send_read_job(&c, 1, &it, 1);
+  send_ack_error(&c, 1, 0x81, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* A client that sends PDU reference 0 on every job: pairing falls back to FIFO */
+static void pduref_zero(void)
+{
+  begin("pduref-zero");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50046, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&c, 0, DBW(7, 0));
+  read_fail(&c, 0, DBW(8, 0), 0x0a);
+  read_ok(&c, 0, DBW(7, 2));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Max AmQ 3: three jobs in flight, answered out of order; the middle one fails */
+static void amq_out_of_order(void)
+{
+  begin("amq-out-of-order");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50047, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 480);
+  Item j[3] = { DBW(2, 0), DBW(2, 4), DBW(2, 8) };
+  uint8_t ok = 0xff, bad = 0x05;
+  for (int i = 0; i < 3; i++)
+    send_read_job(&c, (uint16_t)(10 + i), &j[i], 1);
+  send_read_resp(&c, 12, &j[2], &ok, 1);
+  send_read_resp(&c, 10, &j[0], &ok, 1);
+  send_read_resp(&c, 11, &j[1], &bad, 1);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* The capture ends while a job is open: not a fault */
+static void job_cut_at_end(void)
+{
+  begin("job-cut-at-end");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50048, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&c, 1, DBW(1, 0));
+  Item it = DBW(1, 2);
+  send_read_job(&c, 2, &it, 1);
+  end();
+}
+
+static void multi_plc(void)
+{
+  begin("multi-plc");
+  TcpConn a, b, d;
+  tcp_init(&a, &out, HMI, 50049, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50050, PLC2, 102);
+  tcp_init(&d, &out, SCADA, 50051, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 1, 240);
+  open_session(&b, TSAP_RACK0_SLOT2, 1, 240);
+  open_session(&d, TSAP_RACK0_SLOT1, 1, 240);
+  Item it = DBW(1, 0);
+  send_read_job(&a, 1, &it, 1);
+  send_ack_error(&a, 1, 0x81, 0x04);
+  read_fail(&b, 1, DBW(44, 0), 0x0a);
+  send_read_job(&d, 1, &it, 1);
+  send_ack_error(&d, 1, 0x81, 0x04);
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  tcp_close(&d, 1);
+  end();
+}
+
+int main(int argc, char **argv)
+{
+  if (argc != 2) {
+    fprintf(stderr, "usage: s7capgen OUTDIR\n");
+    return 2;
+  }
+  outdir = argv[1];
+  PLC = ip4(10, 10, 1, 5);
+  PLC2 = ip4(10, 10, 2, 7);
+  HMI = ip4(10, 10, 1, 20);
+  SCADA = ip4(10, 10, 3, 30);
+  ROUTER = ip4(10, 10, 3, 1);
+  healthy();
+  putget_denied();
+  function_not_available();
+  optimized_db();
+  db_out_of_range();
+  object_missing();
+  access_denied();
+  protection_level();
+  pdu_size_exceeded();
+  data_type_error();
+  resource_error();
+  plc_error();
+  connect_refused_resources();
+  connect_refused_tsap();
+  connect_refused_dr();
+  connect_no_answer();
+  setup_rejected();
+  port_no_answer();
+  port_refused();
+  port_unreachable();
+  no_response();
+  reconnect_storm();
+  s7plus_session("s7plus-v1", 1, 0);
+  s7plus_session("s7plus-v2", 2, 0);
+  s7plus_session("s7plus-v3-error", 3, -12);
+  unauthenticated_write();
+  plc_control();
+  password_attempt();
+  two_pdus_one_segment();
+  split_pdu();
+  vlan_putget();
+  pduref_zero();
+  amq_out_of_order();
+  job_cut_at_end();
+  multi_plc();
+  return 0;
+}

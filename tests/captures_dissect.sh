@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The stock tshark dissects the scenario captures as intended: no malformed packet, and
+# the fields in tests/dissect-checks.tsv hold.  Usage: captures_dissect.sh SRC_DIR
+set -u
+src=$(cd "$1" && pwd)
+cd "$src/captures" || exit 1
+fail=0
+for f in *.pcap; do
+  bad=$(tshark -n -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+  [ "$bad" -eq 0 ] || { echo "FAIL $f: $bad malformed/error frames"; fail=1; }
+done
+checks=0
+while IFS=$'\t' read -r cap filt want; do
+  case "$cap" in \#*|"") continue;; esac
+  checks=$((checks+1))
+  got=$(tshark -n -r "$cap" -Y "$filt" 2>/dev/null | wc -l)
+  [ "$got" = "$want" ] || { echo "FAIL $cap: [$filt] matched $got frames, want $want"; fail=1; }
+done < "$src/tests/dissect-checks.tsv"
+echo "dissect: $checks field checks, $( [ $fail -eq 0 ] && echo all hold || echo FAILED )"
+exit $fail

@@ -1,0 +1,2 @@
+# The part of a report a scenario's expected result pins down: one line per finding.
+.captures[0].findings[] | [.kind, .severity, (.frames | map(tostring) | join(",")), .plc, (.client // "-"), (.code // "-"), (.detail // "-")] | join("\t")
