@@ -1,0 +1,462 @@
+/* test_engine.c — unit tests of the engine, the code table and the parsers (GLib GTest). */
+#include <string.h>
+
+#include "engine.h"
+#include "s7_address.h"
+#include "s7_codes.h"
+#include "s7plus_header.h"
+#include "tshark_fields.h"
+
+/* ------------------------------------------------------------------ event builders */
+
+static guint32 frame_no;
+static gint64 now_us;
+
+static S7Event base(S7EventType t, gboolean from_client, guint16 cport)
+{
+  S7Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = t;
+  ev.frame = ++frame_no;
+  ev.ts_us = now_us += 1000;
+  S7Endpoint cli = { "10.0.0.20", cport }, plc = { "10.0.0.5", 102 };
+  ev.src = from_client ? cli : plc;
+  ev.dst = from_client ? plc : cli;
+  return ev;
+}
+
+static void tcp(S7Engine *e, gboolean from_client, guint16 cport, guint8 flags)
+{
+  S7Event ev = base(S7_EV_TCP, from_client, cport);
+  ev.u.tcp.flags = flags;
+  s7_engine_feed(e, &ev);
+}
+
+static void cotp(S7Engine *e, gboolean from_client, guint16 cport, guint8 tpdu, guint8 called_slot)
+{
+  S7Event ev = base(S7_EV_COTP, from_client, cport);
+  ev.u.cotp.tpdu = tpdu;
+  ev.u.cotp.src_tsap[0] = 1;
+  ev.u.cotp.src_tsap_len = 2;
+  ev.u.cotp.dst_tsap[0] = 3;
+  ev.u.cotp.dst_tsap[1] = called_slot;
+  ev.u.cotp.dst_tsap_len = 2;
+  s7_engine_feed(e, &ev);
+}
+
+static void read_job(S7Engine *e, guint16 cport, guint16 ref, guint16 db, guint32 byte)
+{
+  S7Event ev = base(S7_EV_S7, TRUE, cport);
+  ev.u.s7.rosctr = S7_ROSCTR_JOB;
+  ev.u.s7.pdu_ref = ref;
+  ev.u.s7.function = S7_FUNC_READ_VAR;
+  ev.u.s7.n_items = 1;
+  ev.u.s7.items[0] = (S7ReqItem){ 0x10, S7_AREA_DB, 4, db, byte << 3, 1 };
+  s7_engine_feed(e, &ev);
+}
+
+static void read_resp(S7Engine *e, guint16 cport, guint16 ref, guint8 rc)
+{
+  S7Event ev = base(S7_EV_S7, FALSE, cport);
+  ev.u.s7.rosctr = S7_ROSCTR_ACK_DATA;
+  ev.u.s7.pdu_ref = ref;
+  ev.u.s7.function = S7_FUNC_READ_VAR;
+  ev.u.s7.n_retcodes = 1;
+  ev.u.s7.retcodes[0] = rc;
+  s7_engine_feed(e, &ev);
+}
+
+static void ack_error(S7Engine *e, guint16 cport, guint16 ref, guint8 cls, guint8 code)
+{
+  S7Event ev = base(S7_EV_S7, FALSE, cport);
+  ev.u.s7.rosctr = S7_ROSCTR_ACK;
+  ev.u.s7.pdu_ref = ref;
+  ev.u.s7.function = S7_FUNC_NONE;
+  ev.u.s7.err_class = cls;
+  ev.u.s7.err_code = code;
+  s7_engine_feed(e, &ev);
+}
+
+static void userdata(S7Engine *e, gboolean from_client, guint16 cport, guint16 ref, guint8 group,
+                     guint16 errcod, guint8 rc)
+{
+  S7Event ev = base(S7_EV_S7, from_client, cport);
+  ev.u.s7.rosctr = S7_ROSCTR_USERDATA;
+  ev.u.s7.pdu_ref = ref;
+  ev.u.s7.function = S7_FUNC_NONE;
+  ev.u.s7.ud_type = from_client ? S7_UD_TYPE_REQUEST : S7_UD_TYPE_RESPONSE;
+  ev.u.s7.ud_group = group;
+  ev.u.s7.ud_subfunc = 1;
+  ev.u.s7.param_error = errcod;
+  ev.u.s7.n_retcodes = 1;
+  ev.u.s7.retcodes[0] = rc;
+  s7_engine_feed(e, &ev);
+}
+
+static void open_conn(S7Engine *e, guint16 cport)
+{
+  tcp(e, TRUE, cport, S7_TCP_SYN);
+  tcp(e, FALSE, cport, S7_TCP_SYN | S7_TCP_ACK);
+  tcp(e, TRUE, cport, S7_TCP_ACK);
+  cotp(e, TRUE, cport, S7_COTP_CR, 1);
+  cotp(e, FALSE, cport, S7_COTP_CC, 1);
+}
+
+static S7Engine *fresh(void)
+{
+  frame_no = 0;
+  now_us = 1700000000000000;
+  return s7_engine_new(NULL);
+}
+
+static const S7Finding *find_kind(S7Engine *e, S7Kind kind)
+{
+  const GPtrArray *f = s7_engine_findings(e);
+  for (guint i = 0; i < f->len; i++)
+    if (((S7Finding *)g_ptr_array_index(f, i))->kind == kind)
+      return g_ptr_array_index(f, i);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ engine */
+
+static void test_pduref_zero_fifo(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4000);
+  read_job(e, 4000, 0, 7, 0);
+  read_resp(e, 4000, 0, 0xff);
+  read_job(e, 4000, 0, 8, 2);
+  read_resp(e, 4000, 0, 0x0a);
+  s7_engine_finish(e);
+  const S7Finding *f = find_kind(e, S7K_OBJECT_MISSING);
+  g_assert_nonnull(f);
+  g_assert_cmpstr(f->detail, ==, "DB8.DBW2");
+  g_assert_cmpuint(f->frames->len, ==, 2);
+  g_assert_cmpuint(g_array_index(f->frames, guint32, 0), ==, 8);
+  g_assert_cmpuint(s7_engine_findings(e)->len, ==, 1);
+  s7_engine_free(e);
+}
+
+static void test_open_job_at_capture_end_is_not_no_response(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4001);
+  read_job(e, 4001, 1, 1, 0);
+  now_us += 60 * G_USEC_PER_SEC;     /* long silence, then the capture ends */
+  tcp(e, FALSE, 4001, S7_TCP_ACK);
+  s7_engine_finish(e);
+  g_assert_null(find_kind(e, S7K_NO_RESPONSE));
+  s7_engine_free(e);
+}
+
+static void test_no_response_when_later_job_answered(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4002);
+  read_job(e, 4002, 1, 1, 0);
+  now_us += 6 * G_USEC_PER_SEC;
+  read_job(e, 4002, 2, 1, 2);
+  read_resp(e, 4002, 2, 0xff);
+  s7_engine_finish(e);
+  const S7Finding *f = find_kind(e, S7K_NO_RESPONSE);
+  g_assert_nonnull(f);
+  g_assert_cmpuint(g_array_index(f->frames, guint32, 0), ==, 6);
+  s7_engine_free(e);
+}
+
+static void test_syn_retransmitted_then_answered(void)
+{
+  S7Engine *e = fresh();
+  tcp(e, TRUE, 4003, S7_TCP_SYN);
+  tcp(e, TRUE, 4003, S7_TCP_SYN);
+  tcp(e, FALSE, 4003, S7_TCP_SYN | S7_TCP_ACK);
+  s7_engine_finish(e);
+  g_assert_null(find_kind(e, S7K_PORT_NO_ANSWER));
+  s7_engine_free(e);
+
+  e = fresh();
+  tcp(e, TRUE, 4004, S7_TCP_SYN);
+  tcp(e, TRUE, 4004, S7_TCP_SYN);
+  s7_engine_finish(e);
+  g_assert_nonnull(find_kind(e, S7K_PORT_NO_ANSWER));
+  s7_engine_free(e);
+}
+
+static void test_userdata_empty_answer_is_normal(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4005);
+  userdata(e, TRUE, 4005, 5, 2, 0, 0x0a);
+  userdata(e, FALSE, 4005, 5, 2, 0, 0x0a);   /* return code 0x0A, no error code */
+  s7_engine_finish(e);
+  g_assert_cmpuint(s7_engine_findings(e)->len, ==, 0);
+  s7_engine_free(e);
+}
+
+static void test_putget_confidence_from_context(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4006);
+  userdata(e, TRUE, 4006, 1, S7_UD_GRP_CPU, 0, 0xff);
+  userdata(e, FALSE, 4006, 1, S7_UD_GRP_CPU, 0, 0xff);
+  read_job(e, 4006, 2, 1, 0);
+  ack_error(e, 4006, 2, 0x81, 0x04);
+  s7_engine_finish(e);
+  const S7Finding *f = find_kind(e, S7K_PUTGET_DENIED);
+  g_assert_nonnull(f);
+  g_assert_cmpstr(f->confidence, ==, "high");
+  g_assert_nonnull(strstr(f->confidence_reason, "SZL"));
+  g_assert_nonnull(strstr(f->title, "1 of 1"));
+  g_assert_nonnull(strstr(f->client_says, "CPU : Function not available"));
+  g_assert_nonnull(strstr(f->action, "Permit access with PUT/GET"));
+  s7_engine_free(e);
+
+  e = fresh();
+  open_conn(e, 4007);
+  read_job(e, 4007, 1, 1, 0);
+  read_resp(e, 4007, 1, 0xff);
+  read_job(e, 4007, 2, 1, 0);
+  ack_error(e, 4007, 2, 0x81, 0x04);
+  s7_engine_finish(e);
+  f = find_kind(e, S7K_PUTGET_DENIED);
+  g_assert_cmpstr(f->confidence, ==, "medium");
+  s7_engine_free(e);
+}
+
+static void test_connect_refused_context(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4010);                           /* one confirmed connection stays open */
+  tcp(e, TRUE, 4011, S7_TCP_SYN);
+  tcp(e, FALSE, 4011, S7_TCP_SYN | S7_TCP_ACK);
+  cotp(e, TRUE, 4011, S7_COTP_CR, 1);
+  tcp(e, FALSE, 4011, S7_TCP_RST | S7_TCP_ACK);
+  s7_engine_finish(e);
+  const S7Finding *f = find_kind(e, S7K_CONNECT_REFUSED);
+  g_assert_nonnull(f);
+  g_assert_cmpstr(f->confidence, ==, "high");
+  g_assert_nonnull(strstr(f->title, "resources exhausted"));
+  g_assert_cmpstr(f->code, ==, "TCP RST");
+  s7_engine_free(e);
+
+  e = fresh();                                  /* a lone refusal: cannot tell */
+  tcp(e, TRUE, 4012, S7_TCP_SYN);
+  tcp(e, FALSE, 4012, S7_TCP_SYN | S7_TCP_ACK);
+  cotp(e, TRUE, 4012, S7_COTP_CR, 2);
+  tcp(e, FALSE, 4012, S7_TCP_RST | S7_TCP_ACK);
+  s7_engine_finish(e);
+  f = find_kind(e, S7K_CONNECT_REFUSED);
+  g_assert_cmpstr(f->confidence, ==, "low");
+  s7_engine_free(e);
+}
+
+static void test_client_rst_after_work_is_not_refused(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4013);
+  read_job(e, 4013, 1, 1, 0);
+  read_resp(e, 4013, 1, 0xff);
+  tcp(e, TRUE, 4013, S7_TCP_RST | S7_TCP_ACK);
+  s7_engine_finish(e);
+  g_assert_cmpuint(s7_engine_findings(e)->len, ==, 0);
+  const GPtrArray *c = s7_engine_connections(e);
+  g_assert_cmpuint(c->len, ==, 1);
+  g_assert_cmpstr(((S7ConnSummary *)g_ptr_array_index(c, 0))->ended, ==, "RST by client");
+  g_assert_cmpuint(((S7ConnSummary *)g_ptr_array_index(c, 0))->slot, ==, 1);
+  s7_engine_free(e);
+}
+
+static void test_memory_bounded_by_live_connections(void)
+{
+  S7Engine *e = fresh();
+  for (guint i = 0; i < 20000; i++) {
+    guint16 port = (guint16)(10000 + i % 40000);
+    open_conn(e, port);
+    tcp(e, TRUE, port, S7_TCP_FIN | S7_TCP_ACK);
+    tcp(e, FALSE, port, S7_TCP_FIN | S7_TCP_ACK);
+  }
+  const S7EngineStats *st = s7_engine_stats(e);
+  g_assert_cmpuint(st->live_connections_peak, <=, 2);
+  s7_engine_finish(e);
+  g_assert_cmpuint(s7_engine_connections(e)->len + s7_engine_connections_not_listed(e), ==, 20000);
+  g_assert_cmpuint(s7_engine_connections(e)->len, ==, 10000);
+  s7_engine_free(e);
+}
+
+/* ------------------------------------------------------------------ codes and formats */
+
+static void test_code_table(void)
+{
+  g_assert_cmpstr(s7_error_text(0x8104), ==,
+                  "This service is not implemented on the module or a frame error was reported");
+  g_assert_nonnull(s7_error_text(0xD241));
+  g_assert_nonnull(s7_error_text(0x810A));
+  g_assert_cmpstr(s7_cotp_dr_cause_text(0x81), ==, "Remote transport entity congestion at connect request time");
+  g_assert_cmpstr(s7_s7plus_error_text(-12), ==, "Object not found");
+  gboolean note;
+  g_assert_cmpint(s7_kind_for_error(0x8104, S7_FUNC_READ_VAR, &note), ==, S7K_PUTGET_DENIED);
+  g_assert_cmpint(s7_kind_for_error(0x8104, S7_FUNC_START_UPLOAD, &note), ==, S7K_FUNCTION_NOT_AVAILABLE);
+  g_assert_cmpint(s7_kind_for_error(0xD402, S7_FUNC_NONE, &note), ==, S7K_PLC_ERROR);
+  g_assert_true(note);
+  g_assert_cmpint(s7_kind_for_error(0x8304, S7_FUNC_READ_VAR, &note), ==, S7K_RESOURCE_ERROR);
+  g_assert_cmpint(s7_kind_for_error(0x8304, S7_FUNC_SETUP_COMM, &note), ==, S7K_SETUP_REJECTED);
+  /* every kind has its texts, and ids are unique and round-trip */
+  for (guint k = 0; k < S7K_COUNT; k++) {
+    const S7KindInfo *i = s7_kind_info(k);
+    g_assert_cmpint(i->kind, ==, k);
+    g_assert_true(i->title && *i->title && i->cause && *i->cause && i->action && *i->action);
+    S7Kind back;
+    g_assert_true(s7_kind_from_id(i->id, &back));
+    g_assert_cmpint(back, ==, k);
+  }
+  gsize n;
+  const S7CodeText *t = s7_error_table(&n);
+  g_assert_cmpuint(n, >, 200);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true(t[i].text && *t[i].text);
+}
+
+static void test_addresses(void)
+{
+  char b[S7_ADDRESS_TEXT_MAX];
+  S7ReqItem it = { 0x10, S7_AREA_DB, 4, 12, 40 << 3, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "DB12.DBW40");
+  it = (S7ReqItem){ 0x10, S7_AREA_DB, 1, 3, 0 << 3 | 1, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "DB3.DBX0.1");
+  it = (S7ReqItem){ 0x10, S7_AREA_M, 4, 0, 100 << 3, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "MW100");
+  it = (S7ReqItem){ 0x10, S7_AREA_I, 1, 0, 0, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "I0.0");
+  it = (S7ReqItem){ 0x10, S7_AREA_Q, 1, 0, 4 << 3, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "Q4.0");
+  it = (S7ReqItem){ 0x10, S7_AREA_T, 29, 0, 5, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "T5");
+  it = (S7ReqItem){ 0x10, S7_AREA_C, 28, 0, 2, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "C2");
+  it = (S7ReqItem){ 0x10, S7_AREA_DB, 6, 1, 8 << 3, 1 };
+  g_assert_cmpstr(s7_format_address(&it, b), ==, "DB1.DBD8");
+  guint8 tsap[2] = { 0x03, 0x22 };
+  S7Tsap t = s7_decode_tsap(tsap, 2);
+  g_assert_true(t.valid);
+  g_assert_cmpuint(t.rack, ==, 1);
+  g_assert_cmpuint(t.slot, ==, 2);
+  g_assert_cmpint(t.type, ==, S7_CONN_BASIC);
+}
+
+static void test_s7plus_parser(void)
+{
+  guint64 v;
+  const guint8 one[] = { 0x11 }, three[] = { 0x83, 0xff, 0x74 };
+  g_assert_cmpuint(s7plus_read_vlq64(one, 1, &v), ==, 1);
+  g_assert_cmpuint(v, ==, 17);
+  g_assert_cmpuint(s7plus_read_vlq64(three, 3, &v), ==, 3);
+  g_assert_cmpint((gint16)v, ==, -12);
+  g_assert_cmpuint(s7plus_read_vlq64(three, 2, &v), ==, 0);   /* runs out: no value */
+
+  /* V1 response as an S7-1200 sends it */
+  const guint8 v1[] = { 0x72, 0x01, 0x00, 0x0e, 0x32, 0, 0, 0x04, 0xca, 0, 0, 0x00, 0x01, 0x36, 0x11 };
+  S7PlusPdu p;
+  g_assert_true(s7plus_parse(v1, sizeof v1, &p));
+  g_assert_cmpuint(p.version, ==, 1);
+  g_assert_cmpuint(p.opcode, ==, S7PLUS_OP_RESPONSE);
+  g_assert_cmpuint(p.function, ==, 0x04ca);
+  g_assert_true(p.has_return);
+  g_assert_cmpint(p.error_code, ==, 17);
+
+  guint8 v3[4 + 33 + 16] = { 0x72, 0x03, 0x00, 49, 0x20 };
+  memcpy(v3 + 37, (const guint8[]){ 0x32, 0, 0, 0x05, 0x4c, 0, 0, 0, 2, 0x34, 0x83, 0xff, 0x74 }, 13);
+  g_assert_true(s7plus_parse(v3, sizeof v3, &p));
+  g_assert_true(p.has_integrity);
+  g_assert_cmpint(p.error_code, ==, -12);
+
+  const guint8 ka[] = { 0x72, 0xfe, 0x00, 0x00 };
+  g_assert_true(s7plus_parse(ka, sizeof ka, &p));
+  g_assert_cmpuint(p.version, ==, 0xfe);
+  g_assert_false(s7plus_parse(ka, 3, &p));
+  const guint8 notplus[] = { 0x32, 0x01, 0, 0 };
+  g_assert_false(s7plus_parse(notplus, sizeof notplus, &p));
+}
+
+/* ------------------------------------------------------------------ tshark rows */
+
+typedef struct { S7Event evs[8]; guint n; } Sink;
+
+static void collect(const S7Event *ev, gpointer ud)
+{
+  Sink *s = ud;
+  if (s->n < G_N_ELEMENTS(s->evs))
+    s->evs[s->n++] = *ev;
+}
+
+static char *make_row(const char *const *kv)
+{
+  const char *const *names = s7_tshark_field_names();
+  GString *row = g_string_new(NULL);
+  for (guint i = 0; names[i]; i++) {
+    if (i)
+      g_string_append_c(row, '\t');
+    for (const char *const *p = kv; *p; p += 2)
+      if (!strcmp(p[0], names[i]))
+        g_string_append(row, p[1]);
+  }
+  return g_string_free(row, FALSE);
+}
+
+static void test_row_two_pdus_in_one_frame(void)
+{
+  const char *kv[] = {
+    "frame.number", "9", "frame.time_epoch", "1700000000.250000000",
+    "ip.src", "10.0.0.5", "ip.dst", "10.0.0.20", "tcp.srcport", "102", "tcp.dstport", "4000",
+    "tcp.flags", "0x0018", "cotp.type", "0x0f,0x0f",
+    "s7comm.header.rosctr", "3,3", "s7comm.header.pduref", "1,2", "s7comm.header.parlg", "2,2",
+    "s7comm.header.datlg", "6,4", "s7comm.header.errcls", "0x00,0x00", "s7comm.header.errcod", "0x00,0x00",
+    "s7comm.param.func", "0x04,0x04", "s7comm.param.itemcount", "1,1",
+    "s7comm.data.returncode", "0xff,0x05", NULL };
+  g_autofree char *row = make_row(kv);
+  S7RowStats st = { 0 };
+  Sink s = { 0 };
+  s7_row_to_events(row, &st, collect, &s);
+  g_assert_cmpuint(s.n, ==, 3);
+  g_assert_cmpint(s.evs[0].type, ==, S7_EV_TCP);
+  g_assert_cmpint(s.evs[1].type, ==, S7_EV_S7);
+  g_assert_cmpuint(s.evs[1].u.s7.pdu_ref, ==, 1);
+  g_assert_cmpuint(s.evs[1].u.s7.retcodes[0], ==, 0xff);
+  g_assert_cmpuint(s.evs[2].u.s7.pdu_ref, ==, 2);
+  g_assert_cmpuint(s.evs[2].u.s7.retcodes[0], ==, 0x05);
+  g_assert_cmpuint(s.evs[2].ts_us, ==, 1700000000250000);
+  g_assert_cmpuint(st.ambiguous_rows, ==, 0);
+}
+
+static void test_row_garbage(void)
+{
+  const char *rows[] = { "", "\t\t\t", "x\ty", "12", "999999999999999999999\t1", "1\t\t1.2.3.4,\t,,,\t" };
+  for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+    g_autofree char *r = g_strdup(rows[i]);
+    S7RowStats st = { 0 };
+    Sink s = { 0 };
+    s7_row_to_events(r, &st, collect, &s);
+    g_assert_cmpuint(s.n, ==, 0);
+    g_assert_cmpuint(st.malformed_rows, ==, 1);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/engine/pduref-zero-fifo", test_pduref_zero_fifo);
+  g_test_add_func("/engine/open-job-at-capture-end", test_open_job_at_capture_end_is_not_no_response);
+  g_test_add_func("/engine/no-response", test_no_response_when_later_job_answered);
+  g_test_add_func("/engine/syn-retransmitted", test_syn_retransmitted_then_answered);
+  g_test_add_func("/engine/userdata-empty-answer", test_userdata_empty_answer_is_normal);
+  g_test_add_func("/engine/putget-confidence", test_putget_confidence_from_context);
+  g_test_add_func("/engine/connect-refused-context", test_connect_refused_context);
+  g_test_add_func("/engine/client-rst-after-work", test_client_rst_after_work_is_not_refused);
+  g_test_add_func("/engine/memory-bounded", test_memory_bounded_by_live_connections);
+  g_test_add_func("/codes/table", test_code_table);
+  g_test_add_func("/codes/addresses", test_addresses);
+  g_test_add_func("/s7plus/parser", test_s7plus_parser);
+  g_test_add_func("/rows/two-pdus-one-frame", test_row_two_pdus_in_one_frame);
+  g_test_add_func("/rows/garbage", test_row_garbage);
+  return g_test_run();
+}
