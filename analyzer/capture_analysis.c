@@ -91,6 +91,10 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   if (r->rows.malformed_rows)
     g_ptr_array_add(r->warnings, g_strdup_printf("%" G_GUINT64_FORMAT " tshark rows could not be read",
                                                  r->rows.malformed_rows));
+  if (r->rows.ambiguous_rows)
+    g_ptr_array_add(r->warnings, g_strdup_printf("%" G_GUINT64_FORMAT " frames held S7 PDUs whose fields "
+                                                 "could not be assigned unambiguously; their items "
+                                                 "may be incomplete", r->rows.ambiguous_rows));
   r->packets = r->rows.rows - r->rows.malformed_rows;
   r->first_ts_us = r->rows.first_ts_us;
   r->last_ts_us = r->rows.last_ts_us;

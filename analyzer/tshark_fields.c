@@ -324,9 +324,14 @@ void s7_row_to_events(char *row, S7RowStats *stats, S7EventSink sink, gpointer u
   /* S7comm PDUs */
   gboolean ok = TRUE;
   ev.type = S7_EV_S7;
-  while (take_s7_pdu(&r, &ev.u.s7, &ok))
+  guint n_pdus = 0;
+  while (take_s7_pdu(&r, &ev.u.s7, &ok)) {
+    n_pdus++;
     sink(&ev, user_data);
-  if (!ok || any_left(&r, S7F_S7_PDUREF, S7F_S7_PDU_LENGTH))
+  }
+  /* Only with several PDUs in one frame can a field land on the wrong PDU; one PDU gets
+   * every occurrence whatever the splitting rules say. */
+  if (n_pdus > 1 && (!ok || any_left(&r, S7F_S7_PDUREF, S7F_S7_PDU_LENGTH)))
     stats->ambiguous_rows++;
 
   /* S7comm-plus PDUs: undissected COTP payloads starting with 0x72 */
