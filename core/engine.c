@@ -404,7 +404,7 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
       c->ended = from_client ? END_RST_CLIENT : END_RST_PLC;
       c->end_ts = ev->ts_us;
     }
-    s7_engine_check_stale_jobs(e, c, ev->ts_us, ev->frame, TRUE);
+    s7_engine_check_stale_jobs(e, c, ev->ts_us, TRUE);
     conn_finish(e, c, ev->ts_us);
     return;
   }
@@ -419,7 +419,7 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
       c->ended = from_client ? END_FIN_CLIENT : END_FIN_PLC;
       c->end_ts = ev->ts_us;
     }
-    s7_engine_check_stale_jobs(e, c, ev->ts_us, ev->frame, TRUE);
+    s7_engine_check_stale_jobs(e, c, ev->ts_us, TRUE);
     if (c->fin_client && c->fin_plc)
       conn_finish(e, c, ev->ts_us);
   }

@@ -91,7 +91,7 @@ typedef struct {
   S7Finding f;
   char *client_ip;             /* client host, for the aggregation key */
   GHashTable *conn_keys;       /* distinct connections (capped) */
-  guint code_source;           /* FILTER_* below */
+  guint code_source;           /* SRC_* below: which field the filter names */
   guint code_value;
   guint8 s7_function_seen;
   char *extra;                 /* kind-specific context text, appended to the explanation */
@@ -134,7 +134,7 @@ char *s7_addr_filter(const char *field, const char *ip_and_port);
 /* engine_s7.c */
 void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
 void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
-void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, guint32 frame, gboolean closing);
+void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean closing);
 void s7_job_free(Job *j);
 void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c);
 PlcContext *s7_plc_context(S7Engine *e, const char *plc);

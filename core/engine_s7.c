@@ -185,9 +185,8 @@ static Job *take_job(Conn *c, const S7Pdu *p)
   return NULL;
 }
 
-void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, guint32 frame, gboolean closing)
+void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean closing)
 {
-  (void)frame;
   gint64 limit = (gint64)(e->cfg.no_response_timeout_s * 1e6);
   GList *l = c->jobs.head;
   while (l) {
@@ -306,7 +305,7 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
   }
   if (job)
     s7_job_free(job);
-  s7_engine_check_stale_jobs(e, c, ev->ts_us, ev->frame, FALSE);
+  s7_engine_check_stale_jobs(e, c, ev->ts_us, FALSE);
 }
 
 void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)

@@ -181,14 +181,6 @@ static void finalize_invalid_address(S7Engine *e, Agg *a)
   }
 }
 
-static void finalize_refused(S7Engine *e, Agg *a)
-{
-  /* a->extra holds the refusal's TSAP and context, prepared in finalize_refusals */
-  (void)e;
-  if (!a->f.confidence)
-    set_confidence(a, "low", g_strdup("no other connection to this PLC in the capture to compare with"));
-}
-
 static void fill_defaults(Agg *a)
 {
   const S7KindInfo *k = s7_kind_info(a->f.kind);
@@ -243,7 +235,6 @@ void s7_findings_finalize(S7Engine *e)
     switch (a->f.kind) {
     case S7K_PUTGET_DENIED: finalize_putget(e, a); break;
     case S7K_INVALID_ADDRESS: finalize_invalid_address(e, a); break;
-    case S7K_CONNECT_REFUSED: finalize_refused(e, a); break;
     default: break;
     }
     fill_defaults(a);
