@@ -5,7 +5,7 @@
 #include <glib.h>
 
 #include "engine.h"
-#include "tshark_fields.h"
+#include "field_row.h"
 #include "tshark_run.h"
 
 G_BEGIN_DECLS

@@ -4,7 +4,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "tshark_fields.h"
+#include "field_row.h"
 
 G_DEFINE_QUARK(s7diag-tshark-error-quark, s7_tshark_error)
 

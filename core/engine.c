@@ -22,11 +22,7 @@ void s7_engine_config_init(S7EngineConfig *cfg)
 
 static void agg_free(Agg *a)
 {
-  g_free(a->f.plc); g_free(a->f.client); g_free(a->f.code); g_free(a->f.detail);
-  g_free(a->f.title); g_free(a->f.explanation); g_free(a->f.action); g_free(a->f.client_says);
-  g_free(a->f.filter); g_free(a->f.confidence_reason);
-  if (a->f.frames)
-    g_array_unref(a->f.frames);
+  s7_finding_free(a->f);   /* NULL once it moved to the result list */
   g_free(a->client_ip);
   g_free(a->extra);
   g_hash_table_unref(a->conn_keys);
@@ -118,6 +114,33 @@ void s7_engine_set_frame_note(S7Engine *e, S7FrameNoteFunc fn, gpointer user_dat
 {
   e->note_fn = fn;
   e->note_data = user_data;
+}
+
+void s7_engine_set_event_note(S7Engine *e, S7EventNoteFunc fn, gpointer user_data)
+{
+  e->event_fn = fn;
+  e->event_data = user_data;
+}
+
+void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client,
+                          const Job *job)
+{
+  if (!e->event_fn)
+    return;
+  S7EventContext ctx = {
+    .plc = c->plc_s, .client = c->client_s, .from_client = from_client,
+    .calling_tsap = c->calling_tsap, .called_tsap = c->called_tsap,
+    .calling_tsap_len = c->calling_len, .called_tsap_len = c->called_len,
+    .pdu_size = c->pdu_size, .max_amq_calling = c->amq_calling, .max_amq_called = c->amq_called,
+  };
+  if (job) {
+    ctx.job_frame = job->frame;
+    ctx.job_ts_us = job->ts_us;
+    ctx.job_function = job->function;
+    ctx.n_job_items = job->n_items;
+    ctx.job_items = job->items;
+  }
+  e->event_fn(ev, &ctx, e->event_data);
 }
 
 PlcContext *s7_plc_context(S7Engine *e, const char *plc)
@@ -501,6 +524,7 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
   default:
     break;
   }
+  s7_engine_note_event(e, c, ev, from_client, NULL);
 }
 
 static void on_s7_event(S7Engine *e, const S7Event *ev)
@@ -516,6 +540,7 @@ static void on_s7_event(S7Engine *e, const S7Event *ev)
   } else {
     e->stats.s7plus_pdus++;
     s7_engine_on_s7plus(e, c, ev, from_client);
+    s7_engine_note_event(e, c, ev, from_client, NULL);
   }
 }
 
@@ -566,7 +591,7 @@ static void finalize_refusals(S7Engine *e)
                         r->client);
     s7_agg_add_frame(e, a, r->cr_frame, r->ts);
     s7_agg_add_frame(e, a, r->answer_frame, r->ts);
-    if (a->f.code)
+    if (a->f->code)
       continue;  /* the first refusal of the group sets the texts */
     if (r->dr_cause >= 0) {
       g_autofree char *code = g_strdup_printf("DR 0x%02x", r->dr_cause);
@@ -615,9 +640,9 @@ static void finalize_refusals(S7Engine *e)
       reason = g_strdup("no other connection to this PLC in the capture to compare with: a single "
                         "refusal cannot tell the two causes apart");
     }
-    a->f.confidence = level;
-    a->f.confidence_reason = reason;
-    a->f.title = g_strdup_printf("PLC %s refused the ISO connection from %s (%s after COTP CR): %s",
+    a->f->confidence = level;
+    a->f->confidence_reason = reason;
+    a->f->title = g_strdup_printf("PLC %s refused the ISO connection from %s (%s after COTP CR): %s",
                                  r->plc, client_ip, r->how, cause);
     g_autofree char *open_text = r->concurrent
         ? g_strdup_printf("; %u other ISO connection(s) were open to this PLC", r->concurrent)
@@ -640,12 +665,12 @@ static void finalize_storms(S7Engine *e)
     Agg *a = s7_agg_get(e, S7K_RECONNECT_STORM, p->plc, p->client_ip, p->client_ip, NULL, NULL);
     for (guint i = 0; i < p->n_frames; i++)
       s7_agg_add_frame(e, a, p->frames[i], p->first_ts);
-    a->f.occurrences = p->short_connections;
+    a->f->occurrences = p->short_connections;
     double span = (p->last_ts - p->first_ts) / 1e6;
-    a->f.title = g_strdup_printf("Client %s opened %" G_GUINT64_FORMAT " short connections to PLC %s "
+    a->f->title = g_strdup_printf("Client %s opened %" G_GUINT64_FORMAT " short connections to PLC %s "
                                  "in %.1f s", p->client_ip, p->short_connections, p->plc, span);
-    a->f.confidence = "high";
-    a->f.confidence_reason = g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s "
+    a->f->confidence = "high";
+    a->f->confidence_reason = g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s "
                                              "from one client to one PLC", p->short_connections,
                                              e->cfg.storm_short_s);
   }

@@ -49,6 +49,11 @@ typedef struct {
   gint64 first_ts_us, last_ts_us;
 } S7Finding;
 
+/* The short tag for a finding, as the Info column and one-line summaries show it:
+ * "PUT/GET denied", "DB12: optimized or out of range". Writes into buf and returns it. */
+#define S7_TAG_MAX 96
+const char *s7_finding_tag(const S7Finding *f, char *buf);
+
 typedef struct {
   char *client, *plc;
   char *calling_tsap, *called_tsap;   /* NULL without COTP CR */
@@ -78,9 +83,28 @@ typedef struct S7Engine S7Engine;
 /* Called when a finding gains an evidence frame (for per-frame annotation, e.g. the plugin). */
 typedef void (*S7FrameNoteFunc)(guint32 frame, const S7Finding *finding, gpointer user_data);
 
+/* What the engine knew about a COTP, S7 or S7comm-plus event of an S7 connection when it was
+ * fed (for per-frame annotation: roles, TSAPs, negotiated sizes, request/response links).
+ * Pointers are valid only during the call. */
+typedef struct {
+  const char *plc, *client;           /* "ip:port" */
+  gboolean from_client;
+  const guint8 *calling_tsap, *called_tsap;
+  guint calling_tsap_len, called_tsap_len;  /* 0 without a COTP CR */
+  guint16 pdu_size, max_amq_calling, max_amq_called;  /* 0 = not negotiated (yet) */
+  guint32 job_frame;                  /* an S7 response: the frame of its job; 0 = unpaired */
+  gint64 job_ts_us;
+  guint16 job_function;               /* the job's function (S7_FUNC_*) */
+  guint n_job_items;                  /* the job's Read/Write Var items */
+  const S7ReqItem *job_items;
+} S7EventContext;
+
+typedef void (*S7EventNoteFunc)(const S7Event *ev, const S7EventContext *ctx, gpointer user_data);
+
 S7Engine *s7_engine_new(const S7EngineConfig *cfg);
 void s7_engine_free(S7Engine *e);
 void s7_engine_set_frame_note(S7Engine *e, S7FrameNoteFunc fn, gpointer user_data);
+void s7_engine_set_event_note(S7Engine *e, S7EventNoteFunc fn, gpointer user_data);
 
 void s7_engine_feed(S7Engine *e, const S7Event *ev);
 /* End of capture: closes live connections, applies capture-wide context. */

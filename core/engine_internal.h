@@ -88,7 +88,7 @@ typedef struct {
 
 /* One aggregated finding under construction */
 typedef struct {
-  S7Finding f;
+  S7Finding *f;                /* moves to the result list at finish; stable pointer */
   char *client_ip;             /* client host, for the aggregation key */
   GHashTable *conn_keys;       /* distinct connections (capped) */
   guint code_source;           /* SRC_* below: which field the filter names */
@@ -119,7 +119,13 @@ struct S7Engine {
   gboolean finished;
   S7FrameNoteFunc note_fn;
   gpointer note_data;
+  S7EventNoteFunc event_fn;
+  gpointer event_data;
 };
+
+/* engine.c */
+void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client,
+                          const Job *job);
 
 /* findings.c */
 Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,

@@ -12,21 +12,6 @@ void s7_job_free(Job *j)
   g_free(j);
 }
 
-static const char *function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, char *buf)
-{
-  if (func == S7_FUNC_NONE && ud_group) {
-    const char *g = s7_userdata_group_name(ud_group);
-    g_snprintf(buf, 64, "%s (userdata group %u, subfunction %u)", g ? g : "userdata", ud_group,
-               ud_subfunc);
-    return buf;
-  }
-  const char *n = s7_function_name(func);
-  if (n)
-    return n;
-  g_snprintf(buf, 64, "function 0x%02x", func);
-  return buf;
-}
-
 /* ------------------------------------------------------------------ inventory of areas */
 
 static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write, gboolean error)
@@ -79,22 +64,22 @@ static void on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
 {
   gboolean note;
   S7Kind kind = s7_kind_for_error(code, func, &note);
-  char fbuf[64];
-  const char *ftext = function_text(func, ud_group, ud_subfunc, fbuf);
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
   Agg *a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
   g_autofree char *code_text = g_strdup_printf("0x%04X", code);
   s7_agg_set_code(a, src, code, code_text);
   if (note && kind == S7K_PLC_ERROR)
-    a->f.severity = S7_SEV_NOTE;
+    a->f->severity = S7_SEV_NOTE;
   if (!a->extra) {
     const char *text = s7_error_text(code);
     a->extra = g_strdup_printf("The PLC answered %s with 0x%04X: %s.", ftext, code,
                                text ? text : (s7_error_class_text(code >> 8) ? s7_error_class_text(code >> 8) : "unknown code"));
     if (kind == S7K_PLC_ERROR)
-      a->f.title = g_strdup_printf("PLC %s answered %s with 0x%04X (%s)", c->plc_s, ftext, code,
+      a->f->title = g_strdup_printf("PLC %s answered %s with 0x%04X (%s)", c->plc_s, ftext, code,
                                    text ? text : "unknown code");
     else if (kind == S7K_SETUP_REJECTED)
-      a->f.title = g_strdup_printf("PLC %s rejected Setup Communication from %s with 0x%04X",
+      a->f->title = g_strdup_printf("PLC %s rejected Setup Communication from %s with 0x%04X",
                                    c->plc_s, c->client.addr, code);
   }
   add_evidence(e, a, job, ev);
@@ -122,21 +107,21 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
     g_autofree char *code_text = g_strdup_printf("0x%02X", rc);
     s7_agg_set_code(a, SRC_ITEM, rc, code_text);
     const char *says = s7_item_return_client_says(rc);
-    if (says && !a->f.client_says)
-      a->f.client_says = g_strdup(says);
+    if (says && !a->f->client_says)
+      a->f->client_says = g_strdup(says);
     if (it && it->area == S7_AREA_DB) {
       a->db = (int)it->db;
       a->offset0 |= (it->address >> 3) == 0;
     }
-    if (!a->f.title) {
+    if (!a->f->title) {
       const char *rt = s7_item_return_text(rc);
       g_autofree char *len = it ? g_strdup_printf(", %u × %s", it->length,
                                                   it->transport_size == 1 ? "bit" : "element")
                                 : g_strdup("");
-      a->f.title = g_strdup_printf("%s %s on PLC %s: %s (item code 0x%02X)",
+      a->f->title = g_strdup_printf("%s %s on PLC %s: %s (item code 0x%02X)",
                                    write ? "Write of" : "Read of", addr, c->plc_s,
                                    rt ? rt : "error", rc);
-      a->f.explanation = g_strdup_printf("%s Item %u of the %s job in frame %u%s.",
+      a->f->explanation = g_strdup_printf("%s Item %u of the %s job in frame %u%s.",
                                          s7_kind_info(kind)->cause, i + 1,
                                          write ? "Write Var" : "Read Var", job ? job->frame : 0, len);
     }
@@ -145,8 +130,8 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
   if (write && all_ok) {
     Agg *a = finding(e, c, S7K_UNAUTHENTICATED_WRITE, NULL);
     add_evidence(e, a, job, ev);
-    if (!a->f.title)
-      a->f.title = g_strdup_printf("PLC %s accepts unauthenticated Write Var from %s", c->plc_s,
+    if (!a->f->title)
+      a->f->title = g_strdup_printf("PLC %s accepts unauthenticated Write Var from %s", c->plc_s,
                                    c->client.addr);
   }
 }
@@ -193,12 +178,12 @@ void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean cl
     GList *next = l->next;
     Job *j = l->data;
     if (now_us - j->ts_us >= limit && !c->capture_gap) {
-      char fbuf[64];
-      const char *ftext = function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
+      char fbuf[S7_FUNCTION_TEXT_MAX];
+      const char *ftext = s7_function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
       Agg *a = finding(e, c, S7K_NO_RESPONSE, ftext);
       s7_agg_add_frame(e, a, j->frame, j->ts_us);
-      if (!a->f.title)
-        a->f.title = g_strdup_printf("PLC %s never answered %s from %s (%s after %.1f s)",
+      if (!a->f->title)
+        a->f->title = g_strdup_printf("PLC %s never answered %s from %s (%s after %.1f s)",
                                      c->plc_s, ftext, c->client.addr,
                                      closing ? "connection closed" : "later traffic",
                                      (now_us - j->ts_us) / 1e6);
@@ -244,8 +229,8 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
                                                           p->pi_service[0] ? p->pi_service : "");
       Agg *a = finding(e, c, S7K_PLC_CONTROL, what ? what : pi);
       s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-      if (!a->f.title)
-        a->f.title = g_strdup_printf("%s sent %s to PLC %s", c->client.addr, what ? what : pi,
+      if (!a->f->title)
+        a->f->title = g_strdup_printf("%s sent %s to PLC %s", c->client.addr, what ? what : pi,
                                      c->plc_s);
       break;
     }
@@ -259,8 +244,8 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
   } else if (p->ud_group == S7_UD_GRP_SECURITY && p->ud_subfunc == 1) {
     Agg *a = finding(e, c, S7K_PASSWORD_ATTEMPT, NULL);
     s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    if (!a->f.title)
-      a->f.title = g_strdup_printf("%s sent a PLC password to %s", c->client.addr, c->plc_s);
+    if (!a->f->title)
+      a->f->title = g_strdup_printf("%s sent a PLC password to %s", c->client.addr, c->plc_s);
   }
   push_job(c, ev);
 }
@@ -303,6 +288,7 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
         note_dbs_ok(e, c, ev, job);
     }
   }
+  s7_engine_note_event(e, c, ev, FALSE, job);
   if (job)
     s7_job_free(job);
   s7_engine_check_stale_jobs(e, c, ev->ts_us, FALSE);
@@ -315,10 +301,13 @@ void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_clie
                      (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST);
   gboolean response = p->rosctr == S7_ROSCTR_ACK || p->rosctr == S7_ROSCTR_ACK_DATA ||
                       (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
+  if (response && !from_client) {
+    on_response(e, c, ev);  /* notes the event with its job */
+    return;
+  }
   if (request && from_client)
     on_request(e, c, ev);
-  else if (response && !from_client)
-    on_response(e, c, ev);
+  s7_engine_note_event(e, c, ev, from_client, NULL);
 }
 
 void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)
@@ -340,9 +329,9 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
     g_autofree char *code = g_strdup_printf("%d", p->error_code);
     s7_agg_set_code(a, SRC_FRAMES, 0, code);
     s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    if (!a->f.title) {
+    if (!a->f->title) {
       const char *t = s7_s7plus_error_text(p->error_code);
-      a->f.title = g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", c->plc_s,
+      a->f->title = g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", c->plc_s,
                                    detail, p->error_code, t ? t : "unknown");
     }
   }
@@ -358,7 +347,7 @@ void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
   g_autofree char *detail = g_strdup_printf("V%u", c->s7plus_version);
   Agg *a = finding(e, c, S7K_S7PLUS_LEGACY, detail);
   s7_agg_add_frame(e, a, c->s7plus_first_frame, c->s7plus_first_ts);
-  if (!a->f.title)
-    a->f.title = g_strdup_printf("S7comm-plus V%u session between %s and PLC %s", c->s7plus_version,
+  if (!a->f->title)
+    a->f->title = g_strdup_printf("S7comm-plus V%u session between %s and PLC %s", c->s7plus_version,
                                  c->client.addr, c->plc_s);
 }

@@ -35,19 +35,20 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
   Agg *a = g_hash_table_lookup(e->aggs, key);
   if (!a) {
     a = g_new0(Agg, 1);
-    a->f.kind = kind;
-    a->f.severity = s7_kind_info(kind)->severity;
-    a->f.plc = g_strdup(plc);
-    a->f.client = g_strdup(client_full);
+    a->f = g_new0(S7Finding, 1);
+    a->f->kind = kind;
+    a->f->severity = s7_kind_info(kind)->severity;
+    a->f->plc = g_strdup(plc);
+    a->f->client = g_strdup(client_full);
     a->client_ip = g_strdup(client_ip);
-    a->f.detail = g_strdup(detail);
-    a->f.frames = g_array_new(FALSE, FALSE, sizeof(guint32));
-    a->f.first_frame = G_MAXUINT32;
+    a->f->detail = g_strdup(detail);
+    a->f->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
+    a->f->first_frame = G_MAXUINT32;
     a->db = -1;
     a->conn_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(e->aggs, g_steal_pointer(&key), a);
   }
-  a->f.occurrences++;
+  a->f->occurrences++;
   if (conn_key && g_hash_table_size(a->conn_keys) < MAX_CONN_KEYS &&
       !g_hash_table_contains(a->conn_keys, conn_key))
     g_hash_table_add(a->conn_keys, g_strdup(conn_key));
@@ -62,30 +63,46 @@ static gint cmp_u32(gconstpointer a, gconstpointer b)
 
 void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
 {
-  if (frame < a->f.first_frame) {
-    a->f.first_frame = frame;
+  if (frame < a->f->first_frame) {
+    a->f->first_frame = frame;
   }
-  if (a->f.first_ts_us == 0 || ts_us < a->f.first_ts_us)
-    a->f.first_ts_us = ts_us;
-  if (ts_us > a->f.last_ts_us)
-    a->f.last_ts_us = ts_us;
-  for (guint i = 0; i < a->f.frames->len; i++)
-    if (g_array_index(a->f.frames, guint32, i) == frame)
+  if (a->f->first_ts_us == 0 || ts_us < a->f->first_ts_us)
+    a->f->first_ts_us = ts_us;
+  if (ts_us > a->f->last_ts_us)
+    a->f->last_ts_us = ts_us;
+  for (guint i = 0; i < a->f->frames->len; i++)
+    if (g_array_index(a->f->frames, guint32, i) == frame)
       return;
-  if (a->f.frames->len >= e->cfg.max_evidence_frames)
-    return;
-  g_array_append_val(a->f.frames, frame);
+  /* Evidence lists are capped; per-frame annotation (the plugin) still hears of every frame,
+   * and frames past the cap may be announced more than once. */
+  if (a->f->frames->len < e->cfg.max_evidence_frames)
+    g_array_append_val(a->f->frames, frame);
   if (e->note_fn)
-    e->note_fn(frame, &a->f, e->note_data);
+    e->note_fn(frame, a->f, e->note_data);
 }
 
 void s7_agg_set_code(Agg *a, guint source, guint value, const char *code_text)
 {
-  if (a->f.code)
+  if (a->f->code)
     return;
   a->code_source = source;
   a->code_value = value;
-  a->f.code = g_strdup(code_text);
+  a->f->code = g_strdup(code_text);
+}
+
+const char *s7_finding_tag(const S7Finding *f, char *buf)
+{
+  const char *tag = s7_kind_info(f->kind)->tag;
+  gboolean item_kind = f->kind == S7K_INVALID_ADDRESS || f->kind == S7K_OBJECT_MISSING ||
+                       f->kind == S7K_ACCESS_DENIED || f->kind == S7K_DATA_TYPE_ERROR;
+  if (item_kind && f->detail && *f->detail && f->detail[0] != '(') {
+    /* the area of the address: "DB12" of "DB12.DBW40", "MW100" as it is */
+    gsize area_len = strcspn(f->detail, ".");
+    g_snprintf(buf, S7_TAG_MAX, "%.*s: %s", (int)MIN(area_len, 40), f->detail, tag);
+  } else {
+    g_strlcpy(buf, tag, S7_TAG_MAX);
+  }
+  return buf;
 }
 
 /* ------------------------------------------------------------------ final texts */
@@ -101,7 +118,7 @@ static char *frames_filter(const GArray *frames)
 
 static char *signature_filter(const Agg *a)
 {
-  g_autofree char *plc = s7_addr_filter("src", a->f.plc);
+  g_autofree char *plc = s7_addr_filter("src", a->f->plc);
   switch (a->code_source) {
   case SRC_HEADER:
     return g_strdup_printf("%s && s7comm.header.errcls == 0x%02x && s7comm.header.errcod == 0x%02x",
@@ -112,15 +129,15 @@ static char *signature_filter(const Agg *a)
     return g_strdup_printf("%s && s7comm.header.rosctr == 3 && s7comm.data.returncode == 0x%02x",
                            plc, a->code_value);
   default:
-    return frames_filter(a->f.frames);
+    return frames_filter(a->f->frames);
   }
 }
 
 static void set_confidence(Agg *a, const char *level, char *reason)
 {
-  a->f.confidence = level;
-  g_free(a->f.confidence_reason);
-  a->f.confidence_reason = reason;
+  a->f->confidence = level;
+  g_free(a->f->confidence_reason);
+  a->f->confidence_reason = reason;
 }
 
 static const char *plural(guint64 n, const char *one, const char *many)
@@ -131,11 +148,11 @@ static const char *plural(guint64 n, const char *one, const char *many)
 /* Capture-wide context for PUT/GET: were all data jobs refused, did SZL reads work? */
 static void finalize_putget(S7Engine *e, Agg *a)
 {
-  PlcContext *p = s7_plc_context(e, a->f.plc);
-  g_free(a->f.title);
-  a->f.title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+  PlcContext *p = s7_plc_context(e, a->f->plc);
+  g_free(a->f->title);
+  a->f->title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                                " Read/Write Var %s from %s returned 0x8104",
-                               a->f.plc, p->data_jobs_8104, p->data_jobs,
+                               a->f->plc, p->data_jobs_8104, p->data_jobs,
                                plural(p->data_jobs, "job", "jobs"), a->client_ip);
   if (p->data_jobs_ok == 0 && p->szl_ok > 0)
     set_confidence(a, "high", g_strdup_printf(
@@ -158,47 +175,47 @@ static void finalize_invalid_address(S7Engine *e, Agg *a)
     set_confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
     return;
   }
-  PlcContext *p = s7_plc_context(e, a->f.plc);
-  g_free(a->f.title);
+  PlcContext *p = s7_plc_context(e, a->f->plc);
+  g_free(a->f->title);
   if (g_hash_table_contains(p->dbs_ok, GUINT_TO_POINTER((guint)a->db + 1))) {
     set_confidence(a, "high", g_strdup_printf(
         "other reads of DB%d succeeded, so the DB exists and allows absolute access: the request "
         "runs past its end", a->db));
-    a->f.title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested",
-                                 a->f.detail, a->f.plc, a->db);
+    a->f->title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested",
+                                 a->f->detail, a->f->plc, a->db);
   } else if (a->offset0) {
     set_confidence(a, "medium", g_strdup(
         "absolute access at offset 0 of the DB was refused: a DB that exists but is "
         "\"optimized\" answers exactly so (a DB shorter than the request too)"));
-    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is most likely optimized "
-                                 "(no absolute addresses)", a->f.detail, a->f.plc, a->db);
+    a->f->title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is most likely optimized "
+                                 "(no absolute addresses)", a->f->detail, a->f->plc, a->db);
   } else {
     set_confidence(a, "medium", g_strdup(
         "item code 0x05 on a DB means optimized block access or an offset past the DB's end; "
         "no other access to this DB in the capture tells which"));
-    a->f.title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
-                                 "requested", a->f.detail, a->f.plc, a->db);
+    a->f->title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
+                                 "requested", a->f->detail, a->f->plc, a->db);
   }
 }
 
 static void fill_defaults(Agg *a)
 {
-  const S7KindInfo *k = s7_kind_info(a->f.kind);
-  if (!a->f.title) {
-    if (a->f.detail && *a->f.detail)
-      a->f.title = g_strdup_printf("%s: %s on PLC %s", k->title, a->f.detail, a->f.plc);
+  const S7KindInfo *k = s7_kind_info(a->f->kind);
+  if (!a->f->title) {
+    if (a->f->detail && *a->f->detail)
+      a->f->title = g_strdup_printf("%s: %s on PLC %s", k->title, a->f->detail, a->f->plc);
     else
-      a->f.title = g_strdup_printf("%s on PLC %s", k->title, a->f.plc);
+      a->f->title = g_strdup_printf("%s on PLC %s", k->title, a->f->plc);
   }
-  if (!a->f.explanation)
-    a->f.explanation = a->extra && *a->extra && a->f.kind != S7K_INVALID_ADDRESS
+  if (!a->f->explanation)
+    a->f->explanation = a->extra && *a->extra && a->f->kind != S7K_INVALID_ADDRESS
                            ? g_strdup_printf("%s %s", k->cause, a->extra)
                            : g_strdup(k->cause);
-  if (!a->f.action)
-    a->f.action = g_strdup(k->action);
-  if (!a->f.client_says)
-    a->f.client_says = g_strdup(k->client_says);
-  if (!a->f.confidence)
+  if (!a->f->action)
+    a->f->action = g_strdup(k->action);
+  if (!a->f->client_says)
+    a->f->client_says = g_strdup(k->client_says);
+  if (!a->f->confidence)
     set_confidence(a, "high", g_strdup("the wire shows the signature directly"));
 }
 
@@ -226,23 +243,20 @@ void s7_findings_finalize(S7Engine *e)
   g_hash_table_iter_init(&it, e->aggs);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     Agg *a = v;
-    g_array_sort(a->f.frames, cmp_u32);
-    a->f.connections = g_hash_table_size(a->conn_keys);
-    if (a->f.connections > 1) {  /* several connections: name the host, not one port */
-      g_free(a->f.client);
-      a->f.client = g_strdup(a->client_ip);
+    g_array_sort(a->f->frames, cmp_u32);
+    a->f->connections = g_hash_table_size(a->conn_keys);
+    if (a->f->connections > 1) {  /* several connections: name the host, not one port */
+      g_free(a->f->client);
+      a->f->client = g_strdup(a->client_ip);
     }
-    switch (a->f.kind) {
+    switch (a->f->kind) {
     case S7K_PUTGET_DENIED: finalize_putget(e, a); break;
     case S7K_INVALID_ADDRESS: finalize_invalid_address(e, a); break;
     default: break;
     }
     fill_defaults(a);
-    a->f.filter = signature_filter(a);
-    S7Finding *f = g_new(S7Finding, 1);
-    *f = a->f;                      /* the finding's strings move to the result */
-    memset(&a->f, 0, sizeof a->f);
-    g_ptr_array_add(e->findings, f);
+    a->f->filter = signature_filter(a);
+    g_ptr_array_add(e->findings, g_steal_pointer(&a->f));  /* same pointer the notes gave out */
   }
   g_ptr_array_sort(e->findings, cmp_findings);
 }

@@ -440,3 +440,18 @@ gboolean s7_kind_for_item_return(guint8 rc, S7Kind *kind)
   default: *kind = S7K_PLC_ERROR; return TRUE;
   }
 }
+
+const char *s7_function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, char *buf)
+{
+  if (func == S7_FUNC_NONE && ud_group) {
+    const char *g = s7_userdata_group_name(ud_group);
+    g_snprintf(buf, S7_FUNCTION_TEXT_MAX, "%s (userdata group %u, subfunction %u)",
+               g ? g : "userdata", ud_group, ud_subfunc);
+    return buf;
+  }
+  const char *n = s7_function_name(func);
+  if (n)
+    return n;
+  g_snprintf(buf, S7_FUNCTION_TEXT_MAX, "function 0x%02x", func);
+  return buf;
+}

@@ -72,6 +72,11 @@ const char *s7_function_name(guint16 func);
 const char *s7_area_name(guint8 area);
 const char *s7_userdata_group_name(guint8 group);
 
+/* A job's function as people name it: "Read Var", "CPU functions (userdata group 4,
+ * subfunction 1)", "function 0x42". func is S7_FUNC_* (S7_FUNC_NONE for userdata). */
+#define S7_FUNCTION_TEXT_MAX 64
+const char *s7_function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, char *buf);
+
 /* Iteration over the error-code table (for `explain`, docs and tests). */
 typedef struct { guint16 code; const char *text; } S7CodeText;
 const S7CodeText *s7_error_table(gsize *n);

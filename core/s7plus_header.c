@@ -33,7 +33,14 @@ static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
 
 gboolean s7plus_parse(const guint8 *d, gsize len, S7PlusPdu *out)
 {
+  S7PlusLayout unused;
+  return s7plus_parse_layout(d, len, out, &unused);
+}
+
+gboolean s7plus_parse_layout(const guint8 *d, gsize len, S7PlusPdu *out, S7PlusLayout *lay)
+{
   memset(out, 0, sizeof *out);
+  memset(lay, 0, sizeof *lay);
   if (len < 4 || d[0] != 0x72)
     return FALSE;
   out->version = d[1];
@@ -43,21 +50,28 @@ gboolean s7plus_parse(const guint8 *d, gsize len, S7PlusPdu *out)
   /* V2/V3 carry an integrity part before the operation: digest length 0x20 + 32 bytes */
   if (len > off + 33 && d[off] == 0x20 && is_opcode(d[off + 33])) {
     out->has_integrity = TRUE;
+    lay->integrity = off;
     off += 33;
   }
   if (len < off + 9 || !is_opcode(d[off]))
     return TRUE;  /* a fragment continuation: header only */
   out->opcode = d[off];
+  lay->opcode = off;
   out->function = be16(d + off + 3);
   out->seq = be16(d + off + 7);
   off += 9;
   if (out->opcode == S7PLUS_OP_REQUEST) {
-    if (len >= off + 4)
+    if (len >= off + 4) {
+      lay->session = off;
       out->session_id = (guint32)be16(d + off) << 16 | be16(d + off + 2);
+    }
   } else if (out->opcode == S7PLUS_OP_RESPONSE || out->opcode == S7PLUS_OP_RESPONSE2) {
     off += 1;  /* transport flags */
     guint64 rv;
-    if (len > off && s7plus_read_vlq64(d + off, len - off, &rv)) {
+    guint used;
+    if (len > off && (used = s7plus_read_vlq64(d + off, len - off, &rv))) {
+      lay->ret = off;
+      lay->ret_len = used;
       out->has_return = TRUE;
       out->return_value = rv;
       out->error_code = (gint16)(rv & 0xffff);

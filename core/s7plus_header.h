@@ -18,6 +18,17 @@ enum { S7PLUS_OP_REQUEST = 0x31, S7PLUS_OP_RESPONSE = 0x32, S7PLUS_OP_NOTIFICATI
  * not 0x72, too short). Never reads past len; fields it cannot reach stay 0. */
 gboolean s7plus_parse(const guint8 *data, gsize len, S7PlusPdu *out);
 
+/* Where s7plus_parse found each part, for a dissector's tree (offsets into data; 0 = absent). */
+typedef struct {
+  gsize integrity;    /* the integrity part (digest length byte + 32-byte digest) */
+  gsize opcode;       /* the operation header: opcode, reserved, function, reserved, seq */
+  gsize session;      /* a request's session id (4 bytes) */
+  gsize ret;          /* a response's return value (VLQ) */
+  guint ret_len;
+} S7PlusLayout;
+
+gboolean s7plus_parse_layout(const guint8 *data, gsize len, S7PlusPdu *out, S7PlusLayout *layout);
+
 /* Reads a big-endian variable-length quantity (7 bits per byte, top bit = more; the 9th
  * byte carries 8 bits) as S7comm-plus encodes 64-bit values. Returns the bytes used,
  * 0 when len runs out first. */

@@ -5,7 +5,7 @@
 #include "s7_address.h"
 #include "s7_codes.h"
 #include "s7plus_header.h"
-#include "tshark_fields.h"
+#include "field_row.h"
 
 /* ------------------------------------------------------------------ event builders */
 

@@ -1,12 +1,13 @@
-/* tshark_fields.h — the tshark fields the engine needs, and one field row -> engine events.
+/* field_row.h — the Wireshark fields the engine needs, and one row of their values -> events.
  *
- * tshark runs with `-T fields -E occurrence=a -E aggregator=,` and prints one row per frame:
- * the fields below in this order, separated by tabs, several occurrences joined by ','.
+ * Both front ends speak this row: the analyzer gets it from tshark (`-T fields -E occurrence=a
+ * -E aggregator=,`), the plugin builds it from epan's field_info arrays. One row per frame: the
+ * fields below in this order, separated by tabs, several occurrences joined by ','.
  * Several S7 PDUs in one frame give several occurrences; rows_to_events splits them
  * per PDU by the structure of S7 (which fields each PDU type carries).
  */
-#ifndef S7DIAG_TSHARK_FIELDS_H
-#define S7DIAG_TSHARK_FIELDS_H
+#ifndef S7DIAG_FIELD_ROW_H
+#define S7DIAG_FIELD_ROW_H
 
 #include <glib.h>
 

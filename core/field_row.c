@@ -1,5 +1,5 @@
-/* tshark_fields.c — one tshark field row -> engine events (see tshark_fields.h). */
-#include "tshark_fields.h"
+/* tshark_fields.c — one tshark field row -> engine events (see field_row.h). */
+#include "field_row.h"
 
 #include <stdlib.h>
 #include <string.h>

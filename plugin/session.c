@@ -1,0 +1,190 @@
+/* session.c — one engine per opened capture, and its notes per frame (see session.h). */
+#include "session.h"
+
+#include <string.h>
+
+#include "field_row.h"
+
+static S7Engine *engine;
+static gboolean finished;
+static wmem_map_t *frames;        /* frame number -> S7dFrame* (file scope) */
+static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
+static S7RowStats row_stats;
+
+static const char *intern(const char *s)
+{
+  if (!s)
+    return NULL;
+  const char *v = wmem_map_lookup(strings, s);
+  if (!v) {
+    char *copy = wmem_strdup(wmem_file_scope(), s);
+    wmem_map_insert(strings, copy, copy);
+    v = copy;
+  }
+  return v;
+}
+
+static S7dFrame *frame_get(guint32 num, gboolean create)
+{
+  S7dFrame *f = wmem_map_lookup(frames, GUINT_TO_POINTER(num));
+  if (!f && create) {
+    f = wmem_new0(wmem_file_scope(), S7dFrame);
+    f->events = wmem_array_new(wmem_file_scope(), sizeof(S7dEvent *));
+    f->findings = wmem_array_new(wmem_file_scope(), sizeof(const S7Finding *));
+    wmem_map_insert(frames, GUINT_TO_POINTER(num), f);
+  }
+  return f;
+}
+
+static void on_finding_frame(guint32 frame, const S7Finding *finding, gpointer unused)
+{
+  (void)unused;
+  S7dFrame *f = frame_get(frame, TRUE);
+  guint n = wmem_array_get_count(f->findings);
+  const S7Finding **have = (const S7Finding **)wmem_array_get_raw(f->findings);
+  for (guint i = 0; i < n; i++)
+    if (have[i] == finding)
+      return;
+  wmem_array_append_one(f->findings, finding);
+}
+
+/* A request gets its response frame when the response arrives. */
+static void link_request(guint32 job_frame, const S7Event *resp, gint64 delta_us)
+{
+  S7dFrame *f = frame_get(job_frame, FALSE);
+  if (!f)
+    return;
+  guint n = wmem_array_get_count(f->events);
+  S7dEvent **evs = (S7dEvent **)wmem_array_get_raw(f->events);
+  S7dEvent *fallback = NULL;
+  for (guint i = 0; i < n; i++) {
+    S7dEvent *e = evs[i];
+    if (e->type != S7_EV_S7 || !e->is_request || e->partner_frame)
+      continue;
+    if (e->pdu_ref == resp->u.s7.pdu_ref) {
+      fallback = e;
+      break;
+    }
+    if (!fallback)
+      fallback = e;
+  }
+  if (fallback) {
+    fallback->partner_frame = resp->frame;
+    fallback->delta_us = delta_us;
+  }
+}
+
+static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unused)
+{
+  (void)unused;
+  S7dEvent *e = wmem_new0(wmem_file_scope(), S7dEvent);
+  e->type = ev->type;
+  e->from_client = ctx->from_client;
+  e->plc = intern(ctx->plc);
+  e->client = intern(ctx->client);
+  e->calling_len = (guint8)MIN(ctx->calling_tsap_len, S7_TSAP_MAX);
+  e->called_len = (guint8)MIN(ctx->called_tsap_len, S7_TSAP_MAX);
+  memcpy(e->calling_tsap, ctx->calling_tsap, e->calling_len);
+  memcpy(e->called_tsap, ctx->called_tsap, e->called_len);
+  e->pdu_size = ctx->pdu_size;
+  e->amq_calling = ctx->max_amq_calling;
+  e->amq_called = ctx->max_amq_called;
+  switch (ev->type) {
+  case S7_EV_COTP:
+    e->tpdu = ev->u.cotp.tpdu;
+    e->cause = ev->u.cotp.cause;
+    break;
+  case S7_EV_S7: {
+    const S7Pdu *p = &ev->u.s7;
+    e->rosctr = p->rosctr;
+    e->ud_type = p->ud_type;
+    e->ud_group = p->ud_group;
+    e->ud_subfunc = p->ud_subfunc;
+    e->pdu_ref = p->pdu_ref;
+    e->function = p->function;
+    e->error = p->rosctr == S7_ROSCTR_USERDATA ? p->param_error
+                                                : (guint16)(p->err_class << 8 | p->err_code);
+    e->is_request = p->rosctr == S7_ROSCTR_JOB ||
+                    (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST);
+    e->is_response = p->rosctr == S7_ROSCTR_ACK || p->rosctr == S7_ROSCTR_ACK_DATA ||
+                     (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
+    const S7ReqItem *items = e->is_request ? p->items : ctx->job_items;
+    guint n_items = e->is_request ? p->n_items : ctx->n_job_items;
+    if (e->is_response && ctx->job_frame) {
+      e->partner_frame = ctx->job_frame;
+      e->delta_us = ev->ts_us - ctx->job_ts_us;
+      e->function = ctx->job_function;
+      link_request(ctx->job_frame, ev, e->delta_us);
+    }
+    if (n_items) {
+      e->n_items = n_items;
+      e->items = wmem_memdup(wmem_file_scope(), items, n_items * sizeof *items);
+    }
+    if (e->is_response && p->rosctr == S7_ROSCTR_ACK_DATA && p->n_retcodes) {
+      e->n_retcodes = p->n_retcodes;
+      e->retcodes = wmem_memdup(wmem_file_scope(), p->retcodes, p->n_retcodes);
+    }
+    break;
+  }
+  case S7_EV_S7PLUS:
+    e->s7plus = ev->u.s7plus;
+    break;
+  default:
+    break;
+  }
+  wmem_array_append_one(frame_get(ev->frame, TRUE)->events, e);
+}
+
+static void feed(const S7Event *ev, gpointer unused)
+{
+  (void)unused;
+  s7_engine_feed(engine, ev);
+}
+
+void s7d_session_start(const S7EngineConfig *cfg)
+{
+  s7d_session_end();
+  engine = s7_engine_new(cfg);
+  s7_engine_set_frame_note(engine, on_finding_frame, NULL);
+  s7_engine_set_event_note(engine, on_event, NULL);
+  finished = FALSE;
+  memset(&row_stats, 0, sizeof row_stats);
+  frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+  strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+}
+
+void s7d_session_end(void)
+{
+  if (engine)
+    s7_engine_free(engine);
+  engine = NULL;
+  frames = NULL;     /* file-scope memory is released by epan */
+  strings = NULL;
+  finished = FALSE;
+}
+
+void s7d_session_feed_row(char *row)
+{
+  if (engine && !finished)
+    s7_row_to_events(row, &row_stats, feed, NULL);
+}
+
+void s7d_session_finish(void)
+{
+  if (engine && !finished) {
+    s7_engine_finish(engine);
+    finished = TRUE;
+  }
+}
+
+gboolean s7d_session_finished(void) { return finished; }
+
+S7dFrame *s7d_session_frame(guint32 frame)
+{
+  return frames ? frame_get(frame, FALSE) : NULL;
+}
+
+const S7EngineStats *s7d_session_stats(void)
+{
+  return engine ? s7_engine_stats(engine) : NULL;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The plugin in the real tshark on every scenario capture: its s7diag.fault values and their
+# frames equal the expected result beside the capture (captures/NAME.expected, the same
+# source of truth as the analyzer's test), and its fields are registered and it loaded.
+# Usage: plugin_scenarios.sh PLUGIN.so SRC_DIR
+set -u
+plugin=$1; src=$2
+run() { "$src/scripts/with-plugin" "$plugin" "$@"; }
+fail=0; n=0
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; chmod 755 "$work"
+
+# Loaded, with its fields and its S7comm-plus dissector registered
+run tshark -G plugins > "$work/plugins" 2>&1
+grep -q '^s7diag\.so' "$work/plugins" || { echo "FAIL plugin not loaded:"; cat "$work/plugins"; exit 1; }
+run tshark -G fields > "$work/fields" 2>&1
+for f in s7diag.fault s7diag.severity s7diag.title s7diag.action s7diag.confidence \
+         s7diag.request_in s7diag.response_in s7diag.response_time s7diag.item.address \
+         s7diag.tsap.called s7diag.rack s7diag.slot s7diag.pdu_size s7diag_s7p.version \
+         s7diag_s7p.error_code; do
+  grep -q "	$f	" "$work/fields" || { echo "FAIL field $f not registered"; fail=1; }
+done
+run tshark -G heuristic-decodes > "$work/heur" 2>&1
+grep -q "^cotp	s7diag_s7p	T" "$work/heur" || { echo "FAIL S7comm-plus heuristic on cotp missing"; fail=1; }
+
+for cap in "$src"/captures/*.pcap; do
+  name=$(basename "$cap" .pcap); n=$((n+1))
+  exp="$src/captures/$name.expected"
+  # expected: one "frame<TAB>kind" line per evidence frame
+  awk -F'\t' '{ n = split($3, fr, ","); for (i = 1; i <= n; i++) print fr[i] "\t" $1 }' "$exp" \
+    | sort -u > "$work/want"
+  run tshark -2 -n -r "$cap" -Y s7diag.fault -T fields -E occurrence=a -E aggregator=, \
+      -e frame.number -e s7diag.fault > "$work/out" 2> "$work/err"
+  awk -F'\t' '{ n = split($2, k, ","); for (i = 1; i <= n; i++) print $1 "\t" k[i] }' "$work/out" \
+    | sort -u > "$work/got"
+  if ! diff -u "$work/want" "$work/got" > "$work/diff"; then
+    echo "FAIL $name: plugin findings differ from $name.expected (- expected, + plugin)"
+    cat "$work/diff"; fail=1
+  fi
+  if [ -s "$work/err" ]; then
+    echo "FAIL $name: tshark wrote to stderr:"; cat "$work/err"; fail=1
+  fi
+done
+echo "plugin scenarios: $n captures, $( [ $fail -eq 0 ] && echo all match || echo MISMATCH )"
+exit $fail
