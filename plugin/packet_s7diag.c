@@ -42,6 +42,7 @@ static guint pref_no_response_s = 5;
 static guint pref_connect_s = 3;
 static s7d_pref_bool pref_security_notes = TRUE;
 static s7d_pref_bool pref_info_tags = TRUE;
+static s7d_pref_bool pref_expand = TRUE;
 
 static guint16 ports[S7_MAX_PORTS];
 static guint n_ports;
@@ -69,6 +70,9 @@ static void apply_ports(void)
 
 static void s7diag_init(void)
 {
+  /* The diagnosis is what people open the frame for: show it expanded in the GUI. */
+  tree_expanded_set(ett_s7diag, pref_expand);
+  tree_expanded_set(ett_finding, pref_expand);
   S7EngineConfig cfg;
   s7_engine_config_init(&cfg);
   apply_ports();
@@ -96,6 +100,8 @@ static gboolean s7comm_enabled(void)
 
 /* ------------------------------------------------------------------ the tree */
 
+#define ACTION_LABEL_MAX 160   /* the label; the field holds all of it */
+
 static gboolean finding_shown(const S7Finding *f)
 {
   return pref_security_notes || s7_kind_info(f->kind)->group != S7_GROUP_SECURITY;
@@ -118,8 +124,6 @@ static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
     proto_item_set_generated(proto_tree_add_string(ft, hf_code, tvb, 0, 0, f->code));
   if (f->detail)
     proto_item_set_generated(proto_tree_add_string(ft, hf_detail, tvb, 0, 0, f->detail));
-  proto_item_set_generated(proto_tree_add_string(ft, hf_action, tvb, 0, 0,
-                                                 f->action ? f->action : k->action));
   if (f->confidence) {
     ti = proto_tree_add_string_format_value(ft, hf_confidence, tvb, 0, 0, f->confidence, "%s%s%s%s",
                                             f->confidence, f->confidence_reason ? " (" : "",
@@ -130,6 +134,12 @@ static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
   if (k->client_says && *k->client_says)
     proto_item_set_generated(proto_tree_add_string(ft, hf_client_says, tvb, 0, 0,
                                                    f->client_says ? f->client_says : k->client_says));
+  /* what to do, next to the diagnosis rather than inside it: seen without expanding */
+  const char *action = f->action ? f->action : k->action;
+  gboolean long_text = strlen(action) > ACTION_LABEL_MAX;
+  ti = proto_tree_add_string_format(tree, hf_action, tvb, 0, 0, action, "Action: %.*s%s",
+                                    ACTION_LABEL_MAX, action, long_text ? " …" : "");
+  proto_item_set_generated(ti);
 }
 
 static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e)
@@ -454,6 +464,9 @@ void s7diag_register(void)
   prefs_register_bool_preference(m, "info_tags", "Tag the Info column",
       "Append a short tag such as [PUT/GET denied] to the Info column of faulty frames",
       &pref_info_tags);
+  prefs_register_bool_preference(m, "expand", "Show the diagnosis expanded",
+      "Open the S7 Diagnostics tree and its findings expanded in the packet details",
+      &pref_expand);
 
   register_init_routine(s7diag_init);
   register_cleanup_routine(s7diag_cleanup);
