@@ -22,6 +22,15 @@ done
 run tshark -G heuristic-decodes > "$work/heur" 2>&1
 grep -q "^cotp	s7diag_s7p	T" "$work/heur" || { echo "FAIL S7comm-plus heuristic on cotp missing"; fail=1; }
 
+# With the built-in s7comm dissector disabled the plugin says so once instead of going quiet
+msg=$(run tshark -2 -n -r "$src/captures/putget-denied.pcap" --disable-protocol s7comm \
+        -Y s7diag.s7comm_disabled -T fields -e frame.number -e _ws.expert.message 2>&1)
+case "$msg" in
+  *"S7comm dissector is disabled"*) [ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] \
+      || { echo "FAIL s7comm disabled: said more than once: $msg"; fail=1; } ;;
+  *) echo "FAIL s7comm disabled: no expert info ($msg)"; fail=1 ;;
+esac
+
 for cap in "$src"/captures/*.pcap; do
   name=$(basename "$cap" .pcap); n=$((n+1))
   exp="$src/captures/$name.expected"
