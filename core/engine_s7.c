@@ -297,10 +297,8 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
 void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)
 {
   const S7Pdu *p = &ev->u.s7;
-  gboolean request = p->rosctr == S7_ROSCTR_JOB ||
-                     (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST);
-  gboolean response = p->rosctr == S7_ROSCTR_ACK || p->rosctr == S7_ROSCTR_ACK_DATA ||
-                      (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
+  gboolean request = s7_pdu_is_request(p);
+  gboolean response = s7_pdu_is_response(p);
   if (response && !from_client) {
     on_response(e, c, ev);  /* notes the event with its job */
     return;

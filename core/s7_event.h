@@ -88,6 +88,19 @@ typedef struct {
   char pi_service[16];
 } S7Pdu;
 
+/* A job (Job, or a userdata request) and a response (Ack, Ack_Data, userdata response). */
+static inline gboolean s7_pdu_is_request(const S7Pdu *p)
+{
+  return p->rosctr == S7_ROSCTR_JOB ||
+         (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST);
+}
+
+static inline gboolean s7_pdu_is_response(const S7Pdu *p)
+{
+  return p->rosctr == S7_ROSCTR_ACK || p->rosctr == S7_ROSCTR_ACK_DATA ||
+         (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
+}
+
 typedef struct {
   guint8 version;        /* 1, 2, 3, 0xFE keep-alive */
   guint8 opcode;         /* 0x31 request, 0x32 response, 0x33 notification */

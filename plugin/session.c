@@ -104,10 +104,8 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
     e->function = p->function;
     e->error = p->rosctr == S7_ROSCTR_USERDATA ? p->param_error
                                                 : (guint16)(p->err_class << 8 | p->err_code);
-    e->is_request = p->rosctr == S7_ROSCTR_JOB ||
-                    (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST);
-    e->is_response = p->rosctr == S7_ROSCTR_ACK || p->rosctr == S7_ROSCTR_ACK_DATA ||
-                     (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
+    e->is_request = s7_pdu_is_request(p);
+    e->is_response = s7_pdu_is_response(p);
     const S7ReqItem *items = e->is_request ? p->items : ctx->job_items;
     guint n_items = e->is_request ? p->n_items : ctx->n_job_items;
     if (e->is_response && ctx->job_frame) {
