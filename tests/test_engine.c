@@ -378,6 +378,78 @@ static void test_s7plus_parser(void)
   g_assert_false(s7plus_parse(notplus, sizeof notplus, &p));
 }
 
+static void test_s7plus_layout(void)
+{
+  guint8 v3[4 + 33 + 16] = { 0x72, 0x03, 0x00, 49, 0x20 };
+  memcpy(v3 + 37, (const guint8[]){ 0x32, 0, 0, 0x05, 0x4c, 0, 0, 0, 2, 0x34, 0x83, 0xff, 0x74 }, 13);
+  S7PlusPdu p;
+  S7PlusLayout lay;
+  g_assert_true(s7plus_parse_layout(v3, sizeof v3, &p, &lay));
+  g_assert_cmpuint(lay.integrity, ==, 4);
+  g_assert_cmpuint(lay.opcode, ==, 37);
+  g_assert_cmpuint(lay.ret, ==, 47);       /* after opcode, function, seq and transport flags */
+  g_assert_cmpuint(lay.ret_len, ==, 3);
+  g_assert_cmpuint(lay.session, ==, 0);    /* responses carry none */
+}
+
+/* ------------------------------------------------------------------ per-frame notes (the plugin) */
+
+typedef struct {
+  GHashTable *frames;             /* frame -> last finding announced for it */
+  guint32 resp_frame, job_frame;  /* one response's link to its job */
+  guint job_items;
+  gboolean from_client_seen;
+} Notes;
+
+static void note_frame(guint32 frame, const S7Finding *f, gpointer ud)
+{
+  g_hash_table_insert(((Notes *)ud)->frames, GUINT_TO_POINTER(frame), (gpointer)f);
+}
+
+static void note_event(const S7Event *ev, const S7EventContext *ctx, gpointer ud)
+{
+  Notes *n = ud;
+  if (ev->type == S7_EV_S7 && ctx->job_frame && !n->resp_frame) {
+    n->resp_frame = ev->frame;
+    n->job_frame = ctx->job_frame;
+    n->job_items = ctx->n_job_items;
+  }
+  g_assert_cmpstr(ctx->plc, ==, "10.0.0.5:102");
+  n->from_client_seen |= ctx->from_client;
+}
+
+static void test_frame_notes_past_evidence_cap(void)
+{
+  S7EngineConfig cfg;
+  s7_engine_config_init(&cfg);
+  cfg.max_evidence_frames = 2;
+  frame_no = 0;
+  now_us = 1700000000000000;
+  S7Engine *e = s7_engine_new(&cfg);
+  Notes n = { g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, 0, FALSE };
+  s7_engine_set_frame_note(e, note_frame, &n);
+  s7_engine_set_event_note(e, note_event, &n);
+  open_conn(e, 50000);                     /* frames 1-5 */
+  for (guint16 ref = 1; ref <= 5; ref++) { /* frames 6-15: 5 refused reads of DB3 */
+    read_job(e, 50000, ref, 3, 0);
+    read_resp(e, 50000, ref, 0x05);
+  }
+  s7_engine_finish(e);
+  const S7Finding *f = find_kind(e, S7K_INVALID_ADDRESS);
+  g_assert_nonnull(f);
+  g_assert_cmpuint(f->frames->len, ==, 2);          /* the evidence list is capped … */
+  for (guint32 fr = 6; fr <= 15; fr++)              /* … the per-frame notes are not */
+    g_assert_true(g_hash_table_lookup(n.frames, GUINT_TO_POINTER(fr)) == f);  /* same pointer */
+  g_assert_cmpuint(n.resp_frame, ==, 7);
+  g_assert_cmpuint(n.job_frame, ==, 6);
+  g_assert_cmpuint(n.job_items, ==, 1);
+  g_assert_true(n.from_client_seen);
+  char tag[S7_TAG_MAX];
+  g_assert_cmpstr(s7_finding_tag(f, tag), ==, "DB3: optimized or out of range");
+  g_hash_table_unref(n.frames);
+  s7_engine_free(e);
+}
+
 /* ------------------------------------------------------------------ tshark rows */
 
 typedef struct { S7Event evs[8]; guint n; } Sink;
@@ -456,6 +528,8 @@ int main(int argc, char **argv)
   g_test_add_func("/codes/table", test_code_table);
   g_test_add_func("/codes/addresses", test_addresses);
   g_test_add_func("/s7plus/parser", test_s7plus_parser);
+  g_test_add_func("/s7plus/layout", test_s7plus_layout);
+  g_test_add_func("/engine/frame-notes-past-evidence-cap", test_frame_notes_past_evidence_cap);
   g_test_add_func("/rows/two-pdus-one-frame", test_row_two_pdus_in_one_frame);
   g_test_add_func("/rows/garbage", test_row_garbage);
   return g_test_run();
