@@ -5,19 +5,74 @@
 #include <stdio.h>
 #include <string.h>
 
-static void feed_event(const S7Event *ev, gpointer user_data)
-{
-  s7_engine_feed(user_data, ev);
-}
-
 typedef struct {
   S7CaptureResult *r;
+  const S7EngineConfig *cfg;
+  S7Progress *progress;
+  guint32 frame;             /* the event being fed */
+  gint64 ts_us;
 } RowCtx;
+
+static void activity_free(S7Activity *a)
+{
+  g_array_unref(a->jobs);
+  g_array_unref(a->faults);
+  g_free(a);
+}
+
+static void activity_count(RowCtx *ctx, const char *plc, gint64 ts_us, gboolean fault)
+{
+  S7Activity *a = g_hash_table_lookup(ctx->r->activity, plc);
+  if (!a) {
+    a = g_new0(S7Activity, 1);
+    a->jobs = g_array_new(FALSE, TRUE, sizeof(guint32));
+    a->faults = g_array_new(FALSE, TRUE, sizeof(guint32));
+    g_hash_table_insert(ctx->r->activity, g_strdup(plc), a);
+  }
+  gint64 sec = (ts_us - ctx->r->rows.first_ts_us) / G_USEC_PER_SEC;
+  if (sec < 0 || sec >= S7_ACTIVITY_MAX_S)
+    return;
+  GArray *arr = fault ? a->faults : a->jobs;
+  if ((guint)sec >= arr->len)
+    g_array_set_size(arr, (guint)sec + 1);
+  g_array_index(arr, guint32, sec)++;
+}
+
+static void on_fault_frame(guint32 frame, const S7Finding *f, gpointer user_data)
+{
+  RowCtx *ctx = user_data;
+  /* frames noted later (connection ends, capture end) carry the finding's last time */
+  activity_count(ctx, f->plc, frame == ctx->frame ? ctx->ts_us : f->last_ts_us, TRUE);
+}
+
+static gboolean is_port(const S7EngineConfig *cfg, guint16 port)
+{
+  for (guint i = 0; i < cfg->n_ports; i++)
+    if (cfg->ports[i] == port)
+      return TRUE;
+  return FALSE;
+}
+
+static void feed_event(const S7Event *ev, gpointer user_data)
+{
+  RowCtx *ctx = user_data;
+  ctx->frame = ev->frame;
+  ctx->ts_us = ev->ts_us;
+  if (ev->type == S7_EV_S7 && s7_pdu_is_request(&ev->u.s7) && is_port(ctx->cfg, ev->dst.port)) {
+    char plc[S7_ADDR_MAX + 16];
+    g_snprintf(plc, sizeof plc, strchr(ev->dst.addr, ':') ? "[%s]:%u" : "%s:%u", ev->dst.addr,
+               ev->dst.port);
+    activity_count(ctx, plc, ev->ts_us, FALSE);
+  }
+  s7_engine_feed(ctx->r->engine, ev);
+}
 
 static void on_row(char *row, gpointer user_data)
 {
   RowCtx *ctx = user_data;
-  s7_row_to_events(row, &ctx->r->rows, feed_event, ctx->r->engine);
+  s7_row_to_events(row, &ctx->r->rows, feed_event, ctx);
+  if (ctx->progress)
+    g_atomic_int_inc(&ctx->progress->packets);
 }
 
 /* SHA-256 of the file; also proves it is readable. NULL with errno text in *why. */
@@ -47,9 +102,10 @@ static char *file_sha256(const char *file, guint64 *size, char **why)
 }
 
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg)
+                                    const S7EngineConfig *ecfg, S7Progress *progress)
 {
   S7CaptureResult *r = g_new0(S7CaptureResult, 1);
+  r->activity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)activity_free);
   r->file = g_strdup(file);
   r->warnings = g_ptr_array_new_with_free_func(g_free);
   r->complete = TRUE;
@@ -68,7 +124,8 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
     return r;
   }
   r->engine = s7_engine_new(ecfg);
-  RowCtx ctx = { r };
+  RowCtx ctx = { r, ecfg, progress, 0, 0 };
+  s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
   S7TsharkResult tr;
   GError *err = NULL;
   if (!s7_tshark_run(topt, file, on_row, &ctx, &tr, &err)) {
@@ -99,6 +156,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   r->first_ts_us = r->rows.first_ts_us;
   r->last_ts_us = r->rows.last_ts_us;
   s7_engine_finish(r->engine);
+  s7_engine_set_frame_note(r->engine, NULL, NULL);
   if (s7_engine_stats(r->engine)->capture_gaps)
     g_ptr_array_add(r->warnings, g_strdup("segments are missing from the capture (filtered export or "
                                           "capture loss): unanswered jobs are not reported as "
@@ -115,5 +173,6 @@ void s7_capture_result_free(S7CaptureResult *r)
   g_free(r->sha256);
   g_ptr_array_unref(r->warnings);
   s7_engine_free(r->engine);
+  g_hash_table_unref(r->activity);
   g_free(r);
 }

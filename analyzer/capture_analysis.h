@@ -21,10 +21,23 @@ typedef struct {
   GPtrArray *warnings;       /* char* */
   S7RowStats rows;
   S7Engine *engine;          /* finished; NULL on error */
+  GHashTable *activity;      /* PLC "ip:port" -> S7Activity*, for the report's timeline */
 } S7CaptureResult;
 
+/* Jobs and fault frames per PLC, per second of capture time (capped at S7_ACTIVITY_MAX_S). */
+#define S7_ACTIVITY_MAX_S (7 * 24 * 3600)
+typedef struct {
+  GArray *jobs;              /* guint32 per second since the first packet */
+  GArray *faults;
+} S7Activity;
+
+/* Counted while captures run, for a progress display (may be NULL). */
+typedef struct {
+  volatile gint packets;     /* rows read, all captures (atomic) */
+} S7Progress;
+
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg);
+                                    const S7EngineConfig *ecfg, S7Progress *progress);
 void s7_capture_result_free(S7CaptureResult *r);
 
 G_END_DECLS

@@ -1,21 +1,12 @@
-/* main.c — the s7diag command line. */
-#include <errno.h>
+/* main.c — the s7diag command line: dispatch, help, version, man-page text, completion. */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture_analysis.h"
-#include "report_json.h"
+#include "cli.h"
 
-#ifndef S7DIAG_VERSION
-#define S7DIAG_VERSION "0.0.0"
-#endif
-
-enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
-
-static void die_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static void die_usage(const char *fmt, ...)
+void s7_die_usage(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -26,163 +17,172 @@ static void die_usage(const char *fmt, ...)
   exit(EXIT_USAGE);
 }
 
-static const char *usage_text =
-    "Usage: s7diag COMMAND [OPTION…]\n"
-    "\n"
-    "Finds and explains the faults that break Siemens S7 communication (ISO-on-TCP, port 102)\n"
-    "in packet captures, using the stock tshark.\n"
-    "\n"
-    "Commands:\n"
-    "  analyze [OPTION…] CAPTURE…   diagnose captures and write a report\n"
-    "  version                     print the version\n"
-    "\n"
-    "Run 's7diag analyze --help' for the analyzer's options.\n"
-    "\n"
-    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\n";
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_completion(int argc, char **argv);
 
-typedef struct {
-  char *format;
-  char *output;
-  char *tshark;
-  char *fail_on;
-  char **ports;
-  double no_response_timeout;
-  double connect_timeout;
-  gboolean quiet;
-} AnalyzeOpts;
+static const S7Command commands[] = {
+  { "analyze", "CAPTURE|DIR|-…", "diagnose captures and write a report",
+    "Runs the stock tshark on each capture (pcap, pcapng, gzip-compressed too; directories are "
+    "searched recursively for .pcap, .pcapng and .cap files; - reads one capture from stdin), "
+    "diagnoses S7 faults and writes one report. Captures are analyzed in parallel (-j) and "
+    "reported in file-name order. Exit status: 0 no finding at or above --fail-on, 1 findings, "
+    "2 a usage error or a capture that could not be analyzed (the others are still reported).",
+    s7_analyze_options, s7_cmd_analyze, "file" },
+  { "merge", "REPORT.json…", "combine JSON reports into one",
+    "Combines JSON reports (for example of per-capture runs on several machines) into one report. "
+    "The result does not depend on the order or grouping of the inputs. Writes JSON unless "
+    "--format says otherwise; exit status as for analyze.",
+    s7_merge_options, s7_cmd_merge, "json" },
+  { "explain", "CODE|KIND", "explain an S7 code or a fault kind, offline",
+    "Prints what an S7 error code (0x8104, 8104, D209), an item return code (0x05), a COTP "
+    "disconnect reason (DR 0x81), an S7comm-plus return value (-12) or a fault kind "
+    "(putget-denied) means, why it happens, what client libraries print, and how to fix it.",
+    NULL, s7_cmd_explain, "code" },
+  { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "" },
+  { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command" },
+  { "completion", "bash", "print the bash completion script",
+    "Prints a bash completion script made from the command table: "
+    "eval \"$(s7diag completion bash)\" or install it as /usr/share/bash-completion/completions/s7diag.",
+    NULL, cmd_completion, "" },
+};
 
-static gboolean parse_ports(char **ports, S7EngineConfig *cfg)
+const S7Command *s7_commands(guint *n)
 {
-  if (!ports)
-    return TRUE;
-  for (char **p = ports; *p; p++) {
-    char *end;
-    guint64 v = g_ascii_strtoull(*p, &end, 10);
-    if (*end || v == 0 || v > 65535)
-      die_usage("--port: '%s' is not a TCP port", *p);
-    if (cfg->n_ports >= S7_MAX_PORTS)
-      die_usage("--port: at most %d ports", S7_MAX_PORTS - 1);
-    gboolean dup = FALSE;
-    for (guint i = 0; i < cfg->n_ports; i++)
-      dup |= cfg->ports[i] == v;
-    if (!dup)
-      cfg->ports[cfg->n_ports++] = (guint16)v;
-  }
-  return TRUE;
+  *n = G_N_ELEMENTS(commands);
+  return commands;
 }
 
-static int severity_threshold(const char *fail_on)
+static const S7Command *find_command(const char *name)
 {
-  if (!fail_on || !strcmp(fail_on, "error"))
-    return S7_SEV_ERROR;
-  if (!strcmp(fail_on, "warning"))
-    return S7_SEV_WARNING;
-  if (!strcmp(fail_on, "note"))
-    return S7_SEV_NOTE;
-  if (!strcmp(fail_on, "never"))
-    return 99;
-  die_usage("--fail-on: '%s' is not one of error, warning, note, never", fail_on);
-  return 0;
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (!strcmp(commands[i].name, name))
+      return &commands[i];
+  return NULL;
 }
 
-static int cmd_analyze(int argc, char **argv)
+GOptionContext *s7_command_context(const S7Command *cmd)
 {
-  AnalyzeOpts o = { .no_response_timeout = 5.0, .connect_timeout = 3.0 };
-  GOptionEntry entries[] = {
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format, "Report format: json (default json)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the report to FILE instead of stdout", "FILE" },
-    { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on, "Exit 1 on findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
-    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
-    { "no-response-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.no_response_timeout, "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
-    { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.connect_timeout, "Seconds a COTP connect may stay unanswered (default 3)", "S" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No warnings on stderr", NULL },
-    { NULL, 0, 0, 0, NULL, NULL, NULL }
-  };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("CAPTURE… — diagnose S7 captures");
-  g_option_context_set_summary(ctx,
-      "Runs tshark on each capture, diagnoses S7 faults and writes a JSON report.\n"
-      "Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    die_usage("%s", err->message);
-  if (argc < 2)
-    die_usage("analyze: no capture given");
-  if (o.format && strcmp(o.format, "json") != 0)
-    die_usage("--format: '%s' is not a known format (json)", o.format);
-  if (o.no_response_timeout <= 0 || o.connect_timeout <= 0)
-    die_usage("timeouts must be positive");
-  int threshold = severity_threshold(o.fail_on);
+  g_autofree char *param = g_strdup_printf("%s — %s", cmd->args, cmd->summary);
+  GOptionContext *ctx = g_option_context_new(param);
+  g_option_context_set_summary(ctx, cmd->description);
+  if (cmd->options)
+    g_option_context_add_main_entries(ctx, cmd->options(), NULL);
+  return ctx;
+}
 
-  S7EngineConfig ecfg;
-  s7_engine_config_init(&ecfg);
-  parse_ports(o.ports, &ecfg);
-  ecfg.no_response_timeout_s = o.no_response_timeout;
-  ecfg.connect_timeout_s = o.connect_timeout;
-  S7TsharkOptions topt = { o.tshark ? o.tshark : "tshark", ecfg.ports, ecfg.n_ports };
+static void print_usage(FILE *out)
+{
+  fputs("Usage: s7diag COMMAND [OPTION…]\n\n"
+        "Finds and explains the faults that break Siemens S7 communication (ISO-on-TCP, port 102:\n"
+        "PUT/GET refused, optimized or missing DBs, refused connections, firewalls …) in packet\n"
+        "captures, using the stock tshark, and writes reports for support tickets.\n\nCommands:\n", out);
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+    g_autofree char *lhs = g_strdup_printf("%s %s", commands[i].name, commands[i].args);
+    fprintf(out, "  %-28s %s\n", lhs, commands[i].summary);
+  }
+  fputs("\nRun 's7diag COMMAND --help' for a command's options.\n\n"
+        "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.\n", out);
+}
 
-  FILE *out = stdout;
-  if (o.output) {
-    out = fopen(o.output, "w");
-    if (!out) {
-      fprintf(stderr, "s7diag: %s: cannot write: %s\n", o.output, g_strerror(errno));
-      return EXIT_USAGE;
+static int cmd_version(int argc, char **argv)
+{
+  (void)argc; (void)argv;
+  printf("s7diag %s\n", S7DIAG_VERSION);
+  return EXIT_CLEAN;
+}
+
+/* `help --all` is the text the man page is made from (help2man). */
+static int cmd_help(int argc, char **argv)
+{
+  if (argc > 1 && strcmp(argv[1], "--all") != 0) {
+    const S7Command *c = find_command(argv[1]);
+    if (!c)
+      s7_die_usage("help: unknown command '%s'", argv[1]);
+    g_autoptr(GOptionContext) ctx = s7_command_context(c);
+    g_autofree char *h = g_option_context_get_help(ctx, FALSE, NULL);
+    fputs(h, stdout);
+    return EXIT_CLEAN;
+  }
+  print_usage(stdout);
+  if (argc > 1) {
+    for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+      if (!commands[i].options)
+        continue;
+      g_autoptr(GOptionContext) ctx = s7_command_context(&commands[i]);
+      g_autofree char *h = g_option_context_get_help(ctx, TRUE, NULL);
+      printf("\n%s", h);
     }
   }
+  return EXIT_CLEAN;
+}
 
-  g_autofree char *tshark_version = s7_tshark_version(topt.tshark);
-  int rc = EXIT_CLEAN;
-  guint n = (guint)argc - 1;
-  S7CaptureResult **results = g_new0(S7CaptureResult *, n);
-  for (guint i = 0; i < n; i++) {
-    results[i] = s7_analyze_capture(argv[i + 1], &topt, &ecfg);
-    S7CaptureResult *r = results[i];
-    if (r->error) {
-      fprintf(stderr, "s7diag: %s: %s\n", r->file, r->error);
-      rc = EXIT_USAGE;
-      continue;
-    }
-    if (!o.quiet)
-      for (guint w = 0; w < r->warnings->len; w++)
-        fprintf(stderr, "s7diag: %s: warning: %s\n", r->file, (char *)g_ptr_array_index(r->warnings, w));
-    const GPtrArray *f = s7_engine_findings(r->engine);
-    for (guint k = 0; k < f->len && rc == EXIT_CLEAN; k++)
-      if ((int)((S7Finding *)g_ptr_array_index(f, k))->severity >= threshold)
-        rc = EXIT_FINDINGS;
+/* Long options of a command, for completion */
+static void put_options(GString *s, const S7Command *c)
+{
+  g_string_append(s, "--help");
+  if (!c->options)
+    return;
+  for (const GOptionEntry *e = c->options(); e->long_name; e++)
+    g_string_append_printf(s, " --%s", e->long_name);
+}
+
+static int cmd_completion(int argc, char **argv)
+{
+  if (argc < 2 || strcmp(argv[1], "bash") != 0)
+    s7_die_usage("completion: only 'bash' is supported");
+  GString *names = g_string_new(NULL);
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    g_string_append_printf(names, "%s%s", i ? " " : "", commands[i].name);
+  printf("# bash completion for s7diag %s (made by: s7diag completion bash)\n"
+         "_s7diag() {\n"
+         "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+         "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+         "    COMPREPLY=( $(compgen -W \"%s --help --version\" -- \"$cur\") ); return\n"
+         "  fi\n"
+         "  case \"$prev\" in\n"
+         "    --format|-F) COMPREPLY=( $(compgen -W \"text markdown json html junit\" -- \"$cur\") ); return ;;\n"
+         "    --fail-on) COMPREPLY=( $(compgen -W \"error warning note never\" -- \"$cur\") ); return ;;\n"
+         "    --output|-o|--evidence|--tshark) COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n"
+         "  esac\n"
+         "  case \"${COMP_WORDS[1]}\" in\n", S7DIAG_VERSION, names->str);
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+    GString *opts = g_string_new(NULL);
+    put_options(opts, &commands[i]);
+    const char *what = commands[i].completion;
+    printf("    %s)\n      if [[ \"$cur\" == -* ]]; then COMPREPLY=( $(compgen -W \"%s\" -- \"$cur\") ); return; fi\n",
+           commands[i].name, opts->str);
+    if (!strcmp(what, "file"))
+      printf("      COMPREPLY=( $(compgen -f -- \"$cur\") ) ;;\n");
+    else if (!strcmp(what, "json"))
+      printf("      COMPREPLY=( $(compgen -f -X '!*.json' -- \"$cur\") $(compgen -d -- \"$cur\") ) ;;\n");
+    else if (!strcmp(what, "code"))
+      printf("      COMPREPLY=( $(compgen -W \"$(s7diag explain --list 2>/dev/null)\" -- \"$cur\") ) ;;\n");
+    else if (!strcmp(what, "command"))
+      printf("      COMPREPLY=( $(compgen -W \"--all %s\" -- \"$cur\") ) ;;\n", names->str);
+    else
+      printf("      COMPREPLY=() ;;\n");
+    g_string_free(opts, TRUE);
   }
-  S7ReportMeta meta = { S7DIAG_VERSION, tshark_version };
-  gboolean written = s7_report_json_write(out, &meta, results, n);
-  if (out != stdout && fclose(out) != 0)
-    written = FALSE;
-  if (!written) {
-    fprintf(stderr, "s7diag: %s: write error\n", o.output ? o.output : "stdout");
-    rc = EXIT_USAGE;
-  }
-  for (guint i = 0; i < n; i++)
-    s7_capture_result_free(results[i]);
-  g_free(results);
-  g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on);
-  g_strfreev(o.ports);
-  return rc;
+  printf("  esac\n}\ncomplete -o filenames -F _s7diag s7diag\n");
+  g_string_free(names, TRUE);
+  return EXIT_CLEAN;
 }
 
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
   if (argc < 2)
-    die_usage("no command given");
+    s7_die_usage("no command given");
   const char *cmd = argv[1];
-  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-    fputs(usage_text, stdout);
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    print_usage(stdout);
     return EXIT_CLEAN;
   }
-  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-    printf("s7diag %s\n", S7DIAG_VERSION);
-    return EXIT_CLEAN;
-  }
-  if (!strcmp(cmd, "analyze"))
-    return cmd_analyze(argc - 1, argv + 1);
-  die_usage("unknown command '%s'", cmd);
-  return EXIT_USAGE;
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
+    return cmd_version(0, NULL);
+  const S7Command *c = find_command(cmd);
+  if (!c)
+    s7_die_usage("unknown command '%s'", cmd);
+  return c->run(argc - 1, argv + 1);
 }

@@ -213,7 +213,7 @@ static gboolean any_left(const Row *r, int from, int to)
 
 void s7_row_to_events(char *row, S7RowStats *stats, S7EventSink sink, gpointer user_data)
 {
-  static S7Event ev;   /* large (items); reused, one row at a time */
+  static _Thread_local S7Event ev;   /* large (items); reused, one row at a time per thread */
   char *cols[S7F_COUNT] = { 0 };
   guint n = 0;
   char *p = row;

@@ -107,18 +107,22 @@ const char *s7_finding_tag(const S7Finding *f, char *buf)
 
 /* ------------------------------------------------------------------ final texts */
 
+/* Set members separated by commas: Wireshark 4.0 rejects "{1 2}" */
 static char *frames_filter(const GArray *frames)
 {
   GString *s = g_string_new("frame.number in {");
   for (guint i = 0; i < frames->len; i++)
-    g_string_append_printf(s, "%s%u", i ? " " : "", g_array_index(frames, guint32, i));
+    g_string_append_printf(s, "%s%u", i ? ", " : "", g_array_index(frames, guint32, i));
   g_string_append_c(s, '}');
   return g_string_free(s, FALSE);
 }
 
+/* The PLC's faulty answers to this client host: works past the evidence cap */
 static char *signature_filter(const Agg *a)
 {
-  g_autofree char *plc = s7_addr_filter("src", a->f->plc);
+  g_autofree char *src = s7_addr_filter("src", a->f->plc);
+  g_autofree char *dst = s7_addr_filter("dst", a->client_ip);
+  g_autofree char *plc = g_strdup_printf("%s && %s", src, dst);
   switch (a->code_source) {
   case SRC_HEADER:
     return g_strdup_printf("%s && s7comm.header.errcls == 0x%02x && s7comm.header.errcod == 0x%02x",

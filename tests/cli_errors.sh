@@ -22,13 +22,21 @@ check missing-tshark 2 "tshark not found .*--tshark" -- "$s7diag" analyze --tsha
 check missing-file 2 "nothere.pcap: cannot read: No such file" -- "$s7diag" analyze "$tmp/nothere.pcap"
 check not-a-capture 2 "notes.txt: not a capture file" -- "$s7diag" analyze "$tmp/notes.txt"
 check empty-file 2 "empty.pcap: empty file" -- "$s7diag" analyze "$tmp/empty.pcap"
-check directory 2 "is a directory" -- "$s7diag" analyze "$tmp"
+mkdir -p "$tmp/nocaps"; : > "$tmp/nocaps/readme.txt"
+check directory-without-captures 2 "nocaps: no captures" -- "$s7diag" analyze "$tmp/nocaps"
 check unknown-option 2 "Unknown option" -- "$s7diag" analyze --bogus "$cap"
 check unknown-command 2 "unknown command 'frobnicate'" -- "$s7diag" frobnicate
 check no-capture 2 "no capture given" -- "$s7diag" analyze
 check bad-fail-on 2 "--fail-on" -- "$s7diag" analyze --fail-on sometimes "$cap"
 check bad-format 2 "--format" -- "$s7diag" analyze --format yaml "$cap"
 check bad-port 2 "--port" -- "$s7diag" analyze --port 70000 "$cap"
+check bad-jobs 2 "-j" -- "$s7diag" analyze -j 0 "$cap"
+check stdin-twice 2 "stdin can be read only once" -- "$s7diag" analyze - - < "$cap"
+check merge-not-json 2 "notes.txt: not a JSON report" -- "$s7diag" merge "$tmp/notes.txt"
+echo '{"schema":"other/1","captures":[]}' > "$tmp/other.json"
+check merge-wrong-schema 2 "not an s7diag-report/1 report" -- "$s7diag" merge "$tmp/other.json"
+check explain-unknown 2 "neither an S7 code nor a fault kind" -- "$s7diag" explain banana
+check evidence-needs-dir 2 "--evidence: give a directory" -- "$s7diag" analyze --evidence "$tmp/e.pcapng" "$cap" "$cap"
 check help 0 "" -- "$s7diag" --help
 grep -q "analyze" "$tmp/out" || { echo "FAIL help: no usage text"; fail=1; }
 check version 0 "" -- "$s7diag" --version

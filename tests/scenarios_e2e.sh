@@ -14,6 +14,16 @@ for cap in "$src"/captures/*.pcap; do
   if ! diff -u "$exp" <(printf '%s\n' "$got" | sed '/^$/d') > /tmp/s7diag-diff.$$; then
     echo "FAIL $name: findings differ from $exp"; cat /tmp/s7diag-diff.$$; fail=1
   fi
+  # every finding's display filter works in tshark and selects evidence frames only (signature
+  # filters select the PLC's faulty answers; frame filters all evidence frames)
+  while IFS=$'\t' read -r kind filter frames; do
+    [ -n "$filter" ] || continue
+    sel=$(tshark -n -r "$cap" -Y "$filter" -T fields -e frame.number 2>&1 | grep -v '^Running as user' | tr '\n' ' ')
+    [ -n "${sel// /}" ] || { echo "FAIL $name: $kind filter '$filter' selects nothing"; fail=1; continue; }
+    for fr in $sel; do
+      case ",$frames," in *",$fr,"*) ;; *) echo "FAIL $name: $kind filter '$filter' selects frame $fr, not evidence ($frames)"; fail=1; break ;; esac
+    done
+  done < <(printf '%s' "$json" | jq -r '.captures[0].findings[] | [.kind, .filter, (.frames | map(tostring) | join(","))] | @tsv')
   want_rc=0; grep -q $'\terror\t' "$exp" && want_rc=1
   [ $rc -eq $want_rc ] || { echo "FAIL $name: exit $rc, want $want_rc"; fail=1; }
   # --fail-on never always exits 0; --fail-on note exits 1 whenever there is a finding

@@ -1,7 +1,7 @@
-/* report_json.c — the versioned JSON report (schema: docs/json-schema.md). */
-#include "report_json.h"
+/* report_model.c — the report document: built from analyses, merged, written as JSON. */
+#include "report_model.h"
 
-#include <jansson.h>
+#include <string.h>
 
 static json_t *str_or_null(const char *s)
 {
@@ -121,7 +121,40 @@ static void count_severity(json_t *summary, const GPtrArray *findings)
   json_object_set_new(summary, "by_kind", by_kind);
 }
 
-static json_t *capture_json(const S7CaptureResult *r)
+/* Jobs and fault frames per PLC in S7_TIMELINE_BUCKETS equal slices of the capture. */
+static json_t *timeline_json(const S7CaptureResult *r)
+{
+  gint64 span_us = MAX(r->last_ts_us - r->first_ts_us, 1);
+  double bucket_s = (double)span_us / 1e6 / S7_TIMELINE_BUCKETS;
+  json_t *plcs = json_array();
+  GList *keys = g_list_sort(g_hash_table_get_keys(r->activity), (GCompareFunc)strcmp);
+  for (GList *k = keys; k; k = k->next) {
+    const S7Activity *a = g_hash_table_lookup(r->activity, k->data);
+    json_t *series[2] = { json_array(), json_array() };
+    const GArray *src[2] = { a->jobs, a->faults };
+    for (int s = 0; s < 2; s++) {
+      json_int_t b[S7_TIMELINE_BUCKETS] = { 0 };
+      for (guint sec = 0; sec < src[s]->len; sec++) {
+        guint idx = (guint)((gint64)sec * G_USEC_PER_SEC * S7_TIMELINE_BUCKETS / span_us);
+        b[MIN(idx, S7_TIMELINE_BUCKETS - 1)] += g_array_index(src[s], guint32, sec);
+      }
+      for (guint i = 0; i < S7_TIMELINE_BUCKETS; i++)
+        json_array_append_new(series[s], json_integer(b[i]));
+    }
+    json_t *p = json_object();
+    json_object_set_new(p, "plc", json_string(k->data));
+    json_object_set_new(p, "jobs", series[0]);
+    json_object_set_new(p, "fault_frames", series[1]);
+    json_array_append_new(plcs, p);
+  }
+  g_list_free(keys);
+  json_t *o = json_object();
+  json_object_set_new(o, "bucket_s", json_real((double)(gint64)(bucket_s * 1000) / 1000.0));
+  json_object_set_new(o, "plcs", plcs);
+  return o;
+}
+
+json_t *s7_report_capture(const S7CaptureResult *r)
 {
   json_t *o = json_object();
   json_object_set_new(o, "file", json_string(r->file));
@@ -169,22 +202,137 @@ static json_t *capture_json(const S7CaptureResult *r)
   json_object_set_new(summary, "s7_connections", json_integer((json_int_t)(conns->len + s7_engine_connections_not_listed(r->engine))));
   json_object_set_new(summary, "unpaired_responses", json_integer((json_int_t)st->unpaired_responses));
   json_object_set_new(o, "summary", summary);
+  json_object_set_new(o, "timeline", timeline_json(r));
   return o;
 }
 
-gboolean s7_report_json_write(FILE *out, const S7ReportMeta *meta, S7CaptureResult *const *captures,
-                              guint n)
+/* ------------------------------------------------------------------ the report */
+
+const char *s7_json_str(const json_t *o, const char *key)
 {
+  return json_string_value(json_object_get(o, key));
+}
+
+json_int_t s7_json_int(const json_t *o, const char *key)
+{
+  return json_integer_value(json_object_get(o, key));
+}
+
+static gint cmp_captures(gconstpointer pa, gconstpointer pb)
+{
+  const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+  int c = g_strcmp0(s7_json_str(a, "file"), s7_json_str(b, "file"));
+  if (c)
+    return c;
+  c = g_strcmp0(s7_json_str(a, "sha256"), s7_json_str(b, "sha256"));
+  if (c)
+    return c;
+  /* identical names and contents: order by the whole text, so any order merges the same */
+  g_autofree char *ta = json_dumps(a, JSON_SORT_KEYS | JSON_COMPACT);
+  g_autofree char *tb = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT);
+  return g_strcmp0(ta, tb);
+}
+
+json_t *s7_report_new(const char *s7diag_version, const char *tshark_version, GPtrArray *captures)
+{
+  g_ptr_array_sort(captures, cmp_captures);
+  json_int_t failed = 0, counts[4] = { 0 };   /* findings, errors, warnings, notes */
+  static const char *const keys[4] = { "findings", "errors", "warnings", "notes" };
+  json_t *arr = json_array();
+  for (guint i = 0; i < captures->len; i++) {
+    json_t *c = g_ptr_array_index(captures, i);
+    if (json_object_get(c, "error"))
+      failed++;
+    json_t *summary = json_object_get(c, "summary");
+    for (int k = 0; k < 4; k++)
+      counts[k] += s7_json_int(summary, keys[k]);
+    json_array_append_new(arr, c);
+  }
   json_t *root = json_object();
   json_object_set_new(root, "schema", json_string(S7DIAG_JSON_SCHEMA));
-  json_object_set_new(root, "s7diag_version", json_string(meta->s7diag_version));
-  json_object_set_new(root, "tshark_version", str_or_null(meta->tshark_version));
-  json_t *arr = json_array();
-  for (guint i = 0; i < n; i++)
-    json_array_append_new(arr, capture_json(captures[i]));
+  json_object_set_new(root, "s7diag_version", json_string(s7diag_version));
+  json_object_set_new(root, "tshark_version", str_or_null(tshark_version));
+  json_t *totals = json_object();
+  json_object_set_new(totals, "captures", json_integer(captures->len));
+  json_object_set_new(totals, "failed", json_integer(failed));
+  for (int k = 0; k < 4; k++)
+    json_object_set_new(totals, keys[k], json_integer(counts[k]));
+  json_object_set_new(root, "totals", totals);
   json_object_set_new(root, "captures", arr);
-  int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
-  json_decref(root);
+  return root;
+}
+
+/* "a, b" of the distinct values, sorted: versions of merged reports */
+static char *join_distinct(GPtrArray *values)
+{
+  g_ptr_array_sort(values, (GCompareFunc)(void (*)(void))g_strcmp0);
+  GString *s = g_string_new(NULL);
+  const char *prev = NULL;
+  for (guint i = 0; i < values->len; i++) {
+    const char *v = g_ptr_array_index(values, i);
+    if (prev && !strcmp(prev, v))
+      continue;
+    g_string_append_printf(s, "%s%s", s->len ? ", " : "", v);
+    prev = v;
+  }
+  return g_string_free(s, FALSE);
+}
+
+json_t *s7_report_merge(json_t *const *reports, guint n, char **error)
+{
+  g_autoptr(GPtrArray) captures = g_ptr_array_new();
+  g_autoptr(GPtrArray) s7v = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) tsv = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < n; i++) {
+    const char *schema = s7_json_str(reports[i], "schema");
+    json_t *caps = json_object_get(reports[i], "captures");
+    if (!schema || strcmp(schema, S7DIAG_JSON_SCHEMA) != 0 || !json_is_array(caps)) {
+      *error = g_strdup_printf("not an %s report", S7DIAG_JSON_SCHEMA);
+      g_ptr_array_foreach(captures, (GFunc)(void (*)(void))json_decref, NULL);
+      return NULL;
+    }
+    /* a merged report lists several versions already: split them back */
+    const char *fields[2] = { "s7diag_version", "tshark_version" };
+    GPtrArray *into[2] = { s7v, tsv };
+    for (int f = 0; f < 2; f++) {
+      const char *v = s7_json_str(reports[i], fields[f]);
+      g_auto(GStrv) parts = g_strsplit(v ? v : "", ", ", -1);
+      for (char **p = parts; *p; p++)
+        if (**p)
+          g_ptr_array_add(into[f], g_strdup(*p));
+    }
+    size_t k;
+    json_t *c;
+    json_array_foreach(caps, k, c)
+      g_ptr_array_add(captures, json_deep_copy(c));
+  }
+  g_autofree char *s7 = join_distinct(s7v);
+  g_autofree char *ts = join_distinct(tsv);
+  return s7_report_new(s7, *ts ? ts : NULL, captures);
+}
+
+int s7_report_worst(const json_t *report, gboolean *failed)
+{
+  int worst = -1;
+  *failed = FALSE;
+  size_t i, j;
+  json_t *c, *f;
+  json_array_foreach(json_object_get(report, "captures"), i, c) {
+    if (json_object_get(c, "error"))
+      *failed = TRUE;
+    json_array_foreach(json_object_get(c, "findings"), j, f) {
+      const char *sev = s7_json_str(f, "severity");
+      int v = !g_strcmp0(sev, "error") ? 2 : !g_strcmp0(sev, "warning") ? 1 : 0;
+      worst = MAX(worst, v);
+    }
+  }
+  return worst;
+}
+
+gboolean s7_report_write_json(FILE *out, const json_t *report)
+{
+  int rc = json_dumpf(report, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
   fputc('\n', out);
   return rc == 0 && !ferror(out);
 }
+

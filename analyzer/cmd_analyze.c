@@ -1,0 +1,237 @@
+/* cmd_analyze.c — `s7diag analyze`: captures in, one report out; parallel (-j), with a
+ * progress line on a terminal, evidence files on request. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture_analysis.h"
+#include "cli.h"
+#include "evidence.h"
+#include "inputs.h"
+#include "report_model.h"
+#include "report_output.h"
+
+typedef struct {
+  char *format, *output, *tshark, *fail_on, *evidence;
+  char **ports;
+  double no_response_timeout, connect_timeout;
+  gboolean quiet;
+  gint jobs;
+} AnalyzeOpts;
+
+static AnalyzeOpts o;
+
+const GOptionEntry *s7_analyze_options(void)
+{
+  static const GOptionEntry entries[] = {
+    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
+      "Report format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "Write the report to FILE; to a DIR (existing, or ending in /): one file per capture and s7diag-report.EXT", "FILE|DIR" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Captures analyzed in parallel (default: number of cores)", "N" },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
+      "Exit 1 on findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
+    { "evidence", 'e', 0, G_OPTION_ARG_FILENAME, &o.evidence,
+      "Write the connections holding findings to FILE.pcapng, each evidence frame commented with its finding (a DIR for several captures)", "FILE|DIR" },
+    { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
+    { "no-response-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.no_response_timeout,
+      "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.connect_timeout,
+      "Seconds a COTP connect may stay unanswered (default 3)", "S" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no warnings on stderr", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  return entries;
+}
+
+static void parse_ports(char **ports, S7EngineConfig *cfg)
+{
+  for (char **p = ports; p && *p; p++) {
+    char *end;
+    guint64 v = g_ascii_strtoull(*p, &end, 10);
+    if (*end || v == 0 || v > 65535)
+      s7_die_usage("--port: '%s' is not a TCP port", *p);
+    if (cfg->n_ports >= S7_MAX_PORTS)
+      s7_die_usage("--port: at most %d ports", S7_MAX_PORTS - 1);
+    gboolean dup = FALSE;
+    for (guint i = 0; i < cfg->n_ports; i++)
+      dup |= cfg->ports[i] == v;
+    if (!dup)
+      cfg->ports[cfg->n_ports++] = (guint16)v;
+  }
+}
+
+int s7_fail_threshold(const char *fail_on)
+{
+  if (!fail_on || !strcmp(fail_on, "error"))
+    return 2;
+  if (!strcmp(fail_on, "warning"))
+    return 1;
+  if (!strcmp(fail_on, "note"))
+    return 0;
+  if (!strcmp(fail_on, "never"))
+    return 99;
+  s7_die_usage("--fail-on: '%s' is not one of error, warning, note, never", fail_on);
+}
+
+int s7_exit_status(const json_t *report, int threshold)
+{
+  gboolean failed;
+  int worst = s7_report_worst(report, &failed);
+  if (failed)
+    return EXIT_USAGE;
+  return worst >= 0 && worst >= threshold ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/* ------------------------------------------------------------------ parallel analysis */
+
+typedef struct {
+  GPtrArray *inputs;            /* S7Input* */
+  S7CaptureResult **results;
+  const S7TsharkOptions *topt;
+  const S7EngineConfig *ecfg;
+  S7Progress progress;
+  volatile gint done;
+} Batch;
+
+static void analyze_one(gpointer data, gpointer user_data)
+{
+  Batch *b = user_data;
+  guint i = GPOINTER_TO_UINT(data) - 1;
+  const S7Input *in = g_ptr_array_index(b->inputs, i);
+  S7CaptureResult *r = s7_analyze_capture(in->path, b->topt, b->ecfg, &b->progress);
+  g_free(r->file);
+  r->file = g_strdup(in->name);
+  b->results[i] = r;
+  g_atomic_int_inc(&b->done);
+}
+
+static void show_progress(Batch *b, gint64 start_us, gboolean final)
+{
+  guint n = b->inputs->len;
+  gint done = g_atomic_int_get(&b->done), pk = g_atomic_int_get(&b->progress.packets);
+  double s = (g_get_monotonic_time() - start_us) / 1e6;
+  int bar = n ? (int)(20.0 * done / n) : 20;
+  fprintf(stderr, "\r[%.*s%*s] %d/%u captures, %d packets, %.0f packets/s%s", bar,
+          "====================", 20 - bar, "", done, n, pk, s > 0 ? pk / s : 0.0, final ? "\n" : "");
+  fflush(stderr);
+}
+
+static void run_all(Batch *b, guint jobs, gboolean progress)
+{
+  guint n = b->inputs->len;
+  gint64 start = g_get_monotonic_time();
+  if (jobs <= 1 || n == 1) {
+    for (guint i = 0; i < n; i++) {
+      analyze_one(GUINT_TO_POINTER(i + 1), b);
+      if (progress)
+        show_progress(b, start, FALSE);
+    }
+  } else {
+    GThreadPool *pool = g_thread_pool_new(analyze_one, b, (gint)MIN(jobs, n), TRUE, NULL);
+    for (guint i = 0; i < n; i++)
+      g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+    while (g_atomic_int_get(&b->done) < (gint)n) {
+      g_usleep(progress ? 200000 : 20000);
+      if (progress)
+        show_progress(b, start, FALSE);
+    }
+    g_thread_pool_free(pool, FALSE, TRUE);
+  }
+  if (progress)
+    show_progress(b, start, TRUE);
+}
+
+int s7_cmd_analyze(int argc, char **argv)
+{
+  memset(&o, 0, sizeof o);
+  o.no_response_timeout = 5.0;
+  o.connect_timeout = 3.0;
+  o.jobs = (gint)g_get_num_processors();
+  guint ncmd;
+  g_autoptr(GOptionContext) ctx = s7_command_context(&s7_commands(&ncmd)[0]);
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err))
+    s7_die_usage("%s", err->message);
+  if (argc < 2)
+    s7_die_usage("analyze: no capture given");
+  S7Format format = s7_format_default(o.output);
+  if (o.format && !s7_format_parse(o.format, &format))
+    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
+  if (o.no_response_timeout <= 0 || o.connect_timeout <= 0)
+    s7_die_usage("timeouts must be positive");
+  if (o.jobs < 1)
+    s7_die_usage("-j: needs at least 1");
+  int threshold = s7_fail_threshold(o.fail_on);
+
+  S7EngineConfig ecfg;
+  s7_engine_config_init(&ecfg);
+  parse_ports(o.ports, &ecfg);
+  ecfg.no_response_timeout_s = o.no_response_timeout;
+  ecfg.connect_timeout_s = o.connect_timeout;
+  S7TsharkOptions topt = { o.tshark ? o.tshark : "tshark", ecfg.ports, ecfg.n_ports };
+
+  char *why = NULL;
+  GPtrArray *inputs = s7_inputs_expand(argv + 1, (guint)argc - 1, &why);
+  if (!inputs) {
+    fprintf(stderr, "s7diag: %s\n", why);
+    g_free(why);
+    return EXIT_USAGE;
+  }
+  if (o.evidence && inputs->len > 1 && !g_file_test(o.evidence, G_FILE_TEST_IS_DIR) &&
+      !g_str_has_suffix(o.evidence, "/"))
+    s7_die_usage("--evidence: give a directory when analyzing several captures");
+
+  g_autofree char *tshark_version = s7_tshark_version(topt.tshark);
+  Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, { 0 }, 0 };
+  run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
+
+  GPtrArray *caps = g_ptr_array_new();
+  for (guint i = 0; i < inputs->len; i++) {
+    S7CaptureResult *r = b.results[i];
+    if (r->error)
+      fprintf(stderr, "s7diag: %s: %s\n", r->file, r->error);
+    else if (!o.quiet)
+      for (guint w = 0; w < r->warnings->len; w++)
+        fprintf(stderr, "s7diag: %s: warning: %s\n", r->file, (char *)g_ptr_array_index(r->warnings, w));
+    g_ptr_array_add(caps, s7_report_capture(r));
+  }
+  json_t *report = s7_report_new(S7DIAG_VERSION, tshark_version, caps);
+  g_ptr_array_unref(caps);
+  int rc = s7_exit_status(report, threshold);
+
+  if (o.evidence) {
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(report, "captures"), i, c) {
+      const S7Input *in = NULL;
+      for (guint k = 0; k < inputs->len && !in; k++)
+        if (!strcmp(((S7Input *)g_ptr_array_index(inputs, k))->name, s7_json_str(c, "file")))
+          in = g_ptr_array_index(inputs, k);
+      char *ew = NULL;
+      if (in && !s7_evidence_write(c, in->path, topt.tshark, o.evidence, inputs->len > 1, &ew)) {
+        fprintf(stderr, "s7diag: %s\n", ew);
+        g_free(ew);
+        rc = EXIT_USAGE;
+      }
+    }
+  }
+
+  char *werr = NULL;
+  if (!s7_report_output(report, format, o.output, threshold, &werr)) {
+    fprintf(stderr, "s7diag: %s\n", werr);
+    g_free(werr);
+    rc = EXIT_USAGE;
+  }
+  json_decref(report);
+  for (guint i = 0; i < inputs->len; i++)
+    s7_capture_result_free(b.results[i]);
+  g_free(b.results);
+  g_ptr_array_unref(inputs);
+  g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
+  g_strfreev(o.ports);
+  return rc;
+}

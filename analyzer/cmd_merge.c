@@ -1,0 +1,79 @@
+/* cmd_merge.c — `s7diag merge REPORT.json…`: one report from many (see report_model.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report_model.h"
+#include "report_output.h"
+
+static char *m_format, *m_output, *m_fail_on;
+
+const GOptionEntry *s7_merge_options(void)
+{
+  static const GOptionEntry entries[] = {
+    { "format", 'F', 0, G_OPTION_ARG_STRING, &m_format,
+      "Report format: text, markdown, json, html, junit (default: by -o's extension, else json)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &m_output, "Write the report to FILE or DIR (as for analyze)", "FILE|DIR" },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &m_fail_on, "Exit 1 on findings of this severity or worse (as for analyze)", "LEVEL" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  return entries;
+}
+
+int s7_cmd_merge(int argc, char **argv)
+{
+  guint ncmd;
+  const S7Command *cmds = s7_commands(&ncmd);
+  const S7Command *me = NULL;
+  for (guint i = 0; i < ncmd; i++)
+    if (!strcmp(cmds[i].name, "merge"))
+      me = &cmds[i];
+  g_autoptr(GOptionContext) ctx = s7_command_context(me);
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err))
+    s7_die_usage("%s", err->message);
+  if (argc < 2)
+    s7_die_usage("merge: no report given");
+  S7Format format = S7_FMT_JSON;
+  if (m_output && !s7_format_from_path(m_output, &format))
+    format = S7_FMT_JSON;
+  if (m_format && !s7_format_parse(m_format, &format))
+    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", m_format);
+  int threshold = s7_fail_threshold(m_fail_on);
+
+  guint n = (guint)argc - 1;
+  json_t **reports = g_new0(json_t *, n);
+  int rc = EXIT_CLEAN;
+  for (guint i = 0; i < n && rc == EXIT_CLEAN; i++) {
+    json_error_t jerr;
+    reports[i] = json_load_file(argv[i + 1], 0, &jerr);
+    if (!reports[i]) {
+      fprintf(stderr, "s7diag: %s: not a JSON report: %s (line %d)\n", argv[i + 1], jerr.text, jerr.line);
+      rc = EXIT_USAGE;
+    }
+  }
+  json_t *merged = NULL;
+  if (rc == EXIT_CLEAN) {
+    char *why = NULL;
+    merged = s7_report_merge(reports, n, &why);
+    if (!merged) {
+      fprintf(stderr, "s7diag: merge: %s\n", why);
+      g_free(why);
+      rc = EXIT_USAGE;
+    }
+  }
+  if (merged) {
+    rc = s7_exit_status(merged, threshold);
+    char *werr = NULL;
+    if (!s7_report_output(merged, format, m_output, threshold, &werr)) {
+      fprintf(stderr, "s7diag: %s\n", werr);
+      g_free(werr);
+      rc = EXIT_USAGE;
+    }
+    json_decref(merged);
+  }
+  for (guint i = 0; i < n; i++)
+    json_decref(reports[i]);
+  g_free(reports);
+  return rc;
+}

@@ -1,0 +1,16 @@
+/* evidence.h — `--evidence`: the connections that hold findings, as a pcapng whose evidence
+ * frames carry a packet comment naming their finding(s), made with the stock editcap and
+ * tshark, so an engineer opens exactly the faulty traffic in Wireshark. */
+#ifndef S7DIAG_EVIDENCE_H
+#define S7DIAG_EVIDENCE_H
+
+#include <glib.h>
+#include <jansson.h>
+
+/* capture: the report's capture object; path: the file tshark reads; target: a file, or a
+ * directory (as_dir) receiving NAME.evidence.pcapng. Nothing is written for a capture
+ * without findings. FALSE with *error naming the file. */
+gboolean s7_evidence_write(const json_t *capture, const char *path, const char *tshark,
+                           const char *target, gboolean as_dir, char **error);
+
+#endif

@@ -1,0 +1,401 @@
+/* report_doc.c — the content and order of a report, for every document format
+ * (see report_doc.h). */
+#include "report_doc.h"
+
+#include <string.h>
+
+#include "code_lookup.h"
+#include "report_model.h"
+#include "s7_codes.h"
+
+#define STR(o, k) s7_json_str((o), (k))
+#define INT(o, k) s7_json_int((o), (k))
+
+static S7Tone tone_of(const char *severity)
+{
+  if (!g_strcmp0(severity, "error"))
+    return S7_TONE_ERROR;
+  if (!g_strcmp0(severity, "warning"))
+    return S7_TONE_WARNING;
+  return S7_TONE_NOTE;
+}
+
+static gboolean is_security(const json_t *finding)
+{
+  S7Kind k;
+  return s7_kind_from_id(STR(finding, "kind"), &k) && s7_kind_info(k)->group == S7_GROUP_SECURITY;
+}
+
+static void field(S7DocWriter *w, const char *label, const char *value, gboolean code)
+{
+  if (value && *value)
+    w->field(w, label, value, code);
+}
+
+static void field_int(S7DocWriter *w, const char *label, json_int_t v)
+{
+  char buf[32];
+  g_snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, v);
+  w->field(w, label, buf, FALSE);
+}
+
+static char *join_frames(const json_t *frames)
+{
+  GString *s = g_string_new(NULL);
+  size_t i;
+  json_t *f;
+  json_array_foreach(frames, i, f)
+    g_string_append_printf(s, "%s%" JSON_INTEGER_FORMAT, i ? ", " : "", json_integer_value(f));
+  return g_string_free(s, FALSE);
+}
+
+static const char *or_dash(const char *s)
+{
+  return s && *s ? s : "–";
+}
+
+static char *num_or_dash(const json_t *v)
+{
+  return json_is_integer(v) ? g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(v))
+                            : g_strdup("–");
+}
+
+/* ------------------------------------------------------------------ sections */
+
+static void header(S7DocWriter *w, const json_t *c)
+{
+  w->fields_begin(w);
+  field(w, "File", STR(c, "file"), TRUE);
+  if (json_object_get(c, "error")) {
+    w->fields_end(w);
+    return;
+  }
+  g_autofree char *size = g_strdup_printf("%" JSON_INTEGER_FORMAT " bytes", INT(c, "size_bytes"));
+  field(w, "Size", size, FALSE);
+  field(w, "SHA-256", STR(c, "sha256"), TRUE);
+  field(w, "Capture start", STR(c, "first_packet_time"), FALSE);
+  field(w, "Capture end", STR(c, "last_packet_time"), FALSE);
+  g_autofree char *dur = g_strdup_printf("%.3f s", json_number_value(json_object_get(c, "duration_s")));
+  field(w, "Duration", dur, FALSE);
+  field_int(w, "Packets", INT(c, "packets"));
+  field(w, "Read completely", json_is_true(json_object_get(c, "complete")) ? "yes" : "no (truncated or damaged)", FALSE);
+  w->fields_end(w);
+}
+
+static guint distinct_plcs(const json_t *conns)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  size_t i;
+  json_t *c;
+  json_array_foreach(conns, i, c)
+    if (STR(c, "plc"))
+      g_hash_table_add(seen, (gpointer)STR(c, "plc"));
+  return g_hash_table_size(seen);
+}
+
+static void summary(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Summary", S7_TONE_PLAIN);
+  const json_t *findings = json_object_get(c, "findings");
+  const json_t *sum = json_object_get(c, "summary");
+  w->list_begin(w);
+  size_t i;
+  json_t *f;
+  guint faults = 0, notes = 0;
+  json_array_foreach(findings, i, f) {
+    if (is_security(f) || !g_strcmp0(STR(f, "severity"), "note")) {
+      notes++;
+      continue;
+    }
+    faults++;
+    w->item(w, STR(f, "title"), tone_of(STR(f, "severity")));
+  }
+  json_int_t conns = INT(sum, "s7_connections");
+  guint plcs = distinct_plcs(json_object_get(c, "connections"));
+  g_autofree char *traffic = g_strdup_printf(
+      "%s S7 traffic: %" JSON_INTEGER_FORMAT " S7 PDUs and %" JSON_INTEGER_FORMAT
+      " S7comm-plus PDUs on %" JSON_INTEGER_FORMAT " connection%s to %u PLC%s.",
+      faults ? "" : "No S7 fault found.", INT(sum, "s7_pdus"), INT(sum, "s7plus_pdus"), conns,
+      conns == 1 ? "" : "s", plcs, plcs == 1 ? "" : "s");
+  w->item(w, g_strstrip(traffic), faults ? S7_TONE_PLAIN : S7_TONE_OK);
+  if (notes) {
+    g_autofree char *n = g_strdup_printf("%u note%s (security observations and harmless answers) below.",
+                                         notes, notes == 1 ? "" : "s");
+    w->item(w, n, S7_TONE_NOTE);
+  }
+  w->list_end(w);
+}
+
+static void finding(S7DocWriter *w, const json_t *f)
+{
+  const char *sev = STR(f, "severity");
+  g_autofree char *head = g_strdup_printf("[%s] %s", sev, STR(f, "title"));
+  for (char *p = head + 1; *p && *p != ']'; p++)
+    *p = g_ascii_toupper(*p);
+  w->heading(w, 3, head, tone_of(sev));
+  w->fields_begin(w);
+  field(w, "Kind", STR(f, "kind"), TRUE);
+  g_autofree char *conf = g_strdup_printf("%s — %s", STR(f, "confidence"), STR(f, "confidence_reason"));
+  field(w, "Confidence", conf, FALSE);
+  field(w, "PLC", STR(f, "plc"), FALSE);
+  field(w, "Client", STR(f, "client"), FALSE);
+  field(w, "Code", STR(f, "code"), TRUE);
+  field(w, "Detail", STR(f, "detail"), FALSE);
+  json_int_t occ = INT(f, "occurrences"), nconn = INT(f, "connections");
+  g_autofree char *times = g_strdup_printf("%" JSON_INTEGER_FORMAT " time%s on %" JSON_INTEGER_FORMAT
+                                           " connection%s, %s to %s", occ, occ == 1 ? "" : "s", nconn,
+                                           nconn == 1 ? "" : "s", or_dash(STR(f, "first_time")),
+                                           or_dash(STR(f, "last_time")));
+  field(w, "Occurred", times, FALSE);
+  g_autofree char *frames = join_frames(json_object_get(f, "frames"));
+  field(w, "Evidence frames", frames, FALSE);
+  field(w, "Wireshark filter", STR(f, "filter"), TRUE);
+  field(w, "Cause", STR(f, "explanation"), FALSE);
+  field(w, "Action", STR(f, "action"), FALSE);
+  field(w, "Client libraries report", STR(f, "client_says"), FALSE);
+  w->fields_end(w);
+}
+
+static void findings(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Findings", S7_TONE_PLAIN);
+  size_t i;
+  json_t *f;
+  guint n = 0;
+  json_array_foreach(json_object_get(c, "findings"), i, f) {
+    if (is_security(f))
+      continue;
+    finding(w, f);
+    n++;
+  }
+  if (!n)
+    w->paragraph(w, "No S7 fault found.");
+}
+
+static void connections(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Connections", S7_TONE_PLAIN);
+  const json_t *conns = json_object_get(c, "connections");
+  if (!json_array_size(conns)) {
+    w->paragraph(w, "No S7 connection in the capture.");
+    return;
+  }
+  static const char *const head[] = { "Client", "PLC", "Calling TSAP", "Called TSAP", "Rack/slot",
+                                      "Type", "PDU size", "Max AmQ", "Start", "End", "Ended",
+                                      "Jobs", "Errors", "S7comm-plus" };
+  guint ncols = G_N_ELEMENTS(head);
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  size_t i;
+  json_t *k;
+  json_array_foreach(conns, i, k) {
+    char **r = g_new0(char *, ncols + 1);
+    r[0] = g_strdup(STR(k, "client"));
+    r[1] = g_strdup(STR(k, "plc"));
+    r[2] = g_strdup(or_dash(STR(k, "calling_tsap")));
+    r[3] = g_strdup(or_dash(STR(k, "called_tsap")));
+    r[4] = json_is_integer(json_object_get(k, "rack"))
+               ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "rack"), INT(k, "slot"))
+               : g_strdup("–");
+    r[5] = g_strdup(or_dash(STR(k, "connection_type")));
+    r[6] = num_or_dash(json_object_get(k, "pdu_size"));
+    r[7] = json_is_integer(json_object_get(k, "max_amq_calling"))
+               ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "max_amq_calling"),
+                                 INT(k, "max_amq_called"))
+               : g_strdup("–");
+    r[8] = g_strdup(or_dash(STR(k, "start")));
+    r[9] = g_strdup(or_dash(STR(k, "end")));
+    r[10] = g_strdup(or_dash(STR(k, "ended")));
+    r[11] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_jobs"));
+    r[12] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_errors"));
+    const json_t *p = json_object_get(k, "s7plus");
+    r[13] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs",
+                                                INT(p, "version"), INT(p, "pdus"))
+                              : g_strdup("–");
+    g_ptr_array_add(rows, r);
+  }
+  w->table(w, ncols, head, rows);
+  g_ptr_array_unref(rows);
+  json_int_t more = INT(c, "connections_not_listed");
+  if (more) {
+    g_autofree char *t = g_strdup_printf("%" JSON_INTEGER_FORMAT " more S7 connections are not listed.", more);
+    w->paragraph(w, t);
+  }
+}
+
+static void areas(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Data areas accessed", S7_TONE_PLAIN);
+  const json_t *areas = json_object_get(c, "areas");
+  if (!json_array_size(areas)) {
+    w->paragraph(w, "No Read/Write Var access in the capture.");
+    return;
+  }
+  static const char *const head[] = { "PLC", "Area", "Direction", "Reads", "Writes", "Errors", "Bytes" };
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  size_t i;
+  json_t *a;
+  json_array_foreach(areas, i, a) {
+    json_int_t rd = INT(a, "reads"), wr = INT(a, "writes");
+    char **r = g_new0(char *, 8);
+    r[0] = g_strdup(STR(a, "plc"));
+    r[1] = g_strdup(STR(a, "area"));
+    r[2] = g_strdup(rd && wr ? "read/write" : wr ? "write" : "read");
+    r[3] = g_strdup_printf("%" JSON_INTEGER_FORMAT, rd);
+    r[4] = g_strdup_printf("%" JSON_INTEGER_FORMAT, wr);
+    r[5] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(a, "errors"));
+    r[6] = g_strdup_printf("%" JSON_INTEGER_FORMAT "–%" JSON_INTEGER_FORMAT, INT(a, "first_byte"),
+                           INT(a, "end_byte"));
+    g_ptr_array_add(rows, r);
+  }
+  w->table(w, 7, head, rows);
+  g_ptr_array_unref(rows);
+}
+
+static void security(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Security notes", S7_TONE_PLAIN);
+  size_t i;
+  json_t *f;
+  guint n = 0;
+  json_array_foreach(json_object_get(c, "findings"), i, f) {
+    if (!is_security(f))
+      continue;
+    if (!n++)
+      w->list_begin(w);
+    g_autofree char *frames = join_frames(json_object_get(f, "frames"));
+    g_autofree char *t = g_strdup_printf("%s (%s; %" JSON_INTEGER_FORMAT " time%s; frames %s)",
+                                         STR(f, "title"), STR(f, "kind"), INT(f, "occurrences"),
+                                         INT(f, "occurrences") == 1 ? "" : "s", frames);
+    w->item(w, t, S7_TONE_NOTE);
+  }
+  if (n)
+    w->list_end(w);
+  else
+    w->paragraph(w, "None observed: no unauthenticated writes, PLC control, password attempts or "
+                    "legacy S7comm-plus sessions.");
+}
+
+static void legend(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Codes seen", S7_TONE_PLAIN);
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  size_t i;
+  json_t *f;
+  json_array_foreach(json_object_get(c, "findings"), i, f) {
+    const char *code = STR(f, "code");
+    S7CodeInfo info;
+    if (!code || g_hash_table_contains(seen, code) || !s7_code_lookup(code, &info))
+      continue;
+    g_hash_table_add(seen, (gpointer)code);
+    char **r = g_new0(char *, 4);
+    r[0] = g_strdup(code);
+    r[1] = g_strdup(info.category_name);
+    r[2] = g_strdup(info.meaning ? info.meaning : "not in Siemens' published list");
+    g_ptr_array_add(rows, r);
+  }
+  if (rows->len) {
+    static const char *const head[] = { "Code", "Kind of code", "Meaning" };
+    w->table(w, 3, head, rows);
+  } else {
+    w->paragraph(w, "No error code in the findings.");
+  }
+  g_ptr_array_unref(rows);
+}
+
+static void limitations(S7DocWriter *w, const json_t *c)
+{
+  w->heading(w, 2, "Limitations", S7_TONE_PLAIN);
+  guint n = 0;
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(c, "warnings"), i, v) {
+    if (!n++)
+      w->list_begin(w);
+    w->item(w, json_string_value(v), S7_TONE_WARNING);
+  }
+  json_int_t unpaired = INT(json_object_get(c, "summary"), "unpaired_responses");
+  if (unpaired) {
+    if (!n++)
+      w->list_begin(w);
+    g_autofree char *t = g_strdup_printf("%" JSON_INTEGER_FORMAT " S7 response%s without %s job in the "
+                                         "capture (the capture started during the conversation).",
+                                         unpaired, unpaired == 1 ? "" : "s", unpaired == 1 ? "its" : "their");
+    w->item(w, t, S7_TONE_PLAIN);
+  }
+  if (n)
+    w->list_end(w);
+  else
+    w->paragraph(w, "None: the capture was read completely and every response had its job.");
+}
+
+static void capture(S7DocWriter *w, const json_t *c)
+{
+  g_autofree char *title = g_strdup_printf("Capture %s", STR(c, "file"));
+  w->heading(w, 1, title, S7_TONE_PLAIN);
+  header(w, c);
+  if (json_object_get(c, "error")) {
+    g_autofree char *t = g_strdup_printf("Not analyzed: %s.", STR(c, "error"));
+    w->paragraph(w, t);
+    return;
+  }
+  summary(w, c);
+  if (w->picture)
+    w->picture(w, c);
+  findings(w, c);
+  connections(w, c);
+  areas(w, c);
+  security(w, c);
+  legend(w, c);
+  limitations(w, c);
+}
+
+static void overview(S7DocWriter *w, const json_t *report)
+{
+  const json_t *caps = json_object_get(report, "captures");
+  w->heading(w, 1, "Overview", S7_TONE_PLAIN);
+  static const char *const head[] = { "Capture", "Packets", "Errors", "Warnings", "Notes", "Status" };
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  size_t i;
+  json_t *c;
+  json_array_foreach(caps, i, c) {
+    const json_t *s = json_object_get(c, "summary");
+    char **r = g_new0(char *, 7);
+    r[0] = g_strdup(STR(c, "file"));
+    gboolean err = json_object_get(c, "error") != NULL;
+    r[1] = err ? g_strdup("–") : g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(c, "packets"));
+    r[2] = err ? g_strdup("–") : g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(s, "errors"));
+    r[3] = err ? g_strdup("–") : g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(s, "warnings"));
+    r[4] = err ? g_strdup("–") : g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(s, "notes"));
+    r[5] = err ? g_strdup_printf("not analyzed: %s", STR(c, "error"))
+               : g_strdup(INT(s, "errors") ? "faults" : INT(s, "warnings") ? "warnings" : "clean");
+    g_ptr_array_add(rows, r);
+  }
+  w->table(w, 6, head, rows);
+  g_ptr_array_unref(rows);
+}
+
+void s7_report_render(const json_t *report, S7DocWriter *w)
+{
+  const json_t *caps = json_object_get(report, "captures");
+  w->begin(w, "s7diag report");
+  w->fields_begin(w);
+  field(w, "s7diag", STR(report, "s7diag_version"), FALSE);
+  field(w, "tshark", STR(report, "tshark_version") ? STR(report, "tshark_version") : "not available", FALSE);
+  const json_t *t = json_object_get(report, "totals");
+  json_int_t nc = INT(t, "captures"), ne = INT(t, "errors"), nw = INT(t, "warnings"), nn = INT(t, "notes");
+  g_autofree char *tot = g_strdup_printf(
+      "%" JSON_INTEGER_FORMAT " capture%s (%" JSON_INTEGER_FORMAT " not analyzed): %" JSON_INTEGER_FORMAT
+      " error%s, %" JSON_INTEGER_FORMAT " warning%s, %" JSON_INTEGER_FORMAT " note%s",
+      nc, nc == 1 ? "" : "s", INT(t, "failed"), ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s",
+      nn, nn == 1 ? "" : "s");
+  field(w, "Captures", tot, FALSE);
+  w->fields_end(w);
+  if (json_array_size(caps) > 1)
+    overview(w, report);
+  size_t i;
+  json_t *c;
+  json_array_foreach(caps, i, c)
+    capture(w, c);
+  w->end(w);
+}

@@ -1,0 +1,92 @@
+/* report_junit.c — the JUnit XML report (see report_junit.h). */
+#include "report_junit.h"
+
+#include <string.h>
+
+#include "report_model.h"
+#include "report_svg.h"
+#include "s7_codes.h"
+
+static int severity_rank(const char *sev)
+{
+  return !g_strcmp0(sev, "error") ? 2 : !g_strcmp0(sev, "warning") ? 1 : 0;
+}
+
+static void finding_text(FILE *out, const json_t *f)
+{
+  fprintf(out, "%s [%s] frames", s7_json_str(f, "title"), s7_json_str(f, "severity"));
+  size_t i;
+  json_t *n;
+  json_array_foreach(json_object_get(f, "frames"), i, n)
+    fprintf(out, "%s%" JSON_INTEGER_FORMAT, i ? "," : " ", json_integer_value(n));
+  fputs("\nFilter: ", out);
+  s7_xml_text(out, s7_json_str(f, "filter"));
+  fputs("\nAction: ", out);
+  s7_xml_text(out, s7_json_str(f, "action"));
+  fputc('\n', out);
+}
+
+static void capture_suite(FILE *out, const json_t *c, int threshold)
+{
+  const char *file = s7_json_str(c, "file");
+  const char *error = s7_json_str(c, "error");
+  const json_t *findings = json_object_get(c, "findings");
+  guint failures = 0;
+  for (int k = 0; k < S7K_COUNT && !error; k++) {
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f) {
+      if (!g_strcmp0(s7_json_str(f, "kind"), s7_kind_info((S7Kind)k)->id) &&
+          severity_rank(s7_json_str(f, "severity")) >= threshold) {
+        failures++;
+        break;
+      }
+    }
+  }
+  fputs("  <testsuite name=\"", out);
+  s7_xml_text(out, file);
+  fprintf(out, "\" tests=\"%d\" failures=\"%u\" errors=\"%d\">\n", error ? 1 : 1 + S7K_COUNT, failures,
+          error ? 1 : 0);
+  fputs("    <testcase classname=\"s7diag.capture\" name=\"analyzed\">", out);
+  if (error) {
+    fputs("<error message=\"", out);
+    s7_xml_text(out, error);
+    fputs("\"/></testcase>\n  </testsuite>\n", out);
+    return;
+  }
+  fputs("</testcase>\n", out);
+  for (int k = 0; k < S7K_COUNT; k++) {
+    const S7KindInfo *info = s7_kind_info((S7Kind)k);
+    fprintf(out, "    <testcase classname=\"s7diag.fault\" name=\"%s\">", info->id);
+    gboolean open = FALSE;
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f) {
+      if (g_strcmp0(s7_json_str(f, "kind"), info->id) ||
+          severity_rank(s7_json_str(f, "severity")) < threshold)
+        continue;
+      if (!open) {
+        fputs("\n      <failure message=\"", out);
+        s7_xml_text(out, s7_json_str(f, "title"));
+        fprintf(out, "\" type=\"%s\">", s7_json_str(f, "severity"));
+        open = TRUE;
+      }
+      finding_text(out, f);
+    }
+    if (open)
+      fputs("</failure>\n    ", out);
+    fputs("</testcase>\n", out);
+  }
+  fputs("  </testsuite>\n", out);
+}
+
+gboolean s7_report_write_junit(FILE *out, const json_t *report, int threshold)
+{
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"s7diag\">\n", out);
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(report, "captures"), i, c)
+    capture_suite(out, c, threshold);
+  fputs("</testsuites>\n", out);
+  return !ferror(out);
+}

@@ -1,0 +1,155 @@
+/* report_output.c — a report in a format to stdout, a file or a directory (see report_output.h). */
+#include "report_output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "report_doc.h"
+#include "report_junit.h"
+#include "report_model.h"
+
+static const struct { const char *name; S7Format f; const char *ext; } formats[] = {
+  { "text", S7_FMT_TEXT, "txt" }, { "markdown", S7_FMT_MARKDOWN, "md" }, { "md", S7_FMT_MARKDOWN, "md" },
+  { "json", S7_FMT_JSON, "json" }, { "html", S7_FMT_HTML, "html" }, { "junit", S7_FMT_JUNIT, "xml" },
+};
+
+gboolean s7_format_parse(const char *name, S7Format *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+    if (!g_ascii_strcasecmp(name, formats[i].name)) {
+      *out = formats[i].f;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean s7_format_from_path(const char *path, S7Format *out)
+{
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  if (!dot || strchr(dot, '/'))
+    return FALSE;
+  if (!g_ascii_strcasecmp(dot + 1, "htm")) {
+    *out = S7_FMT_HTML;
+    return TRUE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+    if (!g_ascii_strcasecmp(dot + 1, formats[i].ext)) {
+      *out = formats[i].f;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+const char *s7_format_extension(S7Format f)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+    if (formats[i].f == f)
+      return formats[i].ext;
+  return "txt";
+}
+
+static gboolean is_dir_target(const char *output)
+{
+  return output && (g_str_has_suffix(output, "/") || g_file_test(output, G_FILE_TEST_IS_DIR));
+}
+
+S7Format s7_format_default(const char *output)
+{
+  S7Format f;
+  if (output && !is_dir_target(output) && s7_format_from_path(output, &f))
+    return f;
+  if (!output && isatty(STDOUT_FILENO))
+    return S7_FMT_TEXT;
+  return S7_FMT_JSON;
+}
+
+static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboolean color, int threshold)
+{
+  S7DocWriter w;
+  switch (format) {
+  case S7_FMT_JSON:
+    return s7_report_write_json(out, report);
+  case S7_FMT_JUNIT:
+    return s7_report_write_junit(out, report, threshold);
+  case S7_FMT_TEXT:
+    s7_doc_text_init(&w, out, color);
+    break;
+  case S7_FMT_MARKDOWN:
+    s7_doc_markdown_init(&w, out);
+    break;
+  case S7_FMT_HTML:
+    s7_doc_html_init(&w, out);
+    break;
+  }
+  s7_report_render(report, &w);
+  return !ferror(out);
+}
+
+static gboolean write_file(const json_t *report, S7Format format, const char *path, int threshold,
+                           char **error)
+{
+  FILE *out = fopen(path, "w");
+  if (!out) {
+    *error = g_strdup_printf("%s: cannot write: %s", path, g_strerror(errno));
+    return FALSE;
+  }
+  gboolean ok = write_one(report, format, out, FALSE, threshold);
+  if (fclose(out) != 0)
+    ok = FALSE;
+  if (!ok)
+    *error = g_strdup_printf("%s: write error", path);
+  return ok;
+}
+
+/* A one-capture report with the same versions */
+static json_t *single(const json_t *report, json_t *capture)
+{
+  GPtrArray *one = g_ptr_array_new();
+  g_ptr_array_add(one, json_incref(capture));
+  json_t *r = s7_report_new(s7_json_str(report, "s7diag_version"), s7_json_str(report, "tshark_version"), one);
+  g_ptr_array_unref(one);
+  return r;
+}
+
+gboolean s7_report_output(const json_t *report, S7Format format, const char *output, int threshold,
+                          char **error)
+{
+  if (!output) {
+    gboolean color = format == S7_FMT_TEXT && isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR");
+    gboolean ok = write_one(report, format, stdout, color, threshold) && fflush(stdout) == 0;
+    if (!ok)
+      *error = g_strdup("stdout: write error");
+    return ok;
+  }
+  if (!is_dir_target(output))
+    return write_file(report, format, output, threshold, error);
+  if (g_mkdir_with_parents(output, 0755) != 0) {
+    *error = g_strdup_printf("%s: cannot create directory: %s", output, g_strerror(errno));
+    return FALSE;
+  }
+  const char *ext = s7_format_extension(format);
+  g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(report, "captures"), i, c) {
+    g_autofree char *base = g_path_get_basename(s7_json_str(c, "file"));
+    g_autofree char *name = g_strdup_printf("%s.%s", base, ext);
+    for (guint n = 2; g_hash_table_contains(used, name); n++) {   /* same name in two folders */
+      g_free(name);
+      name = g_strdup_printf("%s-%u.%s", base, n, ext);
+    }
+    g_hash_table_add(used, g_strdup(name));
+    g_autofree char *path = g_build_filename(output, name, NULL);
+    json_t *one = single(report, c);
+    gboolean ok = write_file(one, format, path, threshold, error);
+    json_decref(one);
+    if (!ok)
+      return FALSE;
+  }
+  g_autofree char *combined_name = g_strdup_printf("s7diag-report.%s", ext);
+  g_autofree char *combined = g_build_filename(output, combined_name, NULL);
+  return write_file(report, format, combined, threshold, error);
+}
