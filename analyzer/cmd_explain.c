@@ -36,7 +36,7 @@ int s7_cmd_explain(int argc, char **argv)
     const S7Command *c = s7_commands(&n);
     for (guint i = 0; i < n; i++)
       if (!strcmp(c[i].name, "explain"))
-        printf("Usage: s7diag explain %s — %s\n\n%s\n", c[i].args, c[i].summary, c[i].description);
+        printf("Usage: s7diag explain %s - %s\n\n%s\n", c[i].args, c[i].summary, c[i].description);
     return EXIT_CLEAN;
   }
   if (argc == 2 && !strcmp(argv[1], "--list")) {

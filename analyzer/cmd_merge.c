@@ -1,4 +1,4 @@
-/* cmd_merge.c — `s7diag merge REPORT.json…`: one report from many (see report_model.h). */
+/* cmd_merge.c — `s7diag merge REPORT.json...`: one report from many (see report_model.h). */
 #include <stdio.h>
 #include <string.h>
 

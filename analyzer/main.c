@@ -22,14 +22,14 @@ static int cmd_help(int argc, char **argv);
 static int cmd_completion(int argc, char **argv);
 
 static const S7Command commands[] = {
-  { "analyze", "CAPTURE|DIR|-…", "diagnose captures and write a report",
+  { "analyze", "CAPTURE|DIR|-...", "diagnose captures and write a report",
     "Runs the stock tshark on each capture (pcap, pcapng, gzip-compressed too; directories are "
     "searched recursively for .pcap, .pcapng and .cap files; - reads one capture from stdin), "
     "diagnoses S7 faults and writes one report. Captures are analyzed in parallel (-j) and "
     "reported in file-name order. Exit status: 0 no finding at or above --fail-on, 1 findings, "
     "2 a usage error or a capture that could not be analyzed (the others are still reported).",
     s7_analyze_options, s7_cmd_analyze, "file" },
-  { "merge", "REPORT.json…", "combine JSON reports into one",
+  { "merge", "REPORT.json...", "combine JSON reports into one",
     "Combines JSON reports (for example of per-capture runs on several machines) into one report. "
     "The result does not depend on the order or grouping of the inputs. Writes JSON unless "
     "--format says otherwise; exit status as for analyze.",
@@ -63,7 +63,9 @@ static const S7Command *find_command(const char *name)
 
 GOptionContext *s7_command_context(const S7Command *cmd)
 {
-  g_autofree char *param = g_strdup_printf("%s — %s", cmd->args, cmd->summary);
+  g_autofree char *prg = g_strdup_printf("s7diag %s", cmd->name);
+  g_set_prgname(prg);
+  g_autofree char *param = g_strdup_printf("%s - %s", cmd->args, cmd->summary);
   GOptionContext *ctx = g_option_context_new(param);
   g_option_context_set_summary(ctx, cmd->description);
   if (cmd->options)
@@ -73,9 +75,9 @@ GOptionContext *s7_command_context(const S7Command *cmd)
 
 static void print_usage(FILE *out)
 {
-  fputs("Usage: s7diag COMMAND [OPTION…]\n\n"
+  fputs("Usage: s7diag COMMAND [OPTION...]\n\n"
         "Finds and explains the faults that break Siemens S7 communication (ISO-on-TCP, port 102:\n"
-        "PUT/GET refused, optimized or missing DBs, refused connections, firewalls …) in packet\n"
+        "PUT/GET refused, optimized or missing DBs, refused connections, firewalls ...) in packet\n"
         "captures, using the stock tshark, and writes reports for support tickets.\n\nCommands:\n", out);
   for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
     g_autofree char *lhs = g_strdup_printf("%s %s", commands[i].name, commands[i].args);

@@ -14,7 +14,8 @@ static int severity_rank(const char *sev)
 
 static void finding_text(FILE *out, const json_t *f)
 {
-  fprintf(out, "%s [%s] frames", s7_json_str(f, "title"), s7_json_str(f, "severity"));
+  s7_xml_text(out, s7_json_str(f, "title"));
+  fprintf(out, " [%s] frames", s7_json_str(f, "severity"));
   size_t i;
   json_t *n;
   json_array_foreach(json_object_get(f, "frames"), i, n)
