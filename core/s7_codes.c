@@ -20,8 +20,9 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "-> tick \"Permit access with PUT/GET communication from remote partner\"; then download "
     "the hardware configuration (a software-only download does not apply it).",
     "snap7: \"CPU : Function not available\" (single-area reads: \"CLI : function refused by "
-    "CPU (Unknown error)\"); nodes7: \"PLC error [0x8104]: This service is not implemented on "
-    "the module or a frame error was reported\"; S7.Net: \"Received 12 bytes: "
+    "CPU (Unknown error)\"); nodes7 0.3.18 cannot parse the error answer: \"Timeout error - zero length "
+    "packet\", \"Received a ZERO RESPONSE Processing Read Packet due to unrecoverable packet "
+    "error\" (newer nodes7: \"PLC error [0x8104]\"); S7.Net: \"Received 12 bytes: "
     "'32-02-...-81-04', expected N bytes.\"; PLC4X: ACCESS_DENIED" },
   { S7K_FUNCTION_NOT_AVAILABLE, "function-not-available", S7_SEV_WARNING, S7_GROUP_RESPONSE_CODE,
     "function not available",
@@ -63,7 +64,7 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "Check the CPU's protection/access level and the DB's \"read only from HMI/OPC UA\" "
     "settings; write to an area the PLC program allows.",
     "snap7: \"CLI : function refused by CPU (Unknown error)\"; nodes7: \"Invalid Response "
-    "Code - 3\"" },
+    "Code - 3\" (reads), \"Received write error of 3 on\" the item (writes)" },
   { S7K_PROTECTION_LEVEL, "protection-level", S7_SEV_WARNING, S7_GROUP_RESPONSE_CODE,
     "protection level",
     "PLC refuses the function at its current protection level",
@@ -81,7 +82,7 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "size negotiated in Setup Communication (e.g. 240 bytes on an S7-300/1200).",
     "Split the request into smaller reads/writes that fit the negotiated PDU size, or let the "
     "client library split them (most do when told the PDU size).",
-    "snap7: \"CPU : Total data exceeds the PDU size\"; nodes7: \"PLC error [0x8500]\"" },
+    "snap7: \"CPU : total data exceeds the PDU size\"; nodes7: \"PLC error [0x8500]\"" },
   { S7K_DATA_TYPE_ERROR, "data-type-error", S7_SEV_ERROR, S7_GROUP_RESPONSE_CODE,
     "data type error",
     "PLC rejects the item's data type or size (0x06 / 0x07)",
@@ -115,7 +116,9 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "that reconnect without closing, and check the CPU's properties -> Connection resources "
     "(TIA) / NetPro (STEP 7). If the TSAP is wrong: use the CPU's rack and slot (S7-300: "
     "rack 0 slot 2; S7-1200/1500: rack 0 slot 1 or 0).",
-    "snap7: \"ISO : An error occurred during recv TCP : Connection reset by peer\"; nodes7: "
+    "snap7: \"ISO : An error occurred during recv TCP : Connection reset by peer\" (node-snap7 "
+    "1.0.9 with a receive timeout set: \"ISO : An error occurred during recv TCP : Connection "
+    "timed out\"); nodes7: "
     "\"read ECONNRESET\", \"TCP connected, ISO didn't\"; S7.Net: \"An existing connection "
     "was forcibly closed by the remote host\"; python-snap7 3.x: \"Expected COTP CC, got ...\"" },
   { S7K_CONNECT_NO_ANSWER, "connect-no-answer", S7_SEV_ERROR, S7_GROUP_SEQUENCE,
@@ -143,7 +146,8 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "Check that the PLC is up and reachable; pass TCP 102 between the cells that must talk "
     "(and block it everywhere else), and document every S7 connection.",
     "snap7: \"TCP : Unreachable peer\" / \"TCP : Connection timed out\"; nodes7: \"connect "
-    "ETIMEDOUT\"; S7.Net: \"A connection attempt failed because the connected party did not "
+    "ETIMEDOUT\" (0.3.18 with its own timeout: \"We Caught a connect error EUSERTIMEOUT\"); "
+    "S7.Net: \"A connection attempt failed because the connected party did not "
     "properly respond\"" },
   { S7K_PORT_REFUSED, "port-refused", S7_SEV_ERROR, S7_GROUP_SEQUENCE,
     "port 102 refused",
@@ -168,8 +172,9 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "up (later traffic or a close by the client after its timeout).",
     "Check the CPU's communication load (cycle time, communication load %), the number of "
     "parallel jobs (Max AmQ) and the network path for loss.",
-    "snap7: \"TCP : Data receive Timeout\"; nodes7: \"Timed out\"; S7.Net: \"Unable to read "
-    "data from the transport connection\"" },
+    "snap7: \"TCP : Data receive Timeout\" / \"ISO : An error occurred during recv TCP : "
+    "Connection timed out\"; nodes7: \"Timed out\"; S7.Net: \"Unable to read data from the "
+    "transport connection\"" },
   { S7K_RECONNECT_STORM, "reconnect-storm", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
     "reconnect storm",
     "Client opens many short connections to one PLC",
@@ -267,12 +272,12 @@ static const S7CodeText item_returns[] = {
 };
 
 static const S7CodeText item_client_says[] = {
-  { 0x03, "snap7: \"CLI : function refused by CPU (Unknown error)\"; nodes7: \"Invalid Response Code - 3\"" },
+  { 0x03, "snap7: \"CLI : function refused by CPU (Unknown error)\"; nodes7: \"Invalid Response Code - 3\" (reads), \"Received write error of 3 on\" the item (writes)" },
   { 0x05, "snap7: \"CPU : Address out of range\"; nodes7: \"Invalid Response Code - 5\"; S7.Net: \"Address out of range.\"" },
   { 0x06, "snap7: \"CPU : Invalid Transport size\"; nodes7: \"Invalid Response Code - 6\"" },
   { 0x07, "snap7: \"CPU : Data size mismatch\"; nodes7: \"Invalid Response Code - 7\"" },
   { 0x0A, "snap7: \"CPU : Item not available\"; nodes7: \"Invalid Response Code - 10\"; S7.Net: \"Object does not exist.\"" },
-  { 0x85, "snap7: \"CPU : Total data exceeds the PDU size\"" },
+  { 0x85, "snap7: \"CPU : total data exceeds the PDU size\"" },
 };
 
 static const S7CodeText cotp_dr_causes[] = {

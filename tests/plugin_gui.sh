@@ -9,7 +9,7 @@ src=$1
 for tool in wireshark Xvfb xwd convert xdotool; do
   if ! command -v "$tool" > /dev/null; then
     if [ -n "${CI:-}" ]; then echo "FAIL: $tool missing (scripts/setup installs it)"; exit 1; fi
-    echo "SKIP: $tool not installed (scripts/setup --gui)"; exit 77
+    echo "SKIP: $tool not installed (scripts/setup --tests)"; exit 77
   fi
 done
 out=$(mktemp --suffix=.png); trap 'rm -f "$out"' EXIT
