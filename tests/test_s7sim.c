@@ -1,6 +1,8 @@
 /* test_s7sim.c — s7sim's protocol without sockets: the faults it injects, and that arbitrary
  * bytes never crash it (they are answered or the connection is closed). */
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "s7sim_proto.h"
 
@@ -150,6 +152,22 @@ static void test_config(void)
   why = NULL;
   g_assert_true(s7sim_config_set(&cfg, "putget", "off", &why));
   g_assert_false(cfg.putget);
+
+  /* the config file: the option names as "key = value" lines, comments allowed */
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp("s7sim-XXXXXX.conf", &path, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, "# lab CPU\nslot = 2\nmax-connections = 3\ndb = 12:40:missing\n", -1, NULL));
+  g_assert_true(s7sim_config_load(&cfg, path, &why));
+  g_assert_cmpuint(cfg.slot, ==, 2);
+  g_assert_cmpuint(cfg.max_connections, ==, 3);
+  g_assert_true(s7sim_config_db(&cfg, 12)->flags & DB_MISSING);
+  g_assert_true(g_file_set_contents(path, "slot 2\n", -1, NULL));
+  g_assert_false(s7sim_config_load(&cfg, path, &why));
+  g_assert_nonnull(strstr(why, ":1: want key = value"));
+  g_free(why);
+  g_unlink(path);
 }
 
 int main(int argc, char **argv)
