@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sharded_run.h"
+
 typedef struct {
   S7CaptureResult *r;
   const S7EngineConfig *cfg;
@@ -25,11 +27,12 @@ static void activity_count(RowCtx *ctx, const char *plc, gint64 ts_us, gboolean 
   S7Activity *a = g_hash_table_lookup(ctx->r->activity, plc);
   if (!a) {
     a = g_new0(S7Activity, 1);
+    a->base_s = ts_us / G_USEC_PER_SEC;
     a->jobs = g_array_new(FALSE, TRUE, sizeof(guint32));
     a->faults = g_array_new(FALSE, TRUE, sizeof(guint32));
     g_hash_table_insert(ctx->r->activity, g_strdup(plc), a);
   }
-  gint64 sec = (ts_us - ctx->r->rows.first_ts_us) / G_USEC_PER_SEC;
+  gint64 sec = ts_us / G_USEC_PER_SEC - a->base_s;
   if (sec < 0 || sec >= S7_ACTIVITY_MAX_S)
     return;
   GArray *arr = fault ? a->faults : a->jobs;
@@ -102,7 +105,7 @@ static char *file_sha256(const char *file, guint64 *size, char **why)
 }
 
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg, S7Progress *progress)
+                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
 {
   S7CaptureResult *r = g_new0(S7CaptureResult, 1);
   r->activity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)activity_free);
@@ -126,11 +129,29 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   r->engine = s7_engine_new(ecfg);
   RowCtx ctx = { r, ecfg, progress, 0, 0 };
   s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
-  S7TsharkResult tr;
+  S7TsharkResult tr = { 0 };
   GError *err = NULL;
-  if (!s7_tshark_run(topt, file, on_row, &ctx, &tr, &err)) {
+  gboolean ran = FALSE;
+  if (shards) {
+    S7ShardedResult sr;
+    ran = s7_sharded_run(file, topt, shards, feed_event, &ctx, progress ? &progress->packets : NULL, &sr, &err);
+    if (ran || !g_error_matches(err, s7_sharded_error_quark(), S7_SHARDED_UNSUPPORTED)) {
+      r->rows = sr.rows;
+      r->rows.rows = sr.packets;         /* every packet was read, most never needed tshark */
+      tr.truncated = sr.truncated;
+      tr.warning = sr.warning;
+    } else {
+      g_clear_error(&err);               /* libpcap cannot read it: tshark on the whole file */
+    }
+    if (!ran && !err)
+      shards = 0;
+  }
+  if (!shards)
+    ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &tr, &err);
+  if (!ran) {
     r->error = g_strdup(err->message);
     g_error_free(err);
+    g_free(tr.warning);
     s7_engine_free(r->engine);
     r->engine = NULL;
     return r;
@@ -139,8 +160,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
     r->complete = FALSE;
     g_ptr_array_add(r->warnings,
                     g_strdup_printf("capture is truncated or damaged; the report covers the %" G_GUINT64_FORMAT
-                                    " packets read before the damage (tshark: %s)",
-                                    r->rows.rows, tr.warning));
+                                    " packets read before the damage (%s)", r->rows.rows, tr.warning));
   } else if (tr.warning && *tr.warning) {
     g_ptr_array_add(r->warnings, g_strdup_printf("tshark: %s", tr.warning));
   }
@@ -155,6 +175,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   r->packets = r->rows.rows - r->rows.malformed_rows;
   r->first_ts_us = r->rows.first_ts_us;
   r->last_ts_us = r->rows.last_ts_us;
+  s7_engine_set_capture_end(r->engine, r->last_ts_us);   /* the same in plain and sharded runs */
   s7_engine_finish(r->engine);
   s7_engine_set_frame_note(r->engine, NULL, NULL);
   if (s7_engine_stats(r->engine)->capture_gaps)

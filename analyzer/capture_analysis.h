@@ -27,7 +27,8 @@ typedef struct {
 /* Jobs and fault frames per PLC, per second of capture time (capped at S7_ACTIVITY_MAX_S). */
 #define S7_ACTIVITY_MAX_S (7 * 24 * 3600)
 typedef struct {
-  GArray *jobs;              /* guint32 per second since the first packet */
+  gint64 base_s;             /* the epoch second of index 0 */
+  GArray *jobs;              /* guint32 per second from base_s */
   GArray *faults;
 } S7Activity;
 
@@ -36,8 +37,10 @@ typedef struct {
   volatile gint packets;     /* rows read, all captures (atomic) */
 } S7Progress;
 
+/* shards: 0 runs tshark on the whole file (--no-prefilter); N >= 1 prefilters with libpcap
+ * into N parallel tsharks (falling back to the whole file when libpcap cannot read it). */
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg, S7Progress *progress);
+                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress);
 void s7_capture_result_free(S7CaptureResult *r);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "capture_analysis.h"
 #include "cli.h"
@@ -17,8 +18,8 @@ typedef struct {
   char *format, *output, *tshark, *fail_on, *evidence;
   char **ports;
   double no_response_timeout, connect_timeout;
-  gboolean quiet;
-  gint jobs;
+  gboolean quiet, no_prefilter;
+  gint jobs, shards;
 } AnalyzeOpts;
 
 static AnalyzeOpts o;
@@ -41,6 +42,10 @@ const GOptionEntry *s7_analyze_options(void)
       "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
     { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.connect_timeout,
       "Seconds a COTP connect may stay unanswered (default 3)", "S" },
+    { "no-prefilter", 0, 0, G_OPTION_ARG_NONE, &o.no_prefilter,
+      "Run tshark on the whole file instead of prefiltering S7 traffic with libpcap into parallel shards", NULL },
+    { "shards", 0, 0, G_OPTION_ARG_INT, &o.shards,
+      "Split each capture into N shards whatever its size (default: -j for one capture of 32 MB or more, else 1)", "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no warnings on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
@@ -93,16 +98,32 @@ typedef struct {
   S7CaptureResult **results;
   const S7TsharkOptions *topt;
   const S7EngineConfig *ecfg;
+  guint shards;                 /* for one capture; several captures run one shard each */
   S7Progress progress;
   volatile gint done;
 } Batch;
+
+/* Shards for one capture: none without the prefilter; one for small captures (a tshark
+ * start costs ~0.4 s) or when several captures already share the cores. */
+#define S7_SHARD_MIN_BYTES (32 * 1024 * 1024)
+static guint shards_for(const Batch *b, const char *path)
+{
+  if (o.no_prefilter)
+    return 0;
+  if (o.shards > 0)
+    return (guint)o.shards;
+  GStatBuf st;
+  if (b->inputs->len > 1 || b->shards <= 1 || g_stat(path, &st) != 0 || st.st_size < S7_SHARD_MIN_BYTES)
+    return 1;
+  return b->shards;
+}
 
 static void analyze_one(gpointer data, gpointer user_data)
 {
   Batch *b = user_data;
   guint i = GPOINTER_TO_UINT(data) - 1;
   const S7Input *in = g_ptr_array_index(b->inputs, i);
-  S7CaptureResult *r = s7_analyze_capture(in->path, b->topt, b->ecfg, &b->progress);
+  S7CaptureResult *r = s7_analyze_capture(in->path, b->topt, b->ecfg, shards_for(b, in->path), &b->progress);
   g_free(r->file);
   r->file = g_strdup(in->name);
   b->results[i] = r;
@@ -165,6 +186,8 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_die_usage("timeouts must be positive");
   if (o.jobs < 1)
     s7_die_usage("-j: needs at least 1");
+  if (o.shards < 0 || o.shards > 64)
+    s7_die_usage("--shards: 1 to 64");
   int threshold = s7_fail_threshold(o.fail_on);
 
   S7EngineConfig ecfg;
@@ -186,7 +209,7 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_die_usage("--evidence: give a directory when analyzing several captures");
 
   g_autofree char *tshark_version = s7_tshark_version(topt.tshark);
-  Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, { 0 }, 0 };
+  Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, { 0 }, 0 };
   run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
 
   GPtrArray *caps = g_ptr_array_new();

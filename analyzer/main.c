@@ -1,5 +1,6 @@
 /* main.c — the s7diag command line: dispatch, help, version, man-page text, completion. */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,7 @@ static int cmd_completion(int argc, char **argv)
 int main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  signal(SIGPIPE, SIG_IGN);   /* a tshark that exits early must not kill us through its pipe */
   if (argc < 2)
     s7_die_usage("no command given");
   const char *cmd = argv[1];

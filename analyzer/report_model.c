@@ -135,7 +135,8 @@ static json_t *timeline_json(const S7CaptureResult *r)
     for (int s = 0; s < 2; s++) {
       json_int_t b[S7_TIMELINE_BUCKETS] = { 0 };
       for (guint sec = 0; sec < src[s]->len; sec++) {
-        guint idx = (guint)((gint64)sec * G_USEC_PER_SEC * S7_TIMELINE_BUCKETS / span_us);
+        gint64 rel_us = (a->base_s + (gint64)sec) * G_USEC_PER_SEC - r->first_ts_us;
+        gint64 idx = rel_us <= 0 ? 0 : rel_us * S7_TIMELINE_BUCKETS / span_us;
         b[MIN(idx, S7_TIMELINE_BUCKETS - 1)] += g_array_index(src[s], guint32, sec);
       }
       for (guint i = 0; i < S7_TIMELINE_BUCKETS; i++)

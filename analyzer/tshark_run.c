@@ -69,13 +69,15 @@ static char *clean_stderr(const char *text)
   return g_string_free(out, FALSE);
 }
 
-gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, S7RowFunc row_fn,
+gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_fd, S7RowFunc row_fn,
                        gpointer user_data, S7TsharkResult *result, GError **error)
 {
   memset(result, 0, sizeof *result);
   g_autoptr(GPtrArray) argv = build_argv(opt, file);
   g_autoptr(GSubprocessLauncher) launcher =
       g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (stdin_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd(launcher, stdin_fd);
   /* a stable environment: no personal preferences that change dissection */
   g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
   GError *spawn_err = NULL;

@@ -20,8 +20,9 @@ typedef struct {
 } S7TsharkResult;
 
 /* Runs tshark on file, calls row_fn for each output row (streamed, never buffered whole).
+ * file "-" with stdin_fd >= 0: tshark reads the capture from that descriptor (taken over).
  * Returns FALSE with error set when tshark is missing or cannot read the file at all. */
-gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, S7RowFunc row_fn,
+gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_fd, S7RowFunc row_fn,
                        gpointer user_data, S7TsharkResult *result, GError **error);
 
 /* "4.0.17", or NULL when tshark cannot be run. */

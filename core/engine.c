@@ -544,6 +544,12 @@ static void on_s7_event(S7Engine *e, const S7Event *ev)
   }
 }
 
+void s7_engine_set_capture_end(S7Engine *e, gint64 ts_us)
+{
+  if (ts_us > e->last_ts)
+    e->last_ts = ts_us;
+}
+
 void s7_engine_feed(S7Engine *e, const S7Event *ev)
 {
   g_return_if_fail(!e->finished);

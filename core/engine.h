@@ -107,6 +107,10 @@ void s7_engine_set_frame_note(S7Engine *e, S7FrameNoteFunc fn, gpointer user_dat
 void s7_engine_set_event_note(S7Engine *e, S7EventNoteFunc fn, gpointer user_data);
 
 void s7_engine_feed(S7Engine *e, const S7Event *ev);
+/* The capture's last packet time (packets that carried no event included), so "the end of
+ * the capture" does not depend on which packets a front end passed on. */
+void s7_engine_set_capture_end(S7Engine *e, gint64 ts_us);
+
 /* End of capture: closes live connections, applies capture-wide context. */
 void s7_engine_finish(S7Engine *e);
 

@@ -1,0 +1,258 @@
+/* sharded_run.c — the prefilter and N parallel tsharks for one capture (see sharded_run.h).
+ *
+ * Threads: one writer reads the capture with libpcap and writes each needed packet to its
+ * shard's pipe (a pcap stream); one reader per shard runs tshark on that pipe and turns its
+ * rows into events; the caller's thread merges the shards' events by frame number. */
+#define _GNU_SOURCE   /* fopencookie */
+#include "sharded_run.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "prefilter.h"
+
+G_DEFINE_QUARK(s7diag-sharded-error-quark, s7_sharded_error)
+
+#define S7_MAX_SHARDS 64
+
+typedef struct {
+  guint index;
+  const S7TsharkOptions *opt;
+  int read_fd;                 /* tshark's stdin */
+  FILE *write;                 /* the writer's end */
+  pcap_dumper_t *dumper;
+  GMutex lock;                 /* guards map */
+  GArray *map;                 /* guint32: original frame number of local frame base+1+i */
+  guint32 base;
+  GAsyncQueue *events;         /* S7Event*, then the end marker */
+  S7RowStats rows;
+  S7TsharkResult tr;
+  GError *error;
+} Shard;
+
+static S7Event end_marker;
+
+/* ------------------------------------------------------------------ gzip through stdio */
+
+static ssize_t gz_read(void *cookie, char *buf, size_t size)
+{
+  int n = gzread((gzFile)cookie, buf, (unsigned)MIN(size, G_MAXINT));
+  return n < 0 ? -1 : n;
+}
+
+static int gz_close(void *cookie)
+{
+  return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
+}
+
+/* The capture as a FILE*, decompressed when it is gzip (gzread passes plain files through) */
+static FILE *open_capture(const char *path)
+{
+  gzFile gz = gzopen(path, "rb");
+  if (!gz)
+    return NULL;
+  gzbuffer(gz, 1 << 17);
+  cookie_io_functions_t io = { gz_read, NULL, NULL, gz_close };
+  FILE *f = fopencookie(gz, "rb", io);
+  if (!f)
+    gzclose(gz);
+  return f;
+}
+
+/* ------------------------------------------------------------------ shard readers */
+
+static guint32 original_frame(Shard *s, guint32 local)
+{
+  g_mutex_lock(&s->lock);
+  guint32 orig = 0;
+  if (local > s->base && local - s->base - 1 < s->map->len)
+    orig = g_array_index(s->map, guint32, local - s->base - 1);
+  /* drop what no later row can ask for (rows come in frame order) */
+  if (local > s->base + 65536) {
+    guint drop = local - s->base - 1;
+    g_array_remove_range(s->map, 0, drop);
+    s->base += drop;
+  }
+  g_mutex_unlock(&s->lock);
+  return orig;
+}
+
+static void shard_event(const S7Event *ev, gpointer user_data)
+{
+  Shard *s = user_data;
+  S7Event *copy = g_memdup2(ev, sizeof *ev);
+  copy->frame = original_frame(s, ev->frame);
+  g_async_queue_push(s->events, copy);
+}
+
+static void shard_row(char *row, gpointer user_data)
+{
+  Shard *s = user_data;
+  s7_row_to_events(row, &s->rows, shard_event, s);
+}
+
+static gpointer shard_reader(gpointer data)
+{
+  Shard *s = data;
+  s7_tshark_run(s->opt, "-", s->read_fd, shard_row, s, &s->tr, &s->error);
+  g_async_queue_push(s->events, &end_marker);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ the writer */
+
+typedef struct {
+  pcap_t *pcap;
+  Shard *shards;
+  guint n;
+  const S7TsharkOptions *opt;
+  volatile gint *seen;
+  S7ShardedResult *res;
+  char errbuf[PCAP_ERRBUF_SIZE];
+} Writer;
+
+static gpointer writer_run(gpointer data)
+{
+  Writer *w = data;
+  int lt = pcap_datalink(w->pcap);
+  struct pcap_pkthdr *h;
+  const u_char *pkt;
+  int rc;
+  while ((rc = pcap_next_ex(w->pcap, &h, &pkt)) == 1) {
+    w->res->packets++;
+    gint64 ts = (gint64)h->ts.tv_sec * G_USEC_PER_SEC + h->ts.tv_usec;
+    if (w->res->packets == 1 || ts < w->res->first_ts_us)
+      w->res->first_ts_us = ts;
+    if (ts > w->res->last_ts_us)
+      w->res->last_ts_us = ts;
+    if (w->seen)
+      g_atomic_int_inc(w->seen);
+    guint32 hash;
+    if (!s7_prefilter_keep(lt, pkt, h->caplen, w->opt->ports, w->opt->n_ports, &hash))
+      continue;
+    Shard *s = &w->shards[hash % w->n];
+    guint32 frame = (guint32)w->res->packets;
+    g_mutex_lock(&s->lock);
+    g_array_append_val(s->map, frame);
+    g_mutex_unlock(&s->lock);
+    pcap_dump((u_char *)s->dumper, h, pkt);
+    w->res->kept++;
+  }
+  if (rc == -1) {   /* a read error: truncated or damaged, as tshark would say it */
+    w->res->truncated = TRUE;
+    w->res->warning = g_strdup_printf("%s", pcap_geterr(w->pcap));
+  }
+  for (guint i = 0; i < w->n; i++) {
+    pcap_dump_close(w->shards[i].dumper);   /* closes the pipe: tshark sees the end */
+    w->shards[i].dumper = NULL;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ the run */
+
+gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,
+                        S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
+                        S7ShardedResult *res, GError **error)
+{
+  memset(res, 0, sizeof *res);
+  n_shards = CLAMP(n_shards, 1, S7_MAX_SHARDS);
+  FILE *in = open_capture(path);
+  Writer w = { .opt = opt, .seen = packets_seen, .res = res };
+  w.pcap = in ? pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_MICRO, w.errbuf) : NULL;
+  if (!w.pcap) {
+    if (in)
+      fclose(in);
+    g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_UNSUPPORTED, "libpcap: %s",
+                in ? w.errbuf : g_strerror(errno));
+    return FALSE;
+  }
+  if (!s7_prefilter_linktype_supported(pcap_datalink(w.pcap))) {
+    g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_UNSUPPORTED, "link type %d",
+                pcap_datalink(w.pcap));
+    pcap_close(w.pcap);
+    return FALSE;
+  }
+  Shard *shards = g_new0(Shard, n_shards);
+  GThread **readers = g_new0(GThread *, n_shards);
+  for (guint i = 0; i < n_shards; i++) {
+    Shard *s = &shards[i];
+    int fds[2];
+    if (pipe(fds) != 0) {
+      g_error("s7diag: cannot create a pipe: %s", g_strerror(errno));
+    }
+    s->index = i;
+    s->opt = opt;
+    s->read_fd = fds[0];
+    s->write = fdopen(fds[1], "wb");
+    setvbuf(s->write, NULL, _IOFBF, 1 << 16);
+    s->dumper = pcap_dump_fopen(w.pcap, s->write);
+    g_mutex_init(&s->lock);
+    s->map = g_array_new(FALSE, FALSE, sizeof(guint32));
+    s->events = g_async_queue_new();
+    readers[i] = g_thread_new("s7diag-shard", shard_reader, s);
+  }
+  w.shards = shards;
+  w.n = n_shards;
+  GThread *writer = g_thread_new("s7diag-prefilter", writer_run, &w);
+
+  /* merge: always the shard whose next event has the lowest frame number */
+  S7Event **head = g_new0(S7Event *, n_shards);
+  gboolean *done = g_new0(gboolean, n_shards);
+  for (;;) {
+    int best = -1;
+    for (guint i = 0; i < n_shards; i++) {
+      if (done[i])
+        continue;
+      if (!head[i]) {
+        head[i] = g_async_queue_pop(shards[i].events);
+        if (head[i] == &end_marker) {
+          head[i] = NULL;
+          done[i] = TRUE;
+          continue;
+        }
+      }
+      if (best < 0 || head[i]->frame < head[best]->frame)
+        best = (int)i;
+    }
+    if (best < 0)
+      break;
+    sink(head[best], sink_data);
+    g_free(head[best]);
+    head[best] = NULL;
+  }
+  g_thread_join(writer);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < n_shards; i++) {
+    Shard *s = &shards[i];
+    g_thread_join(readers[i]);
+    res->rows.rows += s->rows.rows;
+    res->rows.malformed_rows += s->rows.malformed_rows;
+    res->rows.ambiguous_rows += s->rows.ambiguous_rows;
+    if (s->error && ok) {
+      g_propagate_error(error, s->error);
+      s->error = NULL;
+      ok = FALSE;
+    }
+    g_clear_error(&s->error);
+    if (s->tr.warning && !res->warning && !s->tr.truncated)
+      res->warning = g_strdup(s->tr.warning);
+    g_free(s->tr.warning);
+    g_array_unref(s->map);
+    g_async_queue_unref(s->events);
+    g_mutex_clear(&s->lock);
+  }
+  res->rows.first_ts_us = res->first_ts_us;
+  res->rows.last_ts_us = res->last_ts_us;
+  res->rows.last_frame = (guint32)res->packets;
+  pcap_close(w.pcap);   /* also closes the capture's FILE* */
+  g_free(head);
+  g_free(done);
+  g_free(readers);
+  g_free(shards);
+  return ok;
+}

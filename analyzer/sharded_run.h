@@ -1,0 +1,34 @@
+/* sharded_run.h — one capture through the prefilter and N parallel tsharks.
+ *
+ * libpcap reads the capture (pcap, pcapng, gzip too); the packets the engine needs
+ * (prefilter.h) go, by connection, to N shards, each a tshark reading a pipe. Every shard's
+ * rows become events with the ORIGINAL frame numbers; the events of all shards are merged
+ * back into capture order before they reach the sink, so the engine sees exactly what a
+ * plain run over the whole file shows it. */
+#ifndef S7DIAG_SHARDED_RUN_H
+#define S7DIAG_SHARDED_RUN_H
+
+#include <glib.h>
+
+#include "field_row.h"
+#include "tshark_run.h"
+
+#define S7_SHARDED_UNSUPPORTED 1   /* error code: libpcap cannot read it; run tshark on the file */
+
+typedef struct {
+  guint64 packets;            /* all packets of the capture */
+  gint64 first_ts_us, last_ts_us;
+  guint64 kept;               /* packets passed on to tshark */
+  gboolean truncated;         /* the capture ends in the middle of a packet / is damaged */
+  char *warning;              /* what libpcap or tshark said about it */
+  S7RowStats rows;            /* summed over the shards */
+} S7ShardedResult;
+
+/* packets_seen: counted as they are read (for a progress display; may be NULL). */
+gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,
+                        S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
+                        S7ShardedResult *result, GError **error);
+
+GQuark s7_sharded_error_quark(void);
+
+#endif
