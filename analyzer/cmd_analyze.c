@@ -208,10 +208,13 @@ int s7_cmd_analyze(int argc, char **argv)
       !g_str_has_suffix(o.evidence, "/"))
     s7_die_usage("--evidence: give a directory when analyzing several captures");
 
-  g_autofree char *tshark_version = s7_tshark_version(topt.tshark);
+  /* tshark --version costs a process start: ask while the captures run */
+  GThread *version_thread = g_thread_new("tshark-version", (GThreadFunc)(void (*)(void))s7_tshark_version,
+                                         (gpointer)topt.tshark);
   Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, { 0 }, 0 };
   run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
 
+  g_autofree char *tshark_version = g_thread_join(version_thread);
   GPtrArray *caps = g_ptr_array_new();
   for (guint i = 0; i < inputs->len; i++) {
     S7CaptureResult *r = b.results[i];

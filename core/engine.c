@@ -178,6 +178,11 @@ static gboolean dst_is_plc(const S7Engine *e, const S7Endpoint *src, const S7End
   return dst->port <= src->port;
 }
 
+static gboolean endpoint_eq(const S7Endpoint *a, const S7Endpoint *b)
+{
+  return a->port == b->port && strcmp(a->addr, b->addr) == 0;
+}
+
 static char *conn_key(const S7Endpoint *plc, const S7Endpoint *client)
 {
   return g_strdup_printf("%s|%u|%s|%u", plc->addr, plc->port, client->addr, client->port);
@@ -315,6 +320,8 @@ static void conn_finish(S7Engine *e, Conn *c, gint64 now)
   }
   note_storm_candidate(e, c);
   list_connection(e, c);
+  if (e->last_conn == c)
+    e->last_conn = NULL;
   g_hash_table_remove(e->conns, c->key);
 }
 
@@ -342,6 +349,16 @@ static Conn *conn_new(S7Engine *e, const S7Endpoint *plc, const S7Endpoint *clie
 static Conn *conn_for(S7Engine *e, const S7Endpoint *src, const S7Endpoint *dst, const S7Event *ev,
                       gboolean opening, gboolean *from_client)
 {
+  /* consecutive events mostly belong to one connection: no key to build then */
+  Conn *last = e->last_conn;
+  if (last) {
+    gboolean fwd = endpoint_eq(src, &last->client) && endpoint_eq(dst, &last->plc);
+    gboolean rev = endpoint_eq(src, &last->plc) && endpoint_eq(dst, &last->client);
+    if (fwd || rev) {
+      *from_client = fwd;
+      return last;
+    }
+  }
   gboolean to_plc = dst_is_plc(e, src, dst, opening);
   const S7Endpoint *plc = to_plc ? dst : src, *client = to_plc ? src : dst;
   char *key = conn_key(plc, client);
@@ -359,6 +376,7 @@ static Conn *conn_for(S7Engine *e, const S7Endpoint *src, const S7Endpoint *dst,
     c = conn_new(e, plc, client, ev, key);
   }
   *from_client = to_plc;
+  e->last_conn = c;
   return c;
 }
 

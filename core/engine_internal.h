@@ -104,6 +104,7 @@ enum { SRC_NONE, SRC_HEADER, SRC_PARAM, SRC_ITEM, SRC_FRAMES };
 struct S7Engine {
   S7EngineConfig cfg;
   GHashTable *conns;           /* key -> Conn* (live) */
+  Conn *last_conn;             /* the connection of the previous event (a cache) */
   guint32 conn_seq;
   GHashTable *plcs;            /* plc "ip:port" -> PlcContext* */
   GHashTable *pairs;           /* "client_ip>plc" -> PairContext* */

@@ -48,6 +48,18 @@ GArray *s7diag_row_wanted_hfids(int extra_data_hfid)
   return wanted;
 }
 
+/* decimal without printf: the row is built for every frame on an S7 port */
+static void append_uint(GString *row, guint64 v)
+{
+  char buf[24];
+  int i = sizeof buf;
+  do {
+    buf[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  g_string_append_len(row, buf + i, (gssize)(sizeof buf - (gsize)i));
+}
+
 static void append_hex(GString *row, tvbuff_t *tvb, gint start, gint length, gint max)
 {
   static const char digits[] = "0123456789abcdef";
@@ -71,13 +83,13 @@ static void append_value(GString *row, field_info *fi)
   fvalue_t *fv = (fvalue_t *)S7DIAG_FI_VALUE(fi);
   switch (fi->hfinfo->type) {
   case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_FRAMENUM: case FT_CHAR:
-    g_string_append_printf(row, "%u", fvalue_get_uinteger(fv));
+    append_uint(row, fvalue_get_uinteger(fv));
     break;
   case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
     g_string_append_printf(row, "%d", fvalue_get_sinteger(fv));
     break;
   case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-    g_string_append_printf(row, "%" G_GUINT64_FORMAT, fvalue_get_uinteger64(fv));
+    append_uint(row, fvalue_get_uinteger64(fv));
     break;
   case FT_NONE:
     g_string_append_c(row, '1');
@@ -182,7 +194,7 @@ gboolean s7diag_row_build(proto_tree *tree, packet_info *pinfo, const guint16 *p
       g_string_append_c(row, '\t');
     switch (i) {
     case S7F_FRAME_NUMBER:
-      g_string_append_printf(row, "%u", pinfo->num);
+      append_uint(row, pinfo->num);
       break;
     case S7F_TIME_EPOCH:
       g_string_append_printf(row, "%" G_GINT64_FORMAT ".%06d", (gint64)pinfo->abs_ts.secs,
