@@ -79,6 +79,21 @@ static void on_row(char *row, gpointer user_data)
 }
 
 /* SHA-256 of the file; also proves it is readable. NULL with errno text in *why. */
+typedef struct {
+  const char *file;
+  char *sha256, *why;
+  guint64 size;
+} HashJob;
+
+static char *file_sha256(const char *file, guint64 *size, char **why);
+
+static gpointer hash_file(gpointer data)
+{
+  HashJob *h = data;
+  h->sha256 = file_sha256(h->file, &h->size, &h->why);
+  return NULL;
+}
+
 static char *file_sha256(const char *file, guint64 *size, char **why)
 {
   FILE *f = fopen(file, "rb");
@@ -116,16 +131,21 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
     r->error = g_strdup("is a directory");
     return r;
   }
-  g_autofree char *why = NULL;
-  r->sha256 = file_sha256(file, &r->size_bytes, &why);
-  if (!r->sha256) {
-    r->error = g_strdup_printf("cannot read: %s", why);
+  /* readable and not empty? then hash it while tshark works (a SHA-256 of a large capture
+   * costs seconds of CPU) */
+  FILE *probe = fopen(file, "rb");
+  if (!probe) {
+    r->error = g_strdup_printf("cannot read: %s", g_strerror(errno));
     return r;
   }
-  if (r->size_bytes == 0) {
+  gboolean empty = fgetc(probe) == EOF;
+  fclose(probe);
+  if (empty) {
     r->error = g_strdup("empty file (0 bytes): not a capture");
     return r;
   }
+  HashJob hash = { file, NULL, NULL, 0 };
+  GThread *hasher = g_thread_new("s7diag-sha256", hash_file, &hash);
   r->engine = s7_engine_new(ecfg);
   RowCtx ctx = { r, ecfg, progress, 0, 0 };
   s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
@@ -148,9 +168,13 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   }
   if (!shards)
     ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &tr, &err);
-  if (!ran) {
-    r->error = g_strdup(err->message);
-    g_error_free(err);
+  g_thread_join(hasher);
+  r->sha256 = hash.sha256;
+  r->size_bytes = hash.size;
+  g_free(hash.why);
+  if (!ran || !r->sha256) {
+    r->error = ran ? g_strdup("cannot read the whole file") : g_strdup(err->message);
+    g_clear_error(&err);
     g_free(tr.warning);
     s7_engine_free(r->engine);
     r->engine = NULL;

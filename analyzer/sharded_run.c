@@ -49,9 +49,19 @@ static int gz_close(void *cookie)
   return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
 }
 
-/* The capture as a FILE*, decompressed when it is gzip (gzread passes plain files through) */
+/* The capture as a FILE*, decompressed when it is gzip */
 static FILE *open_capture(const char *path)
 {
+  FILE *plain = fopen(path, "rb");
+  if (!plain)
+    return NULL;
+  int b0 = fgetc(plain), b1 = fgetc(plain);
+  if (!(b0 == 0x1f && b1 == 0x8b)) {   /* not gzip: libpcap reads the file itself */
+    rewind(plain);
+    setvbuf(plain, NULL, _IOFBF, 1 << 18);
+    return plain;
+  }
+  fclose(plain);
   gzFile gz = gzopen(path, "rb");
   if (!gz)
     return NULL;

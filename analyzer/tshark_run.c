@@ -99,17 +99,32 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
   ErrDrain drain = { g_subprocess_get_stderr_pipe(proc), g_string_new(NULL) };
   GThread *err_thread = g_thread_new("tshark-stderr", drain_stderr, &drain);
 
+  /* rows in large reads, split in place: no allocation per row */
   GInputStream *out = g_subprocess_get_stdout_pipe(proc);
-  g_autoptr(GDataInputStream) lines = g_data_input_stream_new(out);
-  g_buffered_input_stream_set_buffer_size(G_BUFFERED_INPUT_STREAM(lines), 1 << 16);
-  char *line;
-  gsize len;
-  GError *read_err = NULL;
-  while ((line = g_data_input_stream_read_line(lines, &len, NULL, &read_err))) {
-    row_fn(line, user_data);
-    g_free(line);
+  gsize cap = 1 << 20, have = 0;
+  char *buf = g_malloc(cap + 1);
+  gssize n;
+  while ((n = g_input_stream_read(out, buf + have, cap - have, NULL, NULL)) > 0) {
+    have += (gsize)n;
+    char *line = buf, *nl;
+    while ((nl = memchr(line, '\n', have - (gsize)(line - buf)))) {
+      *nl = '\0';
+      row_fn(line, user_data);
+      line = nl + 1;
+    }
+    gsize rest = have - (gsize)(line - buf);
+    memmove(buf, line, rest);
+    have = rest;
+    if (have == cap) {   /* a row longer than the buffer: grow */
+      cap *= 2;
+      buf = g_realloc(buf, cap + 1);
+    }
   }
-  g_clear_error(&read_err);
+  if (have) {            /* a last row without its newline */
+    buf[have] = '\0';
+    row_fn(buf, user_data);
+  }
+  g_free(buf);
   g_thread_join(err_thread);
   g_subprocess_wait(proc, NULL, NULL);
   g_autofree char *err_text = g_string_free(drain.buf, FALSE);
