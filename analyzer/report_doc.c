@@ -8,7 +8,8 @@
 #include "report_model.h"
 #include "s7_codes.h"
 
-#define STR(o, k) s7_json_str((o), (k))
+/* A missing or non-string value reads as "": merged reports are input too (fuzzed) */
+#define STR(o, k) s7_json_text((o), (k))
 #define INT(o, k) s7_json_int((o), (k))
 
 static S7Tone tone_of(const char *severity)
@@ -381,7 +382,7 @@ void s7_report_render(const json_t *report, S7DocWriter *w)
   w->begin(w, "s7diag report");
   w->fields_begin(w);
   field(w, "s7diag", STR(report, "s7diag_version"), FALSE);
-  field(w, "tshark", STR(report, "tshark_version") ? STR(report, "tshark_version") : "not available", FALSE);
+  field(w, "tshark", *STR(report, "tshark_version") ? STR(report, "tshark_version") : "not available", FALSE);
   const json_t *t = json_object_get(report, "totals");
   json_int_t nc = INT(t, "captures"), ne = INT(t, "errors"), nw = INT(t, "warnings"), nn = INT(t, "notes");
   g_autofree char *tot = g_strdup_printf(

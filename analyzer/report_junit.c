@@ -14,31 +14,31 @@ static int severity_rank(const char *sev)
 
 static void finding_text(FILE *out, const json_t *f)
 {
-  s7_xml_text(out, s7_json_str(f, "title"));
-  fprintf(out, " [%s] frames", s7_json_str(f, "severity"));
+  s7_xml_text(out, s7_json_text(f, "title"));
+  fprintf(out, " [%s] frames", s7_json_text(f, "severity"));
   size_t i;
   json_t *n;
   json_array_foreach(json_object_get(f, "frames"), i, n)
     fprintf(out, "%s%" JSON_INTEGER_FORMAT, i ? "," : " ", json_integer_value(n));
   fputs("\nFilter: ", out);
-  s7_xml_text(out, s7_json_str(f, "filter"));
+  s7_xml_text(out, s7_json_text(f, "filter"));
   fputs("\nAction: ", out);
-  s7_xml_text(out, s7_json_str(f, "action"));
+  s7_xml_text(out, s7_json_text(f, "action"));
   fputc('\n', out);
 }
 
 static void capture_suite(FILE *out, const json_t *c, int threshold)
 {
-  const char *file = s7_json_str(c, "file");
-  const char *error = s7_json_str(c, "error");
+  const char *file = s7_json_text(c, "file");
+  const char *error = s7_json_str(c, "error");   /* NULL: analyzed */
   const json_t *findings = json_object_get(c, "findings");
   guint failures = 0;
   for (int k = 0; k < S7K_COUNT && !error; k++) {
     size_t i;
     json_t *f;
     json_array_foreach(findings, i, f) {
-      if (!g_strcmp0(s7_json_str(f, "kind"), s7_kind_info((S7Kind)k)->id) &&
-          severity_rank(s7_json_str(f, "severity")) >= threshold) {
+      if (!g_strcmp0(s7_json_text(f, "kind"), s7_kind_info((S7Kind)k)->id) &&
+          severity_rank(s7_json_text(f, "severity")) >= threshold) {
         failures++;
         break;
       }
@@ -63,13 +63,13 @@ static void capture_suite(FILE *out, const json_t *c, int threshold)
     size_t i;
     json_t *f;
     json_array_foreach(findings, i, f) {
-      if (g_strcmp0(s7_json_str(f, "kind"), info->id) ||
-          severity_rank(s7_json_str(f, "severity")) < threshold)
+      if (g_strcmp0(s7_json_text(f, "kind"), info->id) ||
+          severity_rank(s7_json_text(f, "severity")) < threshold)
         continue;
       if (!open) {
         fputs("\n      <failure message=\"", out);
-        s7_xml_text(out, s7_json_str(f, "title"));
-        fprintf(out, "\" type=\"%s\">", s7_json_str(f, "severity"));
+        s7_xml_text(out, s7_json_text(f, "title"));
+        fprintf(out, "\" type=\"%s\">", s7_json_text(f, "severity"));
         open = TRUE;
       }
       finding_text(out, f);

@@ -214,6 +214,12 @@ const char *s7_json_str(const json_t *o, const char *key)
   return json_string_value(json_object_get(o, key));
 }
 
+const char *s7_json_text(const json_t *o, const char *key)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
 json_int_t s7_json_int(const json_t *o, const char *key)
 {
   return json_integer_value(json_object_get(o, key));

@@ -36,6 +36,7 @@ gboolean s7_report_write_json(FILE *out, const json_t *report);
 
 /* Accessors the writers share */
 const char *s7_json_str(const json_t *o, const char *key);      /* NULL if absent or not a string */
+const char *s7_json_text(const json_t *o, const char *key);     /* "" if absent or not a string */
 json_int_t s7_json_int(const json_t *o, const char *key);        /* 0 if absent */
 
 G_END_DECLS

@@ -46,7 +46,7 @@ void s7_svg_timeline(FILE *out, const json_t *capture)
                          json_integer_value(json_array_get(faults, b))));
     int y0 = (int)i * TL_ROW + 8;
     fprintf(out, "<text x=\"0\" y=\"%d\" class=\"tl-label\">", y0 + TL_ROW / 2);
-    s7_xml_text(out, s7_json_str(p, "plc"));
+    s7_xml_text(out, s7_json_text(p, "plc"));
     fputs("</text>\n", out);
     fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n", TL_LABEL,
             y0 + TL_ROW - 12, TL_W - 10, y0 + TL_ROW - 12);
@@ -67,9 +67,9 @@ void s7_svg_timeline(FILE *out, const json_t *capture)
     }
   }
   fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tl-axis\">", TL_LABEL, h - 2);
-  s7_xml_text(out, s7_json_str(capture, "first_packet_time"));
+  s7_xml_text(out, s7_json_text(capture, "first_packet_time"));
   fprintf(out, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"tl-axis\">", TL_W - 10, h - 2);
-  s7_xml_text(out, s7_json_str(capture, "last_packet_time"));
+  s7_xml_text(out, s7_json_text(capture, "last_packet_time"));
   fputs("</text>\n</svg>\n", out);
 }
 
@@ -133,16 +133,16 @@ void s7_svg_connections(FILE *out, const json_t *capture)
   size_t i;
   json_t *o;
   json_array_foreach(json_object_get(capture, "connections"), i, o) {
-    g_autofree char *client = host_of(s7_json_str(o, "client"));
-    edge_get(edges, client, s7_json_str(o, "plc"));
+    g_autofree char *client = host_of(s7_json_text(o, "client"));
+    edge_get(edges, client, s7_json_text(o, "plc"));
   }
   json_array_foreach(json_object_get(capture, "findings"), i, o) {
-    const char *sev = s7_json_str(o, "severity");
+    const char *sev = s7_json_text(o, "severity");
     if (!g_strcmp0(sev, "note"))
       continue;
-    g_autofree char *client = host_of(s7_json_str(o, "client"));
-    Edge *e = edge_get(edges, client, s7_json_str(o, "plc"));
-    const char *kind = s7_json_str(o, "kind");
+    g_autofree char *client = host_of(s7_json_text(o, "client"));
+    Edge *e = edge_get(edges, client, s7_json_text(o, "plc"));
+    const char *kind = s7_json_text(o, "kind");
     gboolean dup = FALSE;
     for (guint k = 0; k < e->kinds->len; k++)
       dup = dup || !strcmp(g_ptr_array_index(e->kinds, k), kind);

@@ -86,6 +86,7 @@ S7Engine *s7_engine_new(const S7EngineConfig *cfg)
   e->plcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)plc_free);
   e->pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pair_free);
   e->aggs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)agg_free);
+  e->agg_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   e->refusals = g_ptr_array_new_with_free_func((GDestroyNotify)refusal_free);
   e->listed = g_ptr_array_new_with_free_func((GDestroyNotify)summary_free);
   e->areas = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)area_free);
@@ -100,6 +101,7 @@ void s7_engine_free(S7Engine *e)
   g_hash_table_unref(e->plcs);
   g_hash_table_unref(e->pairs);
   g_hash_table_unref(e->aggs);
+  g_hash_table_unref(e->agg_counts);
   g_ptr_array_unref(e->refusals);
   g_ptr_array_unref(e->listed);
   if (e->area_list)

@@ -7,6 +7,7 @@
 
 #define MAX_PENDING_JOBS 256     /* a client never legitimately has more open jobs */
 #define MAX_SYN_FRAMES 8
+#define S7_MAX_AGGS_PER_PLC 256  /* distinct findings per kind and PLC; the rest share one */
 
 typedef struct {
   guint16 pdu_ref;
@@ -108,7 +109,8 @@ struct S7Engine {
   guint32 conn_seq;
   GHashTable *plcs;            /* plc "ip:port" -> PlcContext* */
   GHashTable *pairs;           /* "client_ip>plc" -> PairContext* */
-  GHashTable *aggs;            /* agg key -> Agg* */
+  GHashTable *aggs;           /* agg key -> Agg* */
+  GHashTable *agg_counts;      /* "kind|plc" -> distinct aggregates (capped) */
   GPtrArray *refusals;         /* Refusal*, capped */
   GPtrArray *listed;           /* S7ConnSummary* */
   guint64 not_listed;

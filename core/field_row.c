@@ -71,12 +71,16 @@ static char *occ_last(Occ *o)
   return last;
 }
 
+#define S7_EPOCH_MAX_S G_GINT64_CONSTANT(100000000000)   /* year 5138: beyond any capture */
+
 static gint64 parse_epoch_us(const char *s)
 {
   if (!s || !*s)
     return 0;
   char *end;
   gint64 sec = g_ascii_strtoll(s, &end, 10);
+  if (sec < -S7_EPOCH_MAX_S || sec > S7_EPOCH_MAX_S)
+    return 0;   /* not a capture time (found by fuzzing: it overflowed the microseconds) */
   gint64 us = 0;
   if (*end == '.') {
     int digits = 0;
@@ -173,7 +177,10 @@ static gboolean take_s7_pdu(Row *r, S7Pdu *p, gboolean *ok)
   case S7_FUNC_WRITE_VAR: {
     if (p->rosctr != S7_ROSCTR_JOB && p->rosctr != S7_ROSCTR_ACK_DATA)
       break;
-    guint count = (guint)occ_uint(&r->o[S7F_S7_ITEMCOUNT], 0, ok);
+    /* the item count is one byte on the wire; a row claiming more is not tshark's (found by
+     * fuzzing: a count of 4 billion looped for minutes) */
+    guint64 claimed = occ_uint(&r->o[S7F_S7_ITEMCOUNT], 0, ok);
+    guint count = (guint)MIN(claimed, 255);
     for (guint i = 0; i < count; i++) {
       if (p->rosctr == S7_ROSCTR_JOB) {
         S7ReqItem it = { 0 };

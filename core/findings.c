@@ -34,6 +34,22 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
   g_autofree char *key = g_strdup_printf("%d|%s|%s|%s", kind, plc, client_ip, detail ? detail : "");
   Agg *a = g_hash_table_lookup(e->aggs, key);
   if (!a) {
+    /* Findings stay bounded however many clients or addresses a capture holds: past
+     * S7_MAX_AGGS_PER_PLC distinct ones per kind and PLC, the rest share one finding. */
+    g_autofree char *group = g_strdup_printf("%d|%s", kind, plc);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(e->agg_counts, group));
+    if (n >= S7_MAX_AGGS_PER_PLC) {
+      g_free(key);
+      key = g_strdup_printf("%d|%s|*|*", kind, plc);
+      a = g_hash_table_lookup(e->aggs, key);
+      client_ip = "(more clients)";
+      client_full = "(more clients)";
+      detail = "(more)";
+    } else {
+      g_hash_table_replace(e->agg_counts, g_steal_pointer(&group), GUINT_TO_POINTER(n + 1));
+    }
+  }
+  if (!a) {
     a = g_new0(Agg, 1);
     a->f = g_new0(S7Finding, 1);
     a->f->kind = kind;

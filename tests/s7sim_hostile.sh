@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# s7sim facing hostile clients: random bytes, slow-loris partial TPKTs, oversized lengths,
+# 1000 connections — it keeps serving a well-formed client, never confirms more ISO
+# connections than --max-connections, and stops cleanly on SIGTERM.
+# Usage: s7sim_hostile.sh S7SIM SRC_DIR
+set -u
+s7sim=$1; src=$2
+port=$((20000 + RANDOM % 20000))
+log=$(mktemp); trap 'kill $pid 2>/dev/null; rm -f "$log"' EXIT
+ulimit -n 4096 2>/dev/null
+"$s7sim" --listen 127.0.0.1 --port $port --max-connections 5 --db 1:100 2> "$log" &
+pid=$!
+for _ in $(seq 50); do grep -q listening "$log" && break; sleep 0.1; done
+fail=0
+timeout 120 python3 "$src/tests/hostile/s7sim_clients.py" $port 5 || fail=1
+kill -0 $pid 2>/dev/null || { echo "FAIL: s7sim died"; tail -5 "$log"; fail=1; }
+most=$(grep -o '(\([0-9]*\) connections*)' "$log" | tr -dc '0-9\n' | sort -n | tail -1)
+[ "${most:-0}" -le 5 ] || { echo "FAIL: s7sim confirmed $most ISO connections at once (limit 5)"; fail=1; }
+kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 0 ] && grep -q "s7sim: stopped" "$log" || { echo "FAIL: no clean stop on SIGTERM (exit $rc)"; fail=1; }
+echo "s7sim hostile: $( [ $fail -eq 0 ] && echo held || echo FAILED ) (most ISO connections at once: ${most:-0})"
+exit $fail
