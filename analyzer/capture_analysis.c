@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "s7_address.h"
 #include "sharded_run.h"
 
 typedef struct {
@@ -48,24 +49,14 @@ static void on_fault_frame(guint32 frame, const S7Finding *f, gpointer user_data
   activity_count(ctx, f->plc, frame == ctx->frame ? ctx->ts_us : f->last_ts_us, TRUE);
 }
 
-static gboolean is_port(const S7EngineConfig *cfg, guint16 port)
-{
-  for (guint i = 0; i < cfg->n_ports; i++)
-    if (cfg->ports[i] == port)
-      return TRUE;
-  return FALSE;
-}
-
 static void feed_event(const S7Event *ev, gpointer user_data)
 {
   RowCtx *ctx = user_data;
   ctx->frame = ev->frame;
   ctx->ts_us = ev->ts_us;
-  if (ev->type == S7_EV_S7 && s7_pdu_is_request(&ev->u.s7) && is_port(ctx->cfg, ev->dst.port)) {
-    char plc[S7_ADDR_MAX + 16];
-    g_snprintf(plc, sizeof plc, strchr(ev->dst.addr, ':') ? "[%s]:%u" : "%s:%u", ev->dst.addr,
-               ev->dst.port);
-    activity_count(ctx, plc, ev->ts_us, FALSE);
+  if (ev->type == S7_EV_S7 && s7_pdu_is_request(&ev->u.s7) && s7_port_listed(ctx->cfg->ports, ctx->cfg->n_ports, ev->dst.port)) {
+    char plc[S7_ENDPOINT_TEXT_MAX];
+    activity_count(ctx, s7_endpoint_format(&ev->dst, plc), ev->ts_us, FALSE);
   }
   s7_engine_feed(ctx->r->engine, ev);
 }

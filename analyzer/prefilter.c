@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "engine.h"
+
 enum {
   LT_NULL = 0, LT_EN10MB = 1, LT_RAW = 12, LT_RAW_BSD = 14, LT_LOOP = 108, LT_RAW101 = 101,
   LT_LINUX_SLL = 113, LT_IPV4 = 228, LT_IPV6 = 229, LT_LINUX_SLL2 = 276,
@@ -20,14 +22,6 @@ gboolean s7_prefilter_linktype_supported(int lt)
 }
 
 static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
-
-static gboolean is_port(guint16 port, const guint16 *ports, guint n)
-{
-  for (guint i = 0; i < n; i++)
-    if (ports[i] == port)
-      return TRUE;
-  return FALSE;
-}
 
 /* FNV-1a over both endpoints in a fixed order, so both directions hash alike */
 static guint32 conn_hash(const guint8 *a, const guint8 *b, guint alen, guint16 pa, guint16 pb)
@@ -106,7 +100,7 @@ static gboolean tcp_keep(const Ip *ip, const guint16 *ports, guint n, guint32 *h
   if (ip->later_fragment || ip->payload_len < 4)
     return FALSE;
   guint16 sp = be16(ip->payload), dp = be16(ip->payload + 2);
-  if (!is_port(sp, ports, n) && !is_port(dp, ports, n))
+  if (!s7_port_listed(ports, n, sp) && !s7_port_listed(ports, n, dp))
     return FALSE;
   *hash = conn_hash(ip->src, ip->dst, ip->alen, sp, dp);
   return TRUE;

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "report_model.h"
+#include "s7_address.h"
 
 void s7_xml_text(FILE *out, const char *s)
 {
@@ -73,19 +74,6 @@ void s7_svg_timeline(FILE *out, const json_t *capture)
   fputs("</text>\n</svg>\n", out);
 }
 
-/* "10.0.0.20:50000" -> "10.0.0.20"; "[fe80::1]:5" -> "fe80::1"; a bare host stays */
-static char *host_of(const char *ep)
-{
-  if (!ep)
-    return g_strdup("?");
-  if (ep[0] == '[') {
-    const char *e = strchr(ep, ']');
-    return g_strndup(ep + 1, e ? (gsize)(e - ep - 1) : strlen(ep + 1));
-  }
-  const char *c = strchr(ep, ':');
-  return c && !strchr(c + 1, ':') ? g_strndup(ep, c - ep) : g_strdup(ep);
-}
-
 typedef struct {
   char *client, *plc;
   GPtrArray *kinds;   /* fault kinds on this edge (char*, owned by the JSON) */
@@ -133,14 +121,14 @@ void s7_svg_connections(FILE *out, const json_t *capture)
   size_t i;
   json_t *o;
   json_array_foreach(json_object_get(capture, "connections"), i, o) {
-    g_autofree char *client = host_of(s7_json_text(o, "client"));
+    g_autofree char *client = s7_endpoint_host(s7_json_text(o, "client"));
     edge_get(edges, client, s7_json_text(o, "plc"));
   }
   json_array_foreach(json_object_get(capture, "findings"), i, o) {
     const char *sev = s7_json_text(o, "severity");
     if (!g_strcmp0(sev, "note"))
       continue;
-    g_autofree char *client = host_of(s7_json_text(o, "client"));
+    g_autofree char *client = s7_endpoint_host(s7_json_text(o, "client"));
     Edge *e = edge_get(edges, client, s7_json_text(o, "plc"));
     const char *kind = s7_json_text(o, "kind");
     gboolean dup = FALSE;

@@ -161,10 +161,7 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
 
 static gboolean is_s7_port(const S7Engine *e, guint16 port)
 {
-  for (guint i = 0; i < e->cfg.n_ports; i++)
-    if (e->cfg.ports[i] == port)
-      return TRUE;
-  return FALSE;
+  return s7_port_listed(e->cfg.ports, e->cfg.n_ports, port);
 }
 
 /* Which side of a packet is the PLC: the S7 port's side; if both or neither, the side the

@@ -28,6 +28,15 @@ typedef struct {
 
 void s7_engine_config_init(S7EngineConfig *cfg);
 
+/* Is port one of the S7 server ports? (engine, prefilter, analyzer and plugin alike) */
+static inline gboolean s7_port_listed(const guint16 *ports, guint n_ports, guint32 port)
+{
+  for (guint i = 0; i < n_ports; i++)
+    if (ports[i] == port)
+      return TRUE;
+  return FALSE;
+}
+
 typedef struct {
   S7Kind kind;
   S7Severity severity;

@@ -7,25 +7,15 @@
 
 char *s7_endpoint_string(const S7Endpoint *ep)
 {
-  if (strchr(ep->addr, ':'))
-    return g_strdup_printf("[%s]:%u", ep->addr, ep->port);
-  return g_strdup_printf("%s:%u", ep->addr, ep->port);
+  char buf[S7_ENDPOINT_TEXT_MAX];
+  return g_strdup(s7_endpoint_format(ep, buf));
 }
 
 /* "ip.src == 10.0.0.5" for an "ip:port" / "[v6]:port" / "ip" string; field is "src"/"dst"/"addr" */
 char *s7_addr_filter(const char *field, const char *endpoint)
 {
-  g_autofree char *ip = NULL;
-  if (endpoint[0] == '[') {
-    const char *end = strchr(endpoint, ']');
-    ip = g_strndup(endpoint + 1, end ? (gsize)(end - endpoint - 1) : strlen(endpoint) - 1);
-    return g_strdup_printf("ipv6.%s == %s", field, ip);
-  }
-  const char *colon = strrchr(endpoint, ':');
-  ip = colon ? g_strndup(endpoint, colon - endpoint) : g_strdup(endpoint);
-  if (strchr(ip, ':'))
-    return g_strdup_printf("ipv6.%s == %s", field, ip);
-  return g_strdup_printf("ip.%s == %s", field, ip);
+  g_autofree char *ip = s7_endpoint_host(endpoint);
+  return g_strdup_printf("%s.%s == %s", strchr(ip, ':') ? "ipv6" : "ip", field, ip);
 }
 
 Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,

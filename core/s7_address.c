@@ -2,6 +2,7 @@
 #include "s7_address.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "s7_codes.h"
 
@@ -107,4 +108,21 @@ char *s7_tsap_to_string(const guint8 *bytes, guint len)
   for (guint i = 0; i < len; i++)
     g_string_append_printf(s, "%02x", bytes[i]);
   return g_string_free(s, FALSE);
+}
+
+const char *s7_endpoint_format(const S7Endpoint *ep, char *buf)
+{
+  g_snprintf(buf, S7_ENDPOINT_TEXT_MAX, strchr(ep->addr, ':') ? "[%s]:%u" : "%s:%u", ep->addr, ep->port);
+  return buf;
+}
+
+char *s7_endpoint_host(const char *ep)
+{
+  if (ep[0] == '[') {
+    const char *end = strchr(ep, ']');
+    return g_strndup(ep + 1, end ? (gsize)(end - ep - 1) : strlen(ep + 1));
+  }
+  const char *colon = strchr(ep, ':');
+  /* one colon: IPv4 with a port; more: a bare IPv6 address */
+  return colon && !strchr(colon + 1, ':') ? g_strndup(ep, (gsize)(colon - ep)) : g_strdup(ep);
 }

@@ -34,6 +34,14 @@ const char *s7_conn_type_name(S7ConnType type);
 /* "0x0102" or the TSAP as text when it is printable (e.g. "SIMATIC-ROOT-HMI") */
 char *s7_tsap_to_string(const guint8 *bytes, guint len);
 
+/* An endpoint as the reports write it: "10.0.0.5:102", "[fe80::1]:102". Writes into buf
+ * (S7_ENDPOINT_TEXT_MAX) and returns it. */
+#define S7_ENDPOINT_TEXT_MAX (S7_ADDR_MAX + 8)
+const char *s7_endpoint_format(const S7Endpoint *ep, char *buf);
+
+/* The host of "ip:port", "[v6]:port" or a bare address (IPv4 or IPv6); newly allocated. */
+char *s7_endpoint_host(const char *endpoint);
+
 G_END_DECLS
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "engine.h"
 #include "field_row.h"
 #include "s7diag_plugin.h"
 
@@ -172,9 +173,8 @@ static gboolean port_wanted(proto_tree *tree, int hfid, const guint16 *ports, gu
     return FALSE;
   for (guint i = 0; i < f->len; i++) {
     guint32 port = fvalue_get_uinteger((fvalue_t *)S7DIAG_FI_VALUE((field_info *)g_ptr_array_index(f, i)));
-    for (guint p = 0; p < n_ports; p++)
-      if (ports[p] == port)
-        return TRUE;
+    if (s7_port_listed(ports, n_ports, port))
+      return TRUE;
   }
   return FALSE;
 }

@@ -342,6 +342,19 @@ static void test_addresses(void)
   g_assert_cmpuint(t.rack, ==, 1);
   g_assert_cmpuint(t.slot, ==, 2);
   g_assert_cmpint(t.type, ==, S7_CONN_BASIC);
+
+  /* endpoints as text and back to their host (filters, diagrams): a bare IPv6 address keeps
+   * all of its colons */
+  S7Endpoint v4 = { "10.0.0.5", 102 }, v6 = { "fe80::1", 102 };
+  char ep[S7_ENDPOINT_TEXT_MAX];
+  g_assert_cmpstr(s7_endpoint_format(&v4, ep), ==, "10.0.0.5:102");
+  g_assert_cmpstr(s7_endpoint_format(&v6, ep), ==, "[fe80::1]:102");
+  const char *const hosts[][2] = { { "10.0.0.5:102", "10.0.0.5" }, { "[fe80::1]:102", "fe80::1" },
+                                   { "10.0.0.5", "10.0.0.5" }, { "fe80::1", "fe80::1" } };
+  for (guint i = 0; i < G_N_ELEMENTS(hosts); i++) {
+    g_autofree char *h = s7_endpoint_host(hosts[i][0]);
+    g_assert_cmpstr(h, ==, hosts[i][1]);
+  }
 }
 
 static void test_s7plus_parser(void)
