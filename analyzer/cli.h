@@ -25,6 +25,7 @@ typedef struct {
 } S7Command;
 
 const S7Command *s7_commands(guint *n);
+const S7Command *s7_command(const char *name);   /* NULL when there is none */
 
 /* A GOptionContext for a command, with its summary and description. */
 GOptionContext *s7_command_context(const S7Command *cmd);

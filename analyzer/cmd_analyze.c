@@ -172,8 +172,7 @@ int s7_cmd_analyze(int argc, char **argv)
   o.no_response_timeout = 5.0;
   o.connect_timeout = 3.0;
   o.jobs = (gint)g_get_num_processors();
-  guint ncmd;
-  g_autoptr(GOptionContext) ctx = s7_command_context(&s7_commands(&ncmd)[0]);
+  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("analyze"));
   GError *err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err))
     s7_die_usage("%s", err->message);

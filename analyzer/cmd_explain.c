@@ -32,11 +32,8 @@ static void list_all(void)
 int s7_cmd_explain(int argc, char **argv)
 {
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-    guint n;
-    const S7Command *c = s7_commands(&n);
-    for (guint i = 0; i < n; i++)
-      if (!strcmp(c[i].name, "explain"))
-        printf("Usage: s7diag explain %s - %s\n\n%s\n", c[i].args, c[i].summary, c[i].description);
+    const S7Command *c = s7_command("explain");
+    printf("Usage: s7diag explain %s - %s\n\n%s\n", c->args, c->summary, c->description);
     return EXIT_CLEAN;
   }
   if (argc == 2 && !strcmp(argv[1], "--list")) {

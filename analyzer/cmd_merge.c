@@ -22,13 +22,7 @@ const GOptionEntry *s7_merge_options(void)
 
 int s7_cmd_merge(int argc, char **argv)
 {
-  guint ncmd;
-  const S7Command *cmds = s7_commands(&ncmd);
-  const S7Command *me = NULL;
-  for (guint i = 0; i < ncmd; i++)
-    if (!strcmp(cmds[i].name, "merge"))
-      me = &cmds[i];
-  g_autoptr(GOptionContext) ctx = s7_command_context(me);
+  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("merge"));
   GError *err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err))
     s7_die_usage("%s", err->message);

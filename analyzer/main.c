@@ -54,7 +54,7 @@ const S7Command *s7_commands(guint *n)
   return commands;
 }
 
-static const S7Command *find_command(const char *name)
+const S7Command *s7_command(const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
     if (!strcmp(commands[i].name, name))
@@ -99,7 +99,7 @@ static int cmd_version(int argc, char **argv)
 static int cmd_help(int argc, char **argv)
 {
   if (argc > 1 && strcmp(argv[1], "--all") != 0) {
-    const S7Command *c = find_command(argv[1]);
+    const S7Command *c = s7_command(argv[1]);
     if (!c)
       s7_die_usage("help: unknown command '%s'", argv[1]);
     g_autoptr(GOptionContext) ctx = s7_command_context(c);
@@ -199,7 +199,7 @@ int main(int argc, char **argv)
   }
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V"))
     return cmd_version(0, NULL);
-  const S7Command *c = find_command(cmd);
+  const S7Command *c = s7_command(cmd);
   if (!c)
     s7_die_usage("unknown command '%s'", cmd);
   return c->run(argc - 1, argv + 1);

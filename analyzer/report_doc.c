@@ -14,11 +14,11 @@
 
 static S7Tone tone_of(const char *severity)
 {
-  if (!g_strcmp0(severity, "error"))
-    return S7_TONE_ERROR;
-  if (!g_strcmp0(severity, "warning"))
-    return S7_TONE_WARNING;
-  return S7_TONE_NOTE;
+  switch (s7_severity_from_name(severity)) {
+  case S7_SEV_ERROR: return S7_TONE_ERROR;
+  case S7_SEV_WARNING: return S7_TONE_WARNING;
+  default: return S7_TONE_NOTE;
+  }
 }
 
 static gboolean is_security(const json_t *finding)

@@ -7,11 +7,6 @@
 #include "report_svg.h"
 #include "s7_codes.h"
 
-static int severity_rank(const char *sev)
-{
-  return !g_strcmp0(sev, "error") ? 2 : !g_strcmp0(sev, "warning") ? 1 : 0;
-}
-
 static void finding_text(FILE *out, const json_t *f)
 {
   s7_xml_text(out, s7_json_text(f, "title"));
@@ -38,7 +33,7 @@ static void capture_suite(FILE *out, const json_t *c, int threshold)
     json_t *f;
     json_array_foreach(findings, i, f) {
       if (!g_strcmp0(s7_json_text(f, "kind"), s7_kind_info((S7Kind)k)->id) &&
-          severity_rank(s7_json_text(f, "severity")) >= threshold) {
+          (int)s7_severity_from_name(s7_json_text(f, "severity")) >= threshold) {
         failures++;
         break;
       }
@@ -64,7 +59,7 @@ static void capture_suite(FILE *out, const json_t *c, int threshold)
     json_t *f;
     json_array_foreach(findings, i, f) {
       if (g_strcmp0(s7_json_text(f, "kind"), info->id) ||
-          severity_rank(s7_json_text(f, "severity")) < threshold)
+          (int)s7_severity_from_name(s7_json_text(f, "severity")) < threshold)
         continue;
       if (!open) {
         fputs("\n      <failure message=\"", out);

@@ -328,9 +328,7 @@ int s7_report_worst(const json_t *report, gboolean *failed)
     if (json_object_get(c, "error"))
       *failed = TRUE;
     json_array_foreach(json_object_get(c, "findings"), j, f) {
-      const char *sev = s7_json_str(f, "severity");
-      int v = !g_strcmp0(sev, "error") ? 2 : !g_strcmp0(sev, "warning") ? 1 : 0;
-      worst = MAX(worst, v);
+      worst = MAX(worst, (int)s7_severity_from_name(s7_json_str(f, "severity")));
     }
   }
   return worst;

@@ -238,6 +238,15 @@ gboolean s7_kind_from_id(const char *id, S7Kind *out)
   return FALSE;
 }
 
+S7Severity s7_severity_from_name(const char *name)
+{
+  if (!g_strcmp0(name, "error"))
+    return S7_SEV_ERROR;
+  if (!g_strcmp0(name, "warning"))
+    return S7_SEV_WARNING;
+  return S7_SEV_NOTE;
+}
+
 const char *s7_severity_name(S7Severity sev)
 {
   switch (sev) {

@@ -59,6 +59,8 @@ typedef struct {
 const S7KindInfo *s7_kind_info(S7Kind kind);
 gboolean s7_kind_from_id(const char *id, S7Kind *out);
 const char *s7_severity_name(S7Severity sev);
+/* "error" / "warning" / anything else (a note); the enum's order is the severity's rank */
+S7Severity s7_severity_from_name(const char *name);
 
 /* Code tables. Every lookup returns NULL for an unknown code. */
 const char *s7_error_class_text(guint8 err_class);
