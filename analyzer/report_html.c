@@ -1,6 +1,5 @@
 /* report_html.c — the HTML report writer: one self-contained file (inline CSS and SVG, no
  * scripts, no network), with a timeline and a connection diagram per capture. */
-#include <string.h>
 
 #include "report_doc.h"
 #include "report_svg.h"
@@ -109,12 +108,15 @@ static void picture(S7DocWriter *w, const json_t *capture)
   fputs("</figure>\n</div>\n", w->out);
 }
 
+static const S7DocWriter writer = {
+  .begin = begin, .end = end, .heading = heading, .paragraph = paragraph,
+  .list_begin = list_begin, .item = item, .list_end = list_end,
+  .fields_begin = fields_begin, .field = field, .fields_end = fields_end,
+  .table = table, .picture = picture,
+};
+
 void s7_doc_html_init(S7DocWriter *w, FILE *out)
 {
-  memset(w, 0, sizeof *w);
+  *w = writer;
   w->out = out;
-  w->begin = begin; w->end = end; w->heading = heading; w->paragraph = paragraph;
-  w->list_begin = list_begin; w->item = item; w->list_end = list_end;
-  w->fields_begin = fields_begin; w->field = field; w->fields_end = fields_end;
-  w->table = table; w->picture = picture;
 }

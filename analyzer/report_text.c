@@ -92,13 +92,16 @@ static void table(S7DocWriter *w, guint ncols, const char *const *head, const GP
   g_free(wd);
 }
 
+static const S7DocWriter writer = {
+  .begin = begin, .end = end, .heading = heading, .paragraph = paragraph,
+  .list_begin = list_begin, .item = item, .list_end = list_end,
+  .fields_begin = fields_begin, .field = field, .fields_end = fields_end,
+  .table = table,
+};
+
 void s7_doc_text_init(S7DocWriter *w, FILE *out, gboolean color)
 {
-  memset(w, 0, sizeof *w);
+  *w = writer;
   w->out = out;
   w->color = color;
-  w->begin = begin; w->end = end; w->heading = heading; w->paragraph = paragraph;
-  w->list_begin = list_begin; w->item = item; w->list_end = list_end;
-  w->fields_begin = fields_begin; w->field = field; w->fields_end = fields_end;
-  w->table = table;
 }
