@@ -1,6 +1,5 @@
 /* report_text.c — the plain-text report writer (the default on a terminal). Colour only when
  * asked for (stdout is a TTY and NO_COLOR is unset; decided by the caller). */
-#include <string.h>
 
 #include "report_doc.h"
 
