@@ -187,18 +187,28 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
     pcap_close(w.pcap);
     return FALSE;
   }
+  /* all pipes first: when the process is out of descriptors, fail before any thread runs */
+  int *fds = g_new0(int, 2 * n_shards);   /* read end, write end per shard */
+  for (guint i = 0; i < n_shards; i++) {
+    if (pipe(&fds[2 * i]) != 0) {
+      int saved = errno;
+      for (guint j = 0; j < 2 * i; j++)
+        close(fds[j]);
+      g_free(fds);
+      g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, "cannot create a pipe: %s",
+                  g_strerror(saved));
+      pcap_close(w.pcap);
+      return FALSE;
+    }
+  }
   Shard *shards = g_new0(Shard, n_shards);
   GThread **readers = g_new0(GThread *, n_shards);
   for (guint i = 0; i < n_shards; i++) {
     Shard *s = &shards[i];
-    int fds[2];
-    if (pipe(fds) != 0) {
-      g_error("s7diag: cannot create a pipe: %s", g_strerror(errno));
-    }
     s->index = i;
     s->opt = opt;
-    s->read_fd = fds[0];
-    s->write = fdopen(fds[1], "wb");
+    s->read_fd = fds[2 * i];
+    s->write = fdopen(fds[2 * i + 1], "wb");
     setvbuf(s->write, NULL, _IOFBF, 1 << 16);
     s->dumper = pcap_dump_fopen(w.pcap, s->write);
     g_mutex_init(&s->lock);
@@ -206,6 +216,7 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
     s->events = g_async_queue_new();
     readers[i] = g_thread_new("s7diag-shard", shard_reader, s);
   }
+  g_free(fds);
   w.shards = shards;
   w.n = n_shards;
   GThread *writer = g_thread_new("s7diag-prefilter", writer_run, &w);

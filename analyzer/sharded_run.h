@@ -14,6 +14,7 @@
 #include "tshark_run.h"
 
 #define S7_SHARDED_UNSUPPORTED 1   /* error code: libpcap cannot read it; run tshark on the file */
+#define S7_SHARDED_FAILED 2        /* error code: the run itself failed (no pipe, tshark failed) */
 
 typedef struct {
   guint64 packets;            /* all packets of the capture */

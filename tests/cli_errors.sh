@@ -37,6 +37,9 @@ echo '{"schema":"other/1","captures":[]}' > "$tmp/other.json"
 check merge-wrong-schema 2 "not an s7diag-report/1 report" -- "$s7diag" merge "$tmp/other.json"
 check explain-unknown 2 "neither an S7 code nor a fault kind" -- "$s7diag" explain banana
 check evidence-needs-dir 2 "--evidence: give a directory" -- "$s7diag" analyze --evidence "$tmp/e.pcapng" "$cap" "$cap"
+# out of file descriptors while splitting into shards: a clear error, not an abort
+check no-descriptors 2 "putget-denied.pcap: cannot (create a pipe|run tshark)" -- \
+  bash -c 'ulimit -n 9 && exec "$0" analyze --shards 4 "$1"' "$s7diag" "$cap"
 check help 0 "" -- "$s7diag" --help
 grep -q "analyze" "$tmp/out" || { echo "FAIL help: no usage text"; fail=1; }
 check version 0 "" -- "$s7diag" --version
