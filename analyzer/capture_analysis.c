@@ -70,21 +70,6 @@ static void on_row(char *row, gpointer user_data)
 }
 
 /* SHA-256 of the file; also proves it is readable. NULL with errno text in *why. */
-typedef struct {
-  const char *file;
-  char *sha256, *why;
-  guint64 size;
-} HashJob;
-
-static char *file_sha256(const char *file, guint64 *size, char **why);
-
-static gpointer hash_file(gpointer data)
-{
-  HashJob *h = data;
-  h->sha256 = file_sha256(h->file, &h->size, &h->why);
-  return NULL;
-}
-
 static char *file_sha256(const char *file, guint64 *size, char **why)
 {
   FILE *f = fopen(file, "rb");
@@ -108,6 +93,20 @@ static char *file_sha256(const char *file, guint64 *size, char **why)
     return NULL;
   }
   return g_strdup(g_checksum_get_string(sum));
+}
+
+/* The hash runs in its own thread while tshark reads the capture */
+typedef struct {
+  const char *file;
+  char *sha256, *why;
+  guint64 size;
+} HashJob;
+
+static gpointer hash_file(gpointer data)
+{
+  HashJob *h = data;
+  h->sha256 = file_sha256(h->file, &h->size, &h->why);
+  return NULL;
 }
 
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
@@ -162,9 +161,9 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   g_thread_join(hasher);
   r->sha256 = hash.sha256;
   r->size_bytes = hash.size;
-  g_free(hash.why);
   if (!ran || !r->sha256) {
-    r->error = ran ? g_strdup("cannot read the whole file") : g_strdup(err->message);
+    r->error = ran ? g_strdup_printf("cannot read the whole file: %s", hash.why) : g_strdup(err->message);
+    g_free(hash.why);
     g_clear_error(&err);
     g_free(tr.warning);
     s7_engine_free(r->engine);

@@ -109,7 +109,7 @@ struct S7Engine {
   guint32 conn_seq;
   GHashTable *plcs;            /* plc "ip:port" -> PlcContext* */
   GHashTable *pairs;           /* "client_ip>plc" -> PairContext* */
-  GHashTable *aggs;           /* agg key -> Agg* */
+  GHashTable *aggs;            /* agg key -> Agg* */
   GHashTable *agg_counts;      /* "kind|plc" -> distinct aggregates (capped) */
   GPtrArray *refusals;         /* Refusal*, capped */
   GPtrArray *listed;           /* S7ConnSummary* */
