@@ -81,7 +81,7 @@ static void append_hex(GString *row, tvbuff_t *tvb, gint start, gint length, gin
  * plain hex); separators inside values are blanked so the row stays parseable. */
 static void append_value(GString *row, field_info *fi)
 {
-  fvalue_t *fv = (fvalue_t *)S7DIAG_FI_VALUE(fi);
+  fvalue_t *fv = (fvalue_t *)S7D_FI_VALUE(fi);
   switch (fi->hfinfo->type) {
   case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32: case FT_FRAMENUM: case FT_CHAR:
     append_uint(row, fvalue_get_uinteger(fv));
@@ -172,7 +172,7 @@ static gboolean port_wanted(proto_tree *tree, int hfid, const guint16 *ports, gu
   if (!f)
     return FALSE;
   for (guint i = 0; i < f->len; i++) {
-    guint32 port = fvalue_get_uinteger((fvalue_t *)S7DIAG_FI_VALUE((field_info *)g_ptr_array_index(f, i)));
+    guint32 port = fvalue_get_uinteger((fvalue_t *)S7D_FI_VALUE((field_info *)g_ptr_array_index(f, i)));
     if (s7_port_listed(ports, n_ports, port))
       return TRUE;
   }

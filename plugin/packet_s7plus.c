@@ -38,9 +38,9 @@ static const value_string opcode_vals[] = {
 
 static gboolean looks_like_s7plus(tvbuff_t *tvb)
 {
-  if (tvb_captured_length(tvb) < S7P_HEADER_LEN || tvb_get_guint8(tvb, 0) != 0x72)
+  if (tvb_captured_length(tvb) < S7P_HEADER_LEN || tvb_get_uint8(tvb, 0) != 0x72)
     return FALSE;
-  guint8 v = tvb_get_guint8(tvb, 1);
+  guint8 v = tvb_get_uint8(tvb, 1);
   return v == 1 || v == 2 || v == 3 || v == S7PLUS_VERSION_KEEPALIVE;
 }
 
@@ -117,7 +117,7 @@ static int dissect_s7plus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   }
   /* The trailer repeats protocol id and version after the data part. */
   guint trailer = S7P_HEADER_LEN + data_len;
-  if (data_len && trailer + S7P_TRAILER_LEN <= len && tvb_get_guint8(tvb, trailer) == 0x72) {
+  if (data_len && trailer + S7P_TRAILER_LEN <= len && tvb_get_uint8(tvb, trailer) == 0x72) {
     proto_item *tr = proto_tree_add_item(t, hf_trailer, tvb, trailer, S7P_TRAILER_LEN, ENC_NA);
     proto_tree *trt = proto_item_add_subtree(tr, ett_trailer);
     proto_tree_add_item(trt, hf_protocol_id, tvb, trailer, 1, ENC_BIG_ENDIAN);
@@ -126,7 +126,7 @@ static int dissect_s7plus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   return len;
 }
 
-static gboolean dissect_s7plus_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static s7d_heur_result dissect_s7plus_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
   if (!looks_like_s7plus(tvb))
     return FALSE;

@@ -1,9 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plugin.c — the entry points Wireshark's plugin loader looks for.
  *
- * Built and tested against Wireshark 4.0 (Debian 12). The guarded parts follow the
- * documented API changes of 4.2 (plugin_describe, plugin_want_* as int); they are not
- * tested here. */
-#include <ws_version.h>
+ * One binary per Wireshark release line (its ABI): plugin_want_major/minor name the line it
+ * was built for, and the version string says so too ("0.2.0 (Wireshark 4.4)", shown by
+ * `tshark -G plugins` and Help → About → Plugins). API differences live in ws_compat.h. */
 #include <epan/proto.h>
 #include <epan/tap.h>
 
@@ -13,13 +13,13 @@
 #define S7DIAG_VERSION "0"
 #endif
 
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = S7DIAG_VERSION;
+WS_DLL_PUBLIC_DEF const char plugin_version[] = S7DIAG_VERSION " (Wireshark " S7D_WS_BUILT_FOR ")";
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
 
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#if S7D_WS_HAS_PLUGIN_DESCRIBE
 #include <wsutil/plugins.h>
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 uint32_t plugin_describe(void)
