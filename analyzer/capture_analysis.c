@@ -10,6 +10,7 @@
 
 typedef struct {
   S7CaptureResult *r;
+  const S7TsharkOptions *topt;
   const S7EngineConfig *cfg;
   S7Progress *progress;
   guint32 frame;             /* the event being fed */
@@ -61,10 +62,10 @@ static void feed_event(const S7Event *ev, gpointer user_data)
   s7_engine_feed(ctx->r->engine, ev);
 }
 
-static void on_row(char *row, gpointer user_data)
+static void on_row(const S7FieldRow *row, gpointer user_data)
 {
   RowCtx *ctx = user_data;
-  s7_row_to_events(row, &ctx->r->rows, feed_event, ctx);
+  s7_row_to_events(row, &ctx->topt->tshark->profile, &ctx->r->rows, feed_event, ctx);
   if (ctx->progress)
     g_atomic_int_inc(&ctx->progress->packets);
 }
@@ -137,7 +138,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   HashJob hash = { file, NULL, NULL, 0 };
   GThread *hasher = g_thread_new("s7diag-sha256", hash_file, &hash);
   r->engine = s7_engine_new(ecfg);
-  RowCtx ctx = { r, ecfg, progress, 0, 0 };
+  RowCtx ctx = { r, topt, ecfg, progress, 0, 0 };
   s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
   S7TsharkResult tr = { 0 };
   GError *err = NULL;
@@ -157,7 +158,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
       shards = 0;
   }
   if (!shards)
-    ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &tr, &err);
+    ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &r->rows, &tr, &err);
   g_thread_join(hasher);
   r->sha256 = hash.sha256;
   r->size_bytes = hash.size;

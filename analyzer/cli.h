@@ -42,5 +42,7 @@ int s7_cmd_analyze(int argc, char **argv);
 int s7_cmd_merge(int argc, char **argv);
 const GOptionEntry *s7_merge_options(void);
 int s7_cmd_explain(int argc, char **argv);
+const GOptionEntry *s7_events_options(void);
+int s7_cmd_events(int argc, char **argv);
 
 #endif

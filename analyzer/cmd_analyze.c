@@ -194,26 +194,31 @@ int s7_cmd_analyze(int argc, char **argv)
   parse_ports(o.ports, &ecfg);
   ecfg.no_response_timeout_s = o.no_response_timeout;
   ecfg.connect_timeout_s = o.connect_timeout;
-  S7TsharkOptions topt = { o.tshark ? o.tshark : "tshark", ecfg.ports, ecfg.n_ports };
+  /* which tshark, and how its dissectors decode S7 (once per tshark binary, cached) */
+  S7Tshark tshark;
+  GError *perr = NULL;
+  if (!s7_tshark_probe(o.tshark ? o.tshark : "tshark", &tshark, &perr)) {
+    fprintf(stderr, "s7diag: %s\n", perr->message);
+    g_error_free(perr);
+    return EXIT_USAGE;
+  }
+  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports };
 
   char *why = NULL;
   GPtrArray *inputs = s7_inputs_expand(argv + 1, (guint)argc - 1, &why);
   if (!inputs) {
     fprintf(stderr, "s7diag: %s\n", why);
     g_free(why);
+    s7_tshark_clear(&tshark);
     return EXIT_USAGE;
   }
   if (o.evidence && inputs->len > 1 && !g_file_test(o.evidence, G_FILE_TEST_IS_DIR) &&
       !g_str_has_suffix(o.evidence, "/"))
     s7_die_usage("--evidence: give a directory when analyzing several captures");
 
-  /* tshark --version costs a process start: ask while the captures run */
-  GThread *version_thread = g_thread_new("tshark-version", (GThreadFunc)(void (*)(void))s7_tshark_version,
-                                         (gpointer)topt.tshark);
   Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, { 0 }, 0 };
   run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
 
-  g_autofree char *tshark_version = g_thread_join(version_thread);
   GPtrArray *caps = g_ptr_array_new();
   for (guint i = 0; i < inputs->len; i++) {
     S7CaptureResult *r = b.results[i];
@@ -224,7 +229,7 @@ int s7_cmd_analyze(int argc, char **argv)
         fprintf(stderr, "s7diag: %s: warning: %s\n", r->file, (char *)g_ptr_array_index(r->warnings, w));
     g_ptr_array_add(caps, s7_report_capture(r));
   }
-  json_t *report = s7_report_new(S7DIAG_VERSION, tshark_version, caps);
+  json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);
   g_ptr_array_unref(caps);
   int rc = s7_exit_status(report, threshold);
 
@@ -237,7 +242,7 @@ int s7_cmd_analyze(int argc, char **argv)
         if (!strcmp(((S7Input *)g_ptr_array_index(inputs, k))->name, s7_json_str(c, "file")))
           in = g_ptr_array_index(inputs, k);
       char *ew = NULL;
-      if (in && !s7_evidence_write(c, in->path, topt.tshark, o.evidence, inputs->len > 1, &ew)) {
+      if (in && !s7_evidence_write(c, in->path, tshark.path, o.evidence, inputs->len > 1, &ew)) {
         fprintf(stderr, "s7diag: %s\n", ew);
         g_free(ew);
         rc = EXIT_USAGE;
@@ -256,6 +261,7 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_capture_result_free(b.results[i]);
   g_free(b.results);
   g_ptr_array_unref(inputs);
+  s7_tshark_clear(&tshark);
   g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
   g_strfreev(o.ports);
   return rc;

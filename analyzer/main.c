@@ -40,6 +40,12 @@ static const S7Command commands[] = {
     "disconnect reason (DR 0x81), an S7comm-plus return value (-12) or a fault kind "
     "(putget-denied) means, why it happens, what client libraries print, and how to fix it.",
     NULL, s7_cmd_explain, "code" },
+  { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
+    "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
+    "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "
+    "reads, as the tshark at hand decodes them. For comparing Wireshark versions and for "
+    "checking what a frame was understood as.",
+    s7_events_options, s7_cmd_events, "file" },
   { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "" },
   { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command" },
   { "completion", "bash", "print the bash completion script",

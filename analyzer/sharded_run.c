@@ -99,16 +99,16 @@ static void shard_event(const S7Event *ev, gpointer user_data)
   g_async_queue_push(s->events, copy);
 }
 
-static void shard_row(char *row, gpointer user_data)
+static void shard_row(const S7FieldRow *row, gpointer user_data)
 {
   Shard *s = user_data;
-  s7_row_to_events(row, &s->rows, shard_event, s);
+  s7_row_to_events(row, &s->opt->tshark->profile, &s->rows, shard_event, s);
 }
 
 static gpointer shard_reader(gpointer data)
 {
   Shard *s = data;
-  s7_tshark_run(s->opt, "-", s->read_fd, shard_row, s, &s->tr, &s->error);
+  s7_tshark_run(s->opt, "-", s->read_fd, shard_row, s, &s->rows, &s->tr, &s->error);
   g_async_queue_push(s->events, &end_marker);
   return NULL;
 }

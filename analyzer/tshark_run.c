@@ -1,10 +1,11 @@
-/* tshark_run.c — run the stock tshark on a capture and stream its field rows. */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tshark_run.c — run the stock tshark on a capture and stream its field rows, typed. */
 #include "tshark_run.h"
 
 #include <gio/gio.h>
 #include <string.h>
 
-#include "field_row.h"
+#include "tshark_row.h"
 
 G_DEFINE_QUARK(s7diag-tshark-error-quark, s7_tshark_error)
 
@@ -27,7 +28,7 @@ static gpointer drain_stderr(gpointer data)
 static GPtrArray *build_argv(const S7TsharkOptions *opt, const char *file)
 {
   GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(argv, g_strdup(opt->tshark));
+  g_ptr_array_add(argv, g_strdup(opt->tshark->path));
   g_ptr_array_add(argv, g_strdup("-n"));
   g_ptr_array_add(argv, g_strdup("-r"));
   g_ptr_array_add(argv, g_strdup(file));
@@ -45,9 +46,9 @@ static GPtrArray *build_argv(const S7TsharkOptions *opt, const char *file)
   g_ptr_array_add(argv, g_strdup("aggregator=,"));
   g_ptr_array_add(argv, g_strdup("-E"));
   g_ptr_array_add(argv, g_strdup("separator=/t"));
-  for (const char *const *f = s7_tshark_field_names(); *f; f++) {
+  for (guint i = 0; i < opt->tshark->n_columns; i++) {
     g_ptr_array_add(argv, g_strdup("-e"));
-    g_ptr_array_add(argv, g_strdup(*f));
+    g_ptr_array_add(argv, g_strdup(s7_field_info(opt->tshark->columns[i])->name));
   }
   g_ptr_array_add(argv, NULL);
   return argv;
@@ -69,8 +70,24 @@ static char *clean_stderr(const char *text)
   return g_string_free(out, FALSE);
 }
 
+typedef struct {
+  const S7TsharkOptions *opt;
+  S7FieldRow row;
+  S7RowFunc fn;
+  gpointer user_data;
+  S7RowStats *stats;
+} LineCtx;
+
+static void on_line(LineCtx *lc, char *line)
+{
+  if (s7_tshark_row_parse(line, lc->opt->tshark->columns, lc->opt->tshark->n_columns, &lc->row))
+    lc->fn(&lc->row, lc->user_data);
+  else
+    s7_row_stats_malformed(lc->stats);
+}
+
 gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_fd, S7RowFunc row_fn,
-                       gpointer user_data, S7TsharkResult *result, GError **error)
+                       gpointer user_data, S7RowStats *stats, S7TsharkResult *result, GError **error)
 {
   memset(result, 0, sizeof *result);
   g_autoptr(GPtrArray) argv = build_argv(opt, file);
@@ -87,9 +104,9 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
     if (g_error_matches(spawn_err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
       g_set_error(error, s7_tshark_error_quark(), 1,
                   "tshark not found (%s): install the Debian package 'tshark' or give --tshark PATH",
-                  opt->tshark);
+                  opt->tshark->path);
     else
-      g_set_error(error, s7_tshark_error_quark(), 1, "cannot run tshark (%s): %s", opt->tshark,
+      g_set_error(error, s7_tshark_error_quark(), 1, "cannot run tshark (%s): %s", opt->tshark->path,
                   spawn_err->message);
     g_clear_error(&spawn_err);
     return FALSE;
@@ -101,6 +118,8 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
 
   /* rows in large reads, split in place: no allocation per row */
   GInputStream *out = g_subprocess_get_stdout_pipe(proc);
+  LineCtx lc = { opt, { 0 }, row_fn, user_data, stats };
+  s7_field_row_init(&lc.row);
   gsize cap = 1 << 20, have = 0;
   char *buf = g_malloc(cap + 1);
   gssize n;
@@ -109,7 +128,7 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
     char *line = buf, *nl;
     while ((nl = memchr(line, '\n', have - (gsize)(line - buf)))) {
       *nl = '\0';
-      row_fn(line, user_data);
+      on_line(&lc, line);
       line = nl + 1;
     }
     gsize rest = have - (gsize)(line - buf);
@@ -122,9 +141,10 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
   }
   if (have) {            /* a last row without its newline */
     buf[have] = '\0';
-    row_fn(buf, user_data);
+    on_line(&lc, buf);
   }
   g_free(buf);
+  s7_field_row_clear(&lc.row);
   g_thread_join(err_thread);
   g_subprocess_wait(proc, NULL, NULL);
   g_autofree char *err_text = g_string_free(drain.buf, FALSE);
@@ -153,23 +173,4 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
     g_set_error(error, s7_tshark_error_quark(), 2, "tshark failed (exit %d): %s", status,
                 *msg ? msg : "no message");
   return FALSE;
-}
-
-char *s7_tshark_version(const char *tshark)
-{
-  const char *argv[] = { tshark, "--version", NULL };
-  g_autoptr(GSubprocess) proc =
-      g_subprocess_newv(argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL);
-  if (!proc)
-    return NULL;
-  g_autofree char *out = NULL;
-  if (!g_subprocess_communicate_utf8(proc, NULL, NULL, &out, NULL, NULL) || !out)
-    return NULL;
-  /* "TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as …)" */
-  const char *p = strstr(out, ") ");
-  if (!p)
-    return NULL;
-  p += 2;
-  gsize n = strcspn(p, " \n");
-  return g_strndup(p, n);
 }

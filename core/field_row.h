@@ -1,10 +1,11 @@
-/* field_row.h — the Wireshark fields the engine needs, and one row of their values -> events.
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* field_row.h — one frame's field values, typed, and the engine events they make.
  *
- * Both front ends speak this row: the analyzer gets it from tshark (`-T fields -E occurrence=a
- * -E aggregator=,`), the plugin builds it from epan's field_info arrays. One row per frame: the
- * fields below in this order, separated by tabs, several occurrences joined by ','.
- * Several S7 PDUs in one frame give several occurrences; rows_to_events splits them
- * per PDU by the structure of S7 (which fields each PDU type carries).
+ * The one path into the engine: the analyzer fills a row from tshark's text (-T fields), the
+ * plugin from epan's field_info; s7_row_to_events turns either into events. A row holds, per
+ * field of s7_fields.h, its occurrences in the frame in the order of the bytes; several S7 PDUs
+ * in one frame give several occurrences, split per PDU by the structure of S7 (which fields
+ * each PDU type carries in the dissector's layout, S7FieldProfile).
  */
 #ifndef S7DIAG_FIELD_ROW_H
 #define S7DIAG_FIELD_ROW_H
@@ -12,64 +13,43 @@
 #include <glib.h>
 
 #include "s7_event.h"
+#include "s7_fields.h"
 
 G_BEGIN_DECLS
 
-#define S7_TSHARK_FIELDS(X) \
-  X(FRAME_NUMBER, "frame.number") \
-  X(TIME_EPOCH, "frame.time_epoch") \
-  X(IP_SRC, "ip.src") \
-  X(IP_DST, "ip.dst") \
-  X(IPV6_SRC, "ipv6.src") \
-  X(IPV6_DST, "ipv6.dst") \
-  X(TCP_SRCPORT, "tcp.srcport") \
-  X(TCP_DSTPORT, "tcp.dstport") \
-  X(TCP_FLAGS, "tcp.flags") \
-  X(TCP_LOST, "tcp.analysis.lost_segment") \
-  X(TCP_ACK_LOST, "tcp.analysis.ack_lost_segment") \
-  X(ICMP_TYPE, "icmp.type") \
-  X(ICMP_CODE, "icmp.code") \
-  X(ICMPV6_TYPE, "icmpv6.type") \
-  X(ICMPV6_CODE, "icmpv6.code") \
-  X(COTP_TYPE, "cotp.type") \
-  X(COTP_SRC_TSAP, "cotp.src-tsap-bytes") \
-  X(COTP_DST_TSAP, "cotp.dst-tsap-bytes") \
-  X(COTP_CAUSE, "cotp.cause") \
-  X(COTP_REJECT_CAUSE, "cotp.reject_cause") \
-  X(S7_ROSCTR, "s7comm.header.rosctr") \
-  X(S7_PDUREF, "s7comm.header.pduref") \
-  X(S7_PARLG, "s7comm.header.parlg") \
-  X(S7_DATLG, "s7comm.header.datlg") \
-  X(S7_ERRCLS, "s7comm.header.errcls") \
-  X(S7_ERRCOD, "s7comm.header.errcod") \
-  X(S7_PARAM_ERRCOD, "s7comm.param.errcod") \
-  X(S7_FUNC, "s7comm.param.func") \
-  X(S7_ITEMCOUNT, "s7comm.param.itemcount") \
-  X(S7_ITEM_SYNTAX, "s7comm.param.item.syntaxid") \
-  X(S7_ITEM_TSIZE, "s7comm.param.item.transp_size") \
-  X(S7_ITEM_LENGTH, "s7comm.param.item.length") \
-  X(S7_ITEM_DB, "s7comm.param.item.db") \
-  X(S7_ITEM_AREA, "s7comm.param.item.area") \
-  X(S7_ITEM_ADDRESS, "s7comm.param.item.address") \
-  X(S7_RETCODE, "s7comm.data.returncode") \
-  X(S7_UD_LENGTH, "s7comm.param.userdata.length") \
-  X(S7_UD_TYPE, "s7comm.param.userdata.type") \
-  X(S7_UD_GROUP, "s7comm.param.userdata.funcgroup") \
-  X(S7_UD_SUBFUNC, "s7comm.param.userdata.subfunc") \
-  X(S7_AMQ_CALLING, "s7comm.param.maxamq_calling") \
-  X(S7_AMQ_CALLED, "s7comm.param.maxamq_called") \
-  X(S7_PDU_LENGTH, "s7comm.param.pdu_length") \
-  X(S7_PI_SERVICE, "s7comm.param.pistart.servicename") \
-  X(DATA, "data.data")
+/* One occurrence: a number, or bytes/text in the row's data (text NUL-terminated) */
+typedef struct {
+  guint64 u;
+  guint32 off, len;
+} S7FieldValue;
 
-#define S7_FIELD_ENUM(name, field) S7F_##name,
-typedef enum { S7_TSHARK_FIELDS(S7_FIELD_ENUM) S7F_COUNT } S7TsharkField;
-#undef S7_FIELD_ENUM
+typedef struct {
+  guint32 frame;
+  gint64 ts_us;
+  guint32 first[S7F_COUNT], count[S7F_COUNT];  /* field f: values[first .. first+count) */
+  S7FieldValue *values;
+  guint n_values, cap_values;
+  guint8 *data;
+  guint n_data, cap_data;
+  S7Field last;                  /* fields are added in column order */
+} S7FieldRow;
 
-/* The field names, in column order. */
-const char *const *s7_tshark_field_names(void);
+void s7_field_row_init(S7FieldRow *row);
+void s7_field_row_clear(S7FieldRow *row);
+/* Empties the row for the next frame (keeps its memory) */
+void s7_field_row_reset(S7FieldRow *row, guint32 frame, gint64 ts_us);
+/* Adds an occurrence of field f; fields must come in column order (f >= the last one added),
+ * a field's occurrences one after another. */
+void s7_field_row_add_uint(S7FieldRow *row, S7Field f, guint64 value);
+/* bytes (S7FK_BYTES) or text (S7FK_ADDR, S7FK_STR: stored NUL-terminated) */
+void s7_field_row_add_bytes(S7FieldRow *row, S7Field f, const void *bytes, guint len);
+/* The bytes/text of an occurrence */
+static inline const guint8 *s7_field_row_bytes(const S7FieldRow *row, const S7FieldValue *v)
+{
+  return row->data + v->off;
+}
 
-/* What rows_to_events found odd in a row (counted, reported as limitations). */
+/* What rows_to_events found odd (counted, reported as limitations). */
 typedef struct {
   guint64 rows, malformed_rows, ambiguous_rows;
   guint32 last_frame;
@@ -78,9 +58,14 @@ typedef struct {
 
 typedef void (*S7EventSink)(const S7Event *ev, gpointer user_data);
 
-/* Parses one row (without its newline; the buffer is modified in place) and emits its events
- * in protocol order: TCP or ICMP, then COTP, then S7/S7comm-plus PDUs. */
-void s7_row_to_events(char *row, S7RowStats *stats, S7EventSink sink, gpointer user_data);
+/* Emits the row's events in protocol order: TCP or ICMP, then COTP, then S7/S7comm-plus
+ * PDUs. A frame that is a TCP retransmission carries no COTP or S7 event (a repeat of what
+ * was seen; dissectors differ in whether they decode it). */
+void s7_row_to_events(const S7FieldRow *row, const S7FieldProfile *prof, S7RowStats *stats,
+                      S7EventSink sink, gpointer user_data);
+
+/* Counts a row the front end could not read at all */
+void s7_row_stats_malformed(S7RowStats *stats);
 
 G_END_DECLS
 

@@ -35,6 +35,7 @@ static gint ett_s7diag = -1, ett_finding = -1, ett_conn = -1, ett_pdu = -1, ett_
 static expert_field ei_kind[S7K_COUNT][3];   /* [kind][severity] */
 static expert_field ei_s7comm_disabled = EI_INIT;
 static expert_field ei_frozen = EI_INIT;
+static expert_field ei_fields_missing = EI_INIT;
 
 /* preferences */
 static range_t *pref_ports;
@@ -46,10 +47,11 @@ static s7d_pref_bool pref_expand = TRUE;
 
 static guint16 ports[S7_MAX_PORTS];
 static guint n_ports;
-static GString *row;
+static S7FieldRow row;
 static int proto_s7comm = -1;
 static guint32 s7comm_disabled_frame;   /* the frame that says so, 0 = not (yet) */
 static guint32 frozen_frame;            /* first frame seen after the engine finished */
+static guint32 fields_missing_frame;    /* the frame that says a needed field is missing */
 
 static value_string *item_result_vals;
 
@@ -83,6 +85,7 @@ static void s7diag_init(void)
   s7d_session_start(&cfg);
   s7comm_disabled_frame = 0;
   frozen_frame = 0;
+  fields_missing_frame = 0;
 }
 
 static void s7diag_cleanup(void)
@@ -316,26 +319,37 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
   (void)data;
+  const char *missing = NULL;
+  const S7FieldProfile *profile = s7diag_row_profile(&missing);
   if (!pinfo->fd->visited) {
     if (s7d_session_finished()) {
       if (!frozen_frame)
         frozen_frame = pinfo->num;   /* a live capture grew after the diagnosis was made */
-    } else if (s7diag_row_build(tree, pinfo, ports, n_ports, row)) {
+    } else if (s7diag_row_build(tree, pinfo, ports, n_ports, &row)) {
       if (!s7comm_disabled_frame && !s7comm_enabled())
         s7comm_disabled_frame = pinfo->num;
-      s7d_session_feed_row(row->str);
+      if (profile)
+        s7d_session_feed_row(&row, profile);
+      else if (!fields_missing_frame)
+        fields_missing_frame = pinfo->num;
     }
   } else {
     s7d_session_finish();
   }
 
-  if (pinfo->num == s7comm_disabled_frame || pinfo->num == frozen_frame) {
+  if (pinfo->num == s7comm_disabled_frame || pinfo->num == frozen_frame ||
+      pinfo->num == fields_missing_frame) {
     proto_item *ti = proto_tree_add_item(tree, proto_s7diag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     if (pinfo->num == s7comm_disabled_frame)
       expert_add_info(pinfo, ti, &ei_s7comm_disabled);
     if (pinfo->num == frozen_frame)
       expert_add_info(pinfo, ti, &ei_frozen);
+    if (pinfo->num == fields_missing_frame)
+      expert_add_info_format(pinfo, ti, &ei_fields_missing,
+                             "This Wireshark's dissectors have no field '%s', which S7 Diagnostics "
+                             "reads: it cannot diagnose here (built for Wireshark " S7D_WS_BUILT_FOR
+                             "; it knows the dissectors of 4.0, 4.4 and 4.6)", missing);
   }
   S7dFrame *fr = s7d_session_frame(pinfo->num);
   if (!fr)
@@ -359,6 +373,8 @@ static void register_experts(void)
     { &ei_frozen, { "s7diag.frozen", PI_COMMENTS_GROUP, PI_NOTE,
       "S7 Diagnostics was made before this frame arrived (live capture): reload the file "
       "(Ctrl+R) to diagnose the frames from here on", EXPFILL } },
+    { &ei_fields_missing, { "s7diag.fields_missing", PI_UNDECODED, PI_WARN,
+      "A field S7 Diagnostics reads is missing from this Wireshark's dissectors", EXPFILL } },
   };
   static const int sev_pi[3] = { PI_NOTE, PI_WARN, PI_ERROR };
   static const int group_pi[3] = { PI_RESPONSE_CODE, PI_SEQUENCE, PI_SECURITY };
@@ -471,7 +487,7 @@ void s7diag_register(void)
   register_init_routine(s7diag_init);
   register_cleanup_routine(s7diag_cleanup);
   s7diag_tap = register_tap(S7DIAG_TAP_NAME);
-  row = g_string_sized_new(512);
+  s7_field_row_init(&row);
 }
 
 void s7diag_handoff(void)

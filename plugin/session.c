@@ -161,10 +161,10 @@ void s7d_session_end(void)
   finished = FALSE;
 }
 
-void s7d_session_feed_row(char *row)
+void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile)
 {
   if (engine && !finished)
-    s7_row_to_events(row, &row_stats, feed, NULL);
+    s7_row_to_events(row, profile, &row_stats, feed, NULL);
 }
 
 void s7d_session_finish(void)

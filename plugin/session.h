@@ -11,6 +11,7 @@
 #include <epan/packet.h>
 
 #include "engine.h"
+#include "field_row.h"
 
 typedef struct {
   S7EventType type;
@@ -44,7 +45,7 @@ typedef struct {
 
 void s7d_session_start(const S7EngineConfig *cfg);   /* init routine */
 void s7d_session_end(void);                          /* cleanup routine */
-void s7d_session_feed_row(char *row);
+void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile);
 void s7d_session_finish(void);                       /* idempotent */
 gboolean s7d_session_finished(void);
 S7dFrame *s7d_session_frame(guint32 frame);          /* NULL when the engine said nothing */

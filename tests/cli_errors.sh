@@ -19,6 +19,14 @@ printf 'this is not a capture\n' > "$tmp/notes.txt"
 head -c 1500 "$cap" > "$tmp/truncated.pcap"
 
 check missing-tshark 2 "tshark not found .*--tshark" -- "$s7diag" analyze --tshark /nonexistent/tshark "$cap"
+# a tshark whose dissectors lack a field s7diag reads (as a future Wireshark might): one line
+# naming the field and the version, never tshark's own message or a silently shorter row
+printf '#!/bin/sh\nif [ "$1" = -G ] && [ "$2" = fields ]; then tshark -G fields | grep -v "\ts7comm\\.param\\.item\\.syntaxid\t"; exit 0; fi\nexec tshark "$@"\n' > "$tmp/other-tshark"
+chmod +x "$tmp/other-tshark"
+check field-missing 2 "^s7diag: tshark [0-9]+\.[0-9]+\.[0-9]+ \(.*other-tshark\) has no field 's7comm\.param\.item\.syntaxid', which s7diag reads" \
+  -- env XDG_CACHE_HOME="$tmp/cache" "$s7diag" analyze --tshark "$tmp/other-tshark" "$cap"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] || { echo "FAIL field-missing: more than one line on stderr"; cat "$tmp/err"; fail=1; }
+check not-tshark 2 "does not answer like tshark" -- env XDG_CACHE_HOME="$tmp/cache" "$s7diag" analyze --tshark /bin/true "$cap"
 check missing-file 2 "nothere.pcap: cannot read: No such file" -- "$s7diag" analyze "$tmp/nothere.pcap"
 check not-a-capture 2 "notes.txt: not a capture file" -- "$s7diag" analyze "$tmp/notes.txt"
 check empty-file 2 "empty.pcap: empty file" -- "$s7diag" analyze "$tmp/empty.pcap"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Golden reports: every format (text, Markdown, JSON, HTML, JUnit) for a few scenario captures
-# equals tests/golden/reports/NAME.EXT byte for byte (tshark's version normalized to TSHARK),
+# equals tests/golden/reports/NAME.EXT byte for byte (tshark's version normalized to TSHARK,
+# s7diag's to S7DIAG),
 # and the same report comes out of -j 1 and -j 2. S7DIAG_REGENERATE=1 rewrites the goldens
 # (only when the change is meant). Usage: report_goldens.sh S7DIAG SRC_DIR
 set -u
@@ -9,14 +10,15 @@ golden="$src/tests/golden/reports"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail=0; n=0
 cd "$src" || exit 1
-tv=$(tshark --version 2>/dev/null | sed -n '1s/.* \([0-9][0-9.]*\) .*/\1/p')
+tv=$(tshark --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+sv=$("$s7diag" --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+')
 for name in putget-denied connect-refused-tsap healthy; do
   for fmt in text:txt markdown:md json:json html:html junit:xml; do
     f=${fmt%%:*}; ext=${fmt##*:}; n=$((n+1))
     "$s7diag" analyze -q --format "$f" "captures/$name.pcap" > "$work/out" 2> "$work/err"
     rc=$?
     [ $rc -le 1 ] || { echo "FAIL $name $f: exit $rc"; cat "$work/err"; fail=1; continue; }
-    sed "s/$tv/TSHARK/g" "$work/out" > "$work/$name.$ext"
+    sed "s/${tv//./\\.}/TSHARK/g; s/\(s7diag[^0-9]*\)${sv//./\\.}/\1S7DIAG/g" "$work/out" > "$work/$name.$ext"
     if [ "${S7DIAG_REGENERATE:-}" = 1 ]; then
       mkdir -p "$golden"; cp "$work/$name.$ext" "$golden/$name.$ext"
     elif ! diff -u "$golden/$name.$ext" "$work/$name.$ext" > "$work/diff"; then

@@ -6,6 +6,9 @@
 #include "s7_codes.h"
 #include "s7plus_header.h"
 #include "field_row.h"
+#include "s7_event_text.h"
+#include "tshark_probe.h"
+#include "tshark_row.h"
 
 /* ------------------------------------------------------------------ event builders */
 
@@ -474,18 +477,34 @@ static void collect(const S7Event *ev, gpointer ud)
     s->evs[s->n++] = *ev;
 }
 
-static char *make_row(const char *const *kv)
+/* A tshark text row with the given field values, parsed with the columns the profile has */
+static gboolean parse_row(const char *const *kv, const S7FieldProfile *prof, S7FieldRow *row)
 {
-  const char *const *names = s7_tshark_field_names();
-  GString *row = g_string_new(NULL);
-  for (guint i = 0; names[i]; i++) {
-    if (i)
-      g_string_append_c(row, '\t');
+  S7Field cols[S7F_COUNT];
+  guint n = 0;
+  GString *text = g_string_new(NULL);
+  for (guint i = 0; i < S7F_COUNT; i++) {
+    if (!prof->have[i])
+      continue;
+    if (n)
+      g_string_append_c(text, '\t');
+    cols[n++] = (S7Field)i;
     for (const char *const *p = kv; *p; p += 2)
-      if (!strcmp(p[0], names[i]))
-        g_string_append(row, p[1]);
+      if (!strcmp(p[0], s7_field_info((S7Field)i)->name))
+        g_string_append(text, p[1]);
   }
-  return g_string_free(row, FALSE);
+  gboolean ok = s7_tshark_row_parse(text->str, cols, n, row);
+  g_string_free(text, TRUE);
+  return ok;
+}
+
+static void to_events(const char *const *kv, const S7FieldProfile *prof, S7RowStats *st, Sink *s)
+{
+  S7FieldRow row;
+  s7_field_row_init(&row);
+  g_assert_true(parse_row(kv, prof, &row));
+  s7_row_to_events(&row, prof, st, collect, s);
+  s7_field_row_clear(&row);
 }
 
 static void test_row_two_pdus_in_one_frame(void)
@@ -498,10 +517,11 @@ static void test_row_two_pdus_in_one_frame(void)
     "s7comm.header.datlg", "6,4", "s7comm.header.errcls", "0x00,0x00", "s7comm.header.errcod", "0x00,0x00",
     "s7comm.param.func", "0x04,0x04", "s7comm.param.itemcount", "1,1",
     "s7comm.data.returncode", "0xff,0x05", NULL };
-  g_autofree char *row = make_row(kv);
+  S7FieldProfile prof;
+  s7_field_profile_wireshark40(&prof);
   S7RowStats st = { 0 };
   Sink s = { 0 };
-  s7_row_to_events(row, &st, collect, &s);
+  to_events(kv, &prof, &st, &s);
   g_assert_cmpuint(s.n, ==, 3);
   g_assert_cmpint(s.evs[0].type, ==, S7_EV_TCP);
   g_assert_cmpint(s.evs[1].type, ==, S7_EV_S7);
@@ -513,17 +533,148 @@ static void test_row_two_pdus_in_one_frame(void)
   g_assert_cmpuint(st.ambiguous_rows, ==, 0);
 }
 
+/* The userdata "Get block info" response of snap7_s300_everything.pcapng frame 24 as
+ * Wireshark 4.0 and as 4.4/4.6 decode it (tshark -G fields / -T fields of each): the same
+ * event, and a Read Var job after it in the same frame still gets its own items. */
+static void test_row_userdata_layouts(void)
+{
+  const char *common[] = {
+    "frame.number", "24", "frame.time_epoch", "1454969290.000000000",
+    "ip.src", "134.217.61.211", "ip.dst", "134.217.61.131", "tcp.srcport", "102",
+    "tcp.dstport", "51212", "tcp.flags", "0x0018", "cotp.type", "0x0f,0x0f",
+    "s7comm.header.rosctr", "7,1", "s7comm.header.pduref", "2816,5", "s7comm.header.parlg", "12,14",
+    "s7comm.header.datlg", "4,0", "s7comm.param.errcod", "0xd209",
+    "s7comm.param.userdata.subfunc", "3", "s7comm.data.returncode", "0x0a",
+    "s7comm.param.item.transp_size", "2", "s7comm.param.item.length", "4",
+    "s7comm.param.item.db", "12", "s7comm.param.item.area", "0x84",
+    "s7comm.param.item.address", "0x000140", NULL };
+  /* 4.0: the parameter head has its own fields; the Read Var job's var-spec item */
+  const char *v40[] = { "s7comm.param.userdata.length", "8", "s7comm.param.userdata.type", "8",
+    "s7comm.param.userdata.funcgroup", "3", "s7comm.param.func", "0x04", "s7comm.param.itemcount", "1",
+    "s7comm.param.item.varspec_length", "10", "s7comm.param.item.syntaxid", "0x10", NULL };
+  /* 4.4: the head is a var-spec item (func 0x00, 1 item, spec length 8, syntax 0x12);
+   * userdata.type has the bitmask 0xc0 (Response = 2), funcgroup 0x3f */
+  const char *v44[] = { "s7comm.param.userdata.type", "2",
+    "s7comm.param.userdata.funcgroup", "3", "s7comm.param.func", "0x00,0x04",
+    "s7comm.param.itemcount", "1,1", "s7comm.param.item.varspec_length", "8,10",
+    "s7comm.param.item.syntaxid", "0x12,0x10", NULL };
+  S7FieldProfile p40, p44;
+  s7_field_profile_wireshark40(&p40);
+  s7_field_profile_init(&p44);
+  for (guint i = 0; i < S7F_COUNT; i++)
+    if (i != S7F_S7_UD_LENGTH)
+      s7_field_profile_add(&p44, s7_field_info((S7Field)i)->name, 0);
+  s7_field_profile_add(&p44, "s7comm.param.userdata.type", 0xc0);
+  s7_field_profile_add(&p44, "s7comm.param.userdata.funcgroup", 0x3f);
+  g_assert_true(s7_field_profile_finish(&p44, NULL));
+  g_assert_cmpint(p44.ud_layout, ==, S7_UD_LAYOUT_VARSPEC);
+  g_assert_cmpint(p40.ud_layout, ==, S7_UD_LAYOUT_HEAD);
+
+  Sink got[2];
+  memset(got, 0, sizeof got);
+  const char *const *extra[2] = { v40, v44 };
+  const S7FieldProfile *profs[2] = { &p40, &p44 };
+  for (guint k = 0; k < 2; k++) {
+    const char *kv[80];
+    guint n = 0;
+    for (const char *const *p = common; *p; p++) kv[n++] = *p;
+    for (const char *const *p = extra[k]; *p; p++) kv[n++] = *p;
+    kv[n] = NULL;
+    S7RowStats st = { 0 };
+    to_events(kv, profs[k], &st, &got[k]);
+    g_assert_cmpuint(got[k].n, ==, 3);
+    g_assert_cmpuint(st.ambiguous_rows, ==, 0);
+    const S7Pdu *ud = &got[k].evs[1].u.s7, *job = &got[k].evs[2].u.s7;
+    g_assert_cmpuint(ud->rosctr, ==, S7_ROSCTR_USERDATA);
+    g_assert_cmpuint(ud->ud_type, ==, S7_UD_TYPE_RESPONSE);
+    g_assert_cmpuint(ud->ud_group, ==, S7_UD_GRP_BLOCK);
+    g_assert_cmpuint(ud->ud_subfunc, ==, 3);
+    g_assert_cmphex(ud->param_error, ==, 0xd209);
+    g_assert_cmpuint(ud->n_retcodes, ==, 1);
+    g_assert_cmphex(ud->retcodes[0], ==, 0x0a);
+    g_assert_cmpuint(job->function, ==, S7_FUNC_READ_VAR);
+    g_assert_cmpuint(job->n_items, ==, 1);
+    g_assert_cmpuint(job->items[0].db, ==, 12);
+    g_assert_cmphex(job->items[0].address, ==, 0x140);
+  }
+  for (guint i = 0; i < 3; i++) {
+    g_autoptr(GString) a = g_string_new(NULL), b = g_string_new(NULL);
+    s7_event_append_text(a, &got[0].evs[i]);
+    s7_event_append_text(b, &got[1].evs[i]);
+    g_assert_cmpstr(a->str, ==, b->str);
+  }
+}
+
+/* A frame flagged as a retransmission gives its TCP event only (4.4 sometimes decodes the
+ * repeated S7 PDU, 4.0 never) */
+static void test_row_retransmission(void)
+{
+  const char *kv[] = {
+    "frame.number", "2299", "frame.time_epoch", "1496995456.349952000",
+    "ip.src", "192.168.0.2", "ip.dst", "192.168.0.21", "tcp.srcport", "102", "tcp.dstport", "65371",
+    "tcp.flags", "0x0018", "tcp.analysis.spurious_retransmission", "1", "cotp.type", "0x0f",
+    "s7comm.header.rosctr", "3", "s7comm.header.pduref", "35594", "s7comm.header.parlg", "2",
+    "s7comm.header.datlg", "5", "s7comm.header.errcls", "0x00", "s7comm.header.errcod", "0x00",
+    "s7comm.param.func", "0x04", "s7comm.param.itemcount", "1", "s7comm.data.returncode", "0xff", NULL };
+  S7FieldProfile prof;
+  s7_field_profile_wireshark40(&prof);
+  S7RowStats st = { 0 };
+  Sink s = { 0 };
+  to_events(kv, &prof, &st, &s);
+  g_assert_cmpuint(s.n, ==, 1);
+  g_assert_cmpint(s.evs[0].type, ==, S7_EV_TCP);
+  g_assert_true(s.evs[0].u.tcp.retransmission);
+}
+
 static void test_row_garbage(void)
 {
   const char *rows[] = { "", "\t\t\t", "x\ty", "12", "999999999999999999999\t1", "1\t\t1.2.3.4,\t,,,\t" };
+  S7FieldProfile prof;
+  s7_field_profile_wireshark40(&prof);
+  S7Field cols[S7F_COUNT];
+  for (guint i = 0; i < S7F_COUNT; i++)
+    cols[i] = (S7Field)i;
   for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
     g_autofree char *r = g_strdup(rows[i]);
-    S7RowStats st = { 0 };
-    Sink s = { 0 };
-    s7_row_to_events(r, &st, collect, &s);
-    g_assert_cmpuint(s.n, ==, 0);
-    g_assert_cmpuint(st.malformed_rows, ==, 1);
+    S7FieldRow row;
+    s7_field_row_init(&row);
+    g_assert_false(s7_tshark_row_parse(r, cols, S7F_COUNT, &row));
+    s7_field_row_clear(&row);
   }
+}
+
+/* tshark --version's first line, as 4.0, 4.4 and 4.6 print it */
+static void test_tshark_version(void)
+{
+  const char *outs[][2] = {
+    { "TShark (Wireshark) 4.0.17 (Git v4.0.17 packaged as 4.0.17-0+deb12u1).\n\nCopyright", "4.0.17" },
+    { "TShark (Wireshark) 4.4.19.\n\nCopyright 1998-2026", "4.4.19" },
+    { "TShark (Wireshark) 4.6.9.\n", "4.6.9" },
+    { "TShark (Wireshark) 4.7.0 (v4.7.0rc0-1234-gabcdef)\n", "4.7.0" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(outs); i++) {
+    g_autofree char *v = s7_tshark_parse_version(outs[i][0]);
+    g_assert_cmpstr(v, ==, outs[i][1]);
+  }
+  g_assert_null(s7_tshark_parse_version("bash: tshark: command not found\n"));
+}
+
+/* A profile without a needed field names it; without userdata.length it is the 4.4 layout */
+static void test_field_profile(void)
+{
+  S7FieldProfile p;
+  const char *missing = NULL;
+  s7_field_profile_init(&p);
+  for (guint i = 0; i < S7F_COUNT; i++)
+    if (i != S7F_COTP_REJECT_CAUSE)
+      s7_field_profile_add(&p, s7_field_info((S7Field)i)->name, 0);
+  g_assert_false(s7_field_profile_finish(&p, &missing));
+  g_assert_cmpstr(missing, ==, "cotp.reject_cause");
+  s7_field_profile_add(&p, "cotp.reject_cause", 0);
+  s7_field_profile_add(&p, "no.such.field", 0);
+  g_assert_true(s7_field_profile_finish(&p, NULL));
+  g_assert_cmpint(p.ud_layout, ==, S7_UD_LAYOUT_HEAD);
+  g_assert_cmpuint(s7_field_by_name("s7comm.param.userdata.type"), ==, S7F_S7_UD_TYPE);
 }
 
 int main(int argc, char **argv)
@@ -545,5 +696,9 @@ int main(int argc, char **argv)
   g_test_add_func("/engine/frame-notes-past-evidence-cap", test_frame_notes_past_evidence_cap);
   g_test_add_func("/rows/two-pdus-one-frame", test_row_two_pdus_in_one_frame);
   g_test_add_func("/rows/garbage", test_row_garbage);
+  g_test_add_func("/rows/userdata-layouts", test_row_userdata_layouts);
+  g_test_add_func("/rows/retransmission", test_row_retransmission);
+  g_test_add_func("/tshark/version", test_tshark_version);
+  g_test_add_func("/tshark/field-profile", test_field_profile);
   return g_test_run();
 }

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_events.c — `s7diag events CAPTURE`: the engine's input events, one line each, as the
+ * tshark at hand's dissectors give them (to see what a Wireshark version decodes differently,
+ * or what the engine was told about a frame). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "s7_event_text.h"
+#include "tshark_run.h"
+
+static struct {
+  char *tshark;
+  char **ports;
+} o;
+
+const GOptionEntry *s7_events_options(void)
+{
+  static const GOptionEntry entries[] = {
+    { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  return entries;
+}
+
+typedef struct {
+  const S7FieldProfile *profile;
+  S7RowStats stats;
+  GString *line;
+} EventsCtx;
+
+static void print_event(const S7Event *ev, gpointer user_data)
+{
+  EventsCtx *c = user_data;
+  g_string_truncate(c->line, 0);
+  s7_event_append_text(c->line, ev);
+  g_string_append_c(c->line, '\n');
+  fputs(c->line->str, stdout);
+}
+
+static void on_row(const S7FieldRow *row, gpointer user_data)
+{
+  EventsCtx *c = user_data;
+  s7_row_to_events(row, c->profile, &c->stats, print_event, c);
+}
+
+int s7_cmd_events(int argc, char **argv)
+{
+  memset(&o, 0, sizeof o);
+  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("events"));
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err))
+    s7_die_usage("%s", err->message);
+  if (argc != 2)
+    s7_die_usage("events: give one capture");
+  guint16 ports[8] = { 102 };
+  guint n_ports = 1;
+  for (char **p = o.ports; p && *p && n_ports < G_N_ELEMENTS(ports); p++) {
+    char *end;
+    guint64 v = g_ascii_strtoull(*p, &end, 10);
+    if (*end || v == 0 || v > 65535)
+      s7_die_usage("--port: '%s' is not a TCP port", *p);
+    ports[n_ports++] = (guint16)v;
+  }
+  S7Tshark tshark;
+  if (!s7_tshark_probe(o.tshark ? o.tshark : "tshark", &tshark, &err)) {
+    fprintf(stderr, "s7diag: %s\n", err->message);
+    g_error_free(err);
+    return EXIT_USAGE;
+  }
+  S7TsharkOptions topt = { &tshark, ports, n_ports };
+  EventsCtx c = { &tshark.profile, { 0 }, g_string_new(NULL) };
+  S7TsharkResult tr;
+  int rc = EXIT_CLEAN;
+  if (!s7_tshark_run(&topt, argv[1], -1, on_row, &c, &c.stats, &tr, &err)) {
+    fprintf(stderr, "s7diag: %s: %s\n", argv[1], err->message);
+    g_error_free(err);
+    rc = EXIT_USAGE;
+  } else if (tr.warning) {
+    fprintf(stderr, "s7diag: %s: warning: %s\n", argv[1], tr.warning);
+  }
+  g_free(tr.warning);
+  g_string_free(c.line, TRUE);
+  s7_tshark_clear(&tshark);
+  g_free(o.tshark);
+  g_strfreev(o.ports);
+  return rc;
+}
