@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture_analysis.c — one capture through tshark and the engine. */
 #include "capture_analysis.h"
 

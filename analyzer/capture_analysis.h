@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* capture_analysis.h — one capture through tshark and the engine. */
 #ifndef S7DIAG_CAPTURE_ANALYSIS_H
 #define S7DIAG_CAPTURE_ANALYSIS_H

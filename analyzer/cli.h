@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli.h — what the s7diag commands share: exit codes, usage errors, the command table
  * (from which --help, the man page and the bash completion are all made). */
 #ifndef S7DIAG_CLI_H

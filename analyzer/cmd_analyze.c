@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_analyze.c — `s7diag analyze`: captures in, one report out; parallel (-j), with a
  * progress line on a terminal, evidence files on request. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_explain.c — `s7diag explain CODE|KIND`: what a code or a fault kind means, offline,
  * from the one code table (core/s7_codes.c). */
 #include <stdio.h>

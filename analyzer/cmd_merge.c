@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_merge.c — `s7diag merge REPORT.json...`: one report from many (see report_model.h). */
 #include <stdio.h>
 #include <string.h>

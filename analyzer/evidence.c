@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.c — evidence captures with packet comments (see evidence.h). */
 #include "evidence.h"
 

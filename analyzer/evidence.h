@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* evidence.h — `--evidence`: the connections that hold findings, as a pcapng whose evidence
  * frames carry a packet comment naming their finding(s), made with the stock editcap and
  * tshark, so an engineer opens exactly the faulty traffic in Wireshark. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inputs.c — command-line inputs -> captures (see inputs.h). */
 #include "inputs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inputs.h — command-line inputs -> the captures to analyze: files as given, directories
  * searched recursively for captures (.pcap, .pcapng, .cap, each also .gz), and "-" for one
  * capture on stdin (spooled to a temporary file, reported as "-"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c — the s7diag command line: dispatch, help, version, man-page text, completion. */
 #include <locale.h>
 #include <signal.h>

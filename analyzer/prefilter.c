@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prefilter.c — packets the engine needs, from raw bytes (see prefilter.h). */
 #include "prefilter.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prefilter.h — which packets the engine needs, decided from raw bytes before tshark sees
  * them: TCP to or from an S7 port (VLAN-tagged too), and ICMP/ICMPv6 errors quoting such a
  * packet. Also the connection a packet belongs to (a hash of its TCP 5-tuple, the same for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_doc.c — the content and order of a report, for every document format
  * (see report_doc.h). */
 #include "report_doc.h"

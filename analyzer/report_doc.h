@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_doc.h — what a report says and in which order, once, for every document format.
  *
  * s7_report_render walks the report model (report_model.h) and calls a writer's primitives

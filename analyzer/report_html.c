@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_html.c — the HTML report writer: one self-contained file (inline CSS and SVG, no
  * scripts, no network), with a timeline and a connection diagram per capture. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_junit.c — the JUnit XML report (see report_junit.h). */
 #include "report_junit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_junit.h — the JUnit XML report for CI: one test suite per capture, one test case per
  * check (the capture could be analyzed; then one per fault kind of the catalogue), failing
  * when a finding of that kind is at or above the --fail-on severity. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_markdown.c — the Markdown report writer: the body of a support ticket. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_model.c — the report document: built from analyses, merged, written as JSON. */
 #include "report_model.h"
 

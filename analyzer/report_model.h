@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_model.h — the report: one JSON document (schema docs/json-schema.md) that every
  * writer renders (text, Markdown, HTML, JUnit, JSON) and that `merge` combines.
  *

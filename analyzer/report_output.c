@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_output.c — a report in a format to stdout, a file or a directory (see report_output.h). */
 #include "report_output.h"
 

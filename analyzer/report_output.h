@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_output.h — a report in a format to stdout, a file, or a directory (one file per
  * capture plus the combined report). */
 #ifndef S7DIAG_REPORT_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_svg.c — inline SVG pictures for the HTML report (see report_svg.h). */
 #include "report_svg.h"
 

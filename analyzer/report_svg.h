@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_svg.h — the HTML report's pictures as inline SVG: a timeline per PLC (jobs and
  * fault frames over the capture) and a connection diagram (clients -> PLCs, faulty edges red). */
 #ifndef S7DIAG_REPORT_SVG_H

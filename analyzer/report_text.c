@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_text.c — the plain-text report writer (the default on a terminal). Colour only when
  * asked for (stdout is a TTY and NO_COLOR is unset; decided by the caller). */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sharded_run.c — the prefilter and N parallel tsharks for one capture (see sharded_run.h).
  *
  * Threads: one writer reads the capture with libpcap and writes each needed packet to its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sharded_run.h — one capture through the prefilter and N parallel tsharks.
  *
  * libpcap reads the capture (pcap, pcapng, gzip too); the packets the engine needs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* code_lookup.c — codes as text -> meaning and fault kind (see code_lookup.h). */
 #include "code_lookup.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.c — connection tracking (TCP, ICMP, COTP) and the engine's life cycle.
  * S7 and S7comm-plus rules live in engine_s7.c, finding texts in findings.c. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h — the diagnosis engine: events in (capture order), findings and an inventory out.
  *
  * Memory is bounded by live connections plus one aggregate per distinct finding

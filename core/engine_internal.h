@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine_internal.h — state shared by the engine's parts (not a public API). */
 #ifndef S7DIAG_ENGINE_INTERNAL_H
 #define S7DIAG_ENGINE_INTERNAL_H

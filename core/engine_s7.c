@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine_s7.c — S7comm and S7comm-plus rules: job/response pairing, error codes, items,
  * security observations, the DB/area inventory. */
 #include <string.h>

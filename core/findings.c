@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* findings.c — aggregation of findings and their final texts, filters and confidence. */
 #include <string.h>
 

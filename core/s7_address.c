@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_address.c — addresses as engineers write them, and TSAPs decoded to rack/slot. */
 #include "s7_address.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_address.h — addresses as engineers write them, and TSAPs decoded to rack/slot. */
 #ifndef S7DIAG_S7_ADDRESS_H
 #define S7DIAG_S7_ADDRESS_H

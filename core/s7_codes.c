@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_codes.c — the one table of S7 codes, fault kinds and their texts. */
 #include "s7_codes.h"
 

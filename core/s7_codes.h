@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_codes.h — the one table of S7 codes, fault kinds and their texts.
  *
  * Used by the engine, the analyzer's reports and `explain`, and the plugin's value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_event.h — the engine's input: one event per protocol fact, in capture order.
  *
  * Front ends (the tshark-driven analyzer, the epan plugin) turn what they see into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7plus_header.c — S7comm-plus header parser (see s7plus_header.h). */
 #include "s7plus_header.h"
 

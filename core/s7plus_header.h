@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7plus_header.h — S7comm-plus (protocol id 0x72) header parser for raw COTP payloads.
  * Stock tshark 4.0 leaves these payloads undissected (data.data); the plugin's own
  * S7comm-plus dissector and the analyzer both use this parser. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_engine.c — the engine fed arbitrary event sequences: out-of-order frames, responses
  * without requests, duplicate PDU refs, many connections, every event type and field. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_merge.c — `merge`'s JSON input: arbitrary text as a report, merged with itself and
  * rendered in every format. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_prefilter.c — a whole capture file in memory through libpcap and the prefilter: every
  * link type it accepts, truncated and mangled packets. */
 #include <pcap/pcap.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_s7plus.c — the S7comm-plus header parser (used by the analyzer and the plugin). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_s7sim.c — s7sim's request handling: a client's byte stream, cut into TPKTs as the
  * server cuts them, answered or closed; never an answer beyond the TPKT limit. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_s7diag.c — the "S7 Diagnostics" postdissector.
  *
  * Reads the fields of the built-in tcp, icmp, cotp and s7comm dissectors (and of the plugin's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_s7plus.c — S7comm-plus (protocol id 0x72) heuristic dissector on COTP.
  *
  * Wireshark 4.0 leaves S7comm-plus undissected. This dissector shows its header (version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7diag_plugin.h — the plugin's parts and what they share (epan side only). */
 #ifndef S7DIAG_PLUGIN_H
 #define S7DIAG_PLUGIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.c — one engine per opened capture, and its notes per frame (see session.h). */
 #include "session.h"
 

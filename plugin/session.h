@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.h — one engine per opened capture, and what it said about each frame.
  *
  * The first pass feeds the engine frame by frame; the engine's notes (events with their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stats_tree.c — Statistics → S7 Diagnostics and `tshark -z s7diag,tree`:
  * per PLC, the faults by kind and the jobs by function. Fed by the postdissector's tap. */
 #include <string.h>

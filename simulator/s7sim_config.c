@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7sim_config.c — the simulated CPU's settings (see s7sim_config.h). */
 #include "s7sim_config.h"
 

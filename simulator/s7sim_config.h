@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7sim_config.h — what the simulated CPU is and which faults it has: from command-line
  * options or a config file of the same "key = value" lines. */
 #ifndef S7SIM_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7sim_main.c — s7sim: a fault-injecting S7 PLC simulator for tests and for reproducing
  * faults in the lab. Sockets, a poll loop, the request log and clean stops here; the protocol
  * is s7sim_proto.c, the settings s7sim_config.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7sim_proto.c — the simulated CPU's protocol (see s7sim_proto.h): COTP connect with a TSAP
  * check and a connection limit, Setup Communication, Read/Write Var on DB/M/I/Q/T/C with the
  * configured faults, SZL reads, and 0x8104 for what it does not implement. */

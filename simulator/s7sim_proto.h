@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7sim_proto.h — the simulated CPU's protocol: one complete TPKT in, the answer out.
  * No sockets here (s7sim_main.c has them), so the whole protocol is unit-testable and can be
  * fed arbitrary bytes: every length is checked against what was received. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The stock tshark dissects the scenario captures as intended: no malformed packet, and
 # the fields in tests/dissect-checks.tsv hold.  Usage: captures_dissect.sh SRC_DIR
 set -u

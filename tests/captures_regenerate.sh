@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The generator rebuilds every committed scenario capture byte for byte.
 # Usage: captures_regenerate.sh S7CAPGEN SRC_DIR
 set -u

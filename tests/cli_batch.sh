@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Batch analysis and the commands around it, as a user runs them: directories (recursive),
 # gzip and pcapng captures, stdin, one bad capture among good ones, -o DIR, merge (order and
 # grouping do not matter; GNU parallel then merge equals one run), explain on every code,

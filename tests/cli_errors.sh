@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What a user sees for bad input: one clear line naming the file, exit 2; a truncated
 # capture still gives a report marked incomplete; output identical run to run.
 # Usage: cli_errors.sh S7DIAG SRC_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Broken and hostile captures: each ends within its time bound with a clear message or a
 # report (partial ones marked so), s7diag's own memory stays within its bound, and the
 # plugin in tshark adds no dissector bug and no warning — also under Wireshark's strict wmem

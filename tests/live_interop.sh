@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Live interop: real third-party S7 peers (snap7 through node-snap7, and nodes7, from the npm
 # registry) against s7sim and s7diag's expectations, captured live on loopback with dumpcap,
 # then diagnosed by the analyzer AND by the plugin in tshark. Each scenario also checks that

@@ -17,8 +17,8 @@ apt-get $apt_opts update > /tmp/pkg-apt.log 2>&1
 if ! apt-get $apt_opts install -y "$debs"/s7diag_*.deb "$debs"/s7diag-wireshark-plugin_*.deb >> /tmp/pkg-apt.log 2>&1; then
   tail -20 /tmp/pkg-apt.log; echo "FAIL package: apt-get install failed"; exit 1
 fi
-ws=$(tshark --version | head -1 | grep -oE '[0-9]+\.[0-9]+' | head -1)
-say "installed into Debian $(cat /etc/debian_version) with tshark $(tshark --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
+ws=$(tshark --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+' | head -1)
+say "installed into Debian $(cat /etc/debian_version) with tshark $(tshark --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
 plugins=$(tshark -G plugins 2>/dev/null)
 echo "$plugins" | grep -E "^s7diag\.so.*\(Wireshark $ws\).*/usr/lib/.*/wireshark/plugins/$ws/epan/s7diag\.so" > /dev/null \
   || bad "tshark -G plugins does not list the system plugin for $ws: $(echo "$plugins" | grep s7diag)"

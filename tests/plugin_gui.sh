@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real Wireshark (Qt) under Xvfb with the plugin and the "S7 Diagnostics" profile:
 # scripts/gui-screenshot opens the PUT/GET-denied capture and selects the 0x8104 response;
 # the screenshot must show the profile's error colouring (rows coloured #FFA5A5 only when the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The "S7 Diagnostics" configuration profile (plugin/profile): every display filter button
 # selects exactly the frames the expected results name on a capture that has the fault, the
 # colouring rules' filters compile, and the profile's "S7 fault" column shows the kind.

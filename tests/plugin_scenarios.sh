@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin in the real tshark on every scenario capture: its s7diag.fault values and their
 # frames equal the expected result beside the capture (captures/NAME.expected, the same
 # source of truth as the analyzer's test), and its fields are registered and it loaded.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin's expert infos (`tshark -z expert`) and statistics tree (`tshark -z s7diag,tree`)
 # on the PUT/GET, optimized-DB and connection-refusal captures, against small golden files
 # (tests/golden/plugin/NAME.expert, NAME.tree). Only the plugin's own expert lines and the

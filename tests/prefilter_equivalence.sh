@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The prefilter and the shards change nothing: on every scenario capture and every public
 # capture, a plain run (tshark on the whole file), a prefiltered run and a run split into 3
 # shards give byte-identical JSON — the original frame numbers, times and findings included.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The public real-device captures against ../shared/captures/public/EXPECTED.md
 # (tests/public-expected.tsv): every "must" found, no "never" reported — by the analyzer, or
 # by the plugin in the real tshark (its s7diag.* fields, grouped like the analyzer's findings),

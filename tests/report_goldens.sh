@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Golden reports: every format (text, Markdown, JSON, HTML, JUnit) for a few scenario captures
 # equals tests/golden/reports/NAME.EXT byte for byte (tshark's version normalized to TSHARK,
 # s7diag's to S7DIAG),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The HTML report in a real browser: headless Chromium loads it (file://, no network), and the
 # DOM it built holds every finding's title, the severity-marked headings, the timeline and the
 # connection diagram (inline SVG, a red edge for the faulty pair). Skips (77) without chromium

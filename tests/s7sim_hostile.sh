@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # s7sim facing hostile clients: random bytes, slow-loris partial TPKTs, oversized lengths,
 # 1000 connections — it keeps serving a well-formed client, never confirms more ISO
 # connections than --max-connections, and stops cleanly on SIGTERM.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The analyzer on every scenario capture matches the expected result beside it
 # (captures/NAME.expected: kind, severity, evidence frames, PLC, client, code, detail),
 # and the exit code follows --fail-on.  Usage: scenarios_e2e.sh S7DIAG SRC_DIR

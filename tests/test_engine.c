@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_engine.c — unit tests of the engine, the code table and the parsers (GLib GTest). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_s7sim.c — s7sim's protocol without sockets: the faults it injects, and that arbitrary
  * bytes never crash it (they are answered or the connection is closed). */
 #include <string.h>

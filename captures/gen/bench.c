@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench.c — s7benchgen: large deterministic captures for the benchmark (bench/run).
  *
  *   s7benchgen OUT.pcap PACKETS S7_PERCENT

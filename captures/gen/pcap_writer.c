@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcap_writer.c — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap file. */
 #include "pcap_writer.h"
 

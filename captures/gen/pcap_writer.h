@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcap_writer.h — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap file,
  * with real handshakes, sequence numbers and checksums. Used by the scenario generator. */
 #ifndef S7DIAG_PCAP_WRITER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_frames.c — TPKT/COTP/S7comm/S7comm-plus PDUs on a TcpConn. */
 #include "s7_frames.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_frames.h — TPKT/COTP/S7comm/S7comm-plus PDUs on a TcpConn, for the scenario generator. */
 #ifndef S7DIAG_S7_FRAMES_H
 #define S7DIAG_S7_FRAMES_H

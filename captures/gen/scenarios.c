@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scenarios.c — s7capgen: writes one deterministic pcap per fault scenario.
  * Usage: s7capgen OUTDIR   (the expected result of each lives in captures/NAME.expected) */
 #include <stdio.h>

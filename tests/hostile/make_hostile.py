@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """make_hostile.py DIR — broken and hostile captures for tests/hostile_captures.sh.
 
 tpkt-lies.pcap       TPKT headers claiming 65535 bytes, then garbage, on port 102

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """s7sim_clients.py PORT — hostile clients against s7sim, and a well-formed one among them.
 Prints one line per check; exit 1 when the well-formed client was not served."""
 import os, random, socket, struct, sys, time

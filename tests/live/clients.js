@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // clients.js — third-party S7 clients (snap7 through node-snap7, and nodes7) doing what the
 // live tests ask, printing one JSON line per step with what the library reported.
 //   node clients.js snap7|nodes7 HOST PORT RACK SLOT STEP...

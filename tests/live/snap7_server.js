@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // snap7_server.js — a third-party S7 server (snap7 through node-snap7) for the live tests.
 //   node snap7_server.js PORT MAXCLIENTS DB:SIZE...   (runs until SIGTERM)
 'use strict';
