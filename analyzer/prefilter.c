@@ -6,22 +6,6 @@
 
 #include "engine.h"
 
-enum {
-  LT_NULL = 0, LT_EN10MB = 1, LT_RAW = 12, LT_RAW_BSD = 14, LT_LOOP = 108, LT_RAW101 = 101,
-  LT_LINUX_SLL = 113, LT_IPV4 = 228, LT_IPV6 = 229, LT_LINUX_SLL2 = 276,
-};
-
-gboolean s7_prefilter_linktype_supported(int lt)
-{
-  switch (lt) {
-  case LT_NULL: case LT_EN10MB: case LT_RAW: case LT_RAW_BSD: case LT_LOOP: case LT_RAW101:
-  case LT_LINUX_SLL: case LT_IPV4: case LT_IPV6: case LT_LINUX_SLL2:
-    return TRUE;
-  default:
-    return FALSE;
-  }
-}
-
 static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
 
 /* FNV-1a over both endpoints in a fixed order, so both directions hash alike */
@@ -124,11 +108,12 @@ static gboolean ip_keep(const guint8 *p, guint len, const guint16 *ports, guint 
   return FALSE;
 }
 
-gboolean s7_prefilter_keep(int lt, const guint8 *pkt, guint caplen, const guint16 *ports,
+gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
                            guint n_ports, guint32 *hash)
 {
-  switch (lt) {
-  case LT_EN10MB: {
+  *hash = 0;
+  switch (link) {
+  case S7_LINK_ETHERNET: {
     if (caplen < 14)
       return FALSE;
     guint off = 12;
@@ -144,22 +129,22 @@ gboolean s7_prefilter_keep(int lt, const guint8 *pkt, guint caplen, const guint1
       return FALSE;
     return ip_keep(pkt + off, caplen - off, ports, n_ports, hash);
   }
-  case LT_LINUX_SLL:
+  case S7_LINK_SLL:
     if (caplen < 16 || (be16(pkt + 14) != 0x0800 && be16(pkt + 14) != 0x86DD))
       return FALSE;
     return ip_keep(pkt + 16, caplen - 16, ports, n_ports, hash);
-  case LT_LINUX_SLL2:
+  case S7_LINK_SLL2:
     if (caplen < 20 || (be16(pkt) != 0x0800 && be16(pkt) != 0x86DD))
       return FALSE;
     return ip_keep(pkt + 20, caplen - 20, ports, n_ports, hash);
-  case LT_NULL:
-  case LT_LOOP:
+  case S7_LINK_NULL:
     if (caplen < 4)
       return FALSE;
     return ip_keep(pkt + 4, caplen - 4, ports, n_ports, hash);
-  case LT_RAW: case LT_RAW_BSD: case LT_RAW101: case LT_IPV4: case LT_IPV6:
+  case S7_LINK_RAW_IP:
     return ip_keep(pkt, caplen, ports, n_ports, hash);
+  case S7_LINK_OTHER:
   default:
-    return FALSE;
+    return TRUE;
   }
 }

@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prefilter.h — which packets the engine needs, decided from raw bytes before tshark sees
  * them: TCP to or from an S7 port (VLAN-tagged too), and ICMP/ICMPv6 errors quoting such a
- * packet. Also the connection a packet belongs to (a hash of its TCP 5-tuple, the same for
+ * packet; packets of a link layer it does not read are all passed on. It only saves work: the
+ * engine decides again what is S7, so a prefiltered run and a plain one give the same result. Also the connection a packet belongs to (a hash of its TCP 5-tuple, the same for
  * both directions; an ICMP error hashes like the packet it quotes), for sharding. */
 #ifndef S7DIAG_PREFILTER_H
 #define S7DIAG_PREFILTER_H
 
 #include <glib.h>
 
-/* libpcap link types the prefilter reads (others: run tshark on the whole file) */
-gboolean s7_prefilter_linktype_supported(int linktype);
+/* The link layers the prefilter reads (Wiretap's WTAP_ENCAP_* map onto them) */
+typedef enum {
+  S7_LINK_OTHER,       /* not read here: every such packet is passed on, tshark decides */
+  S7_LINK_ETHERNET,    /* with up to 4 VLAN tags */
+  S7_LINK_NULL,        /* BSD loopback (4-byte family) and OpenBSD loop */
+  S7_LINK_RAW_IP,      /* IPv4 or IPv6, no link header */
+  S7_LINK_SLL,         /* Linux cooked capture v1 */
+  S7_LINK_SLL2,        /* Linux cooked capture v2 ("any") */
+} S7Link;
 
-/* TRUE when the packet is needed; *conn_hash is its connection's hash. Never reads past
- * caplen. */
-gboolean s7_prefilter_keep(int linktype, const guint8 *pkt, guint caplen, const guint16 *ports,
+/* TRUE when the packet is needed; *conn_hash is its connection's hash (0 for S7_LINK_OTHER).
+ * Never reads past caplen. */
+gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
                            guint n_ports, guint32 *conn_hash);
 
 #endif

@@ -1,19 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sharded_run.c — the prefilter and N parallel tsharks for one capture (see sharded_run.h).
  *
- * Threads: one writer reads the capture with libpcap and writes each needed packet to its
- * shard's pipe (a pcap stream); one reader per shard runs tshark on that pipe and turns its
- * rows into events; the caller's thread merges the shards' events by frame number. */
-#define _GNU_SOURCE   /* fopencookie */
+ * Threads: one writer reads the capture with libwiretap and writes each needed packet to its
+ * shard's pipe (a pcapng stream with the capture's interfaces); one reader per shard runs
+ * tshark on that pipe and turns its rows into events; the caller's thread merges the shards'
+ * events by frame number. */
 #include "sharded_run.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "capture_reader.h"
 #include "prefilter.h"
 
 G_DEFINE_QUARK(s7diag-sharded-error-quark, s7_sharded_error)
@@ -24,8 +22,8 @@ typedef struct {
   guint index;
   const S7TsharkOptions *opt;
   int read_fd;                 /* tshark's stdin */
-  FILE *write;                 /* the writer's end */
-  pcap_dumper_t *dumper;
+  S7CaptureWriter *writer;     /* the writer's end */
+  gboolean no_writer;          /* the pcapng stream could not start: error says why */
   GMutex lock;                 /* guards map */
   GArray *map;                 /* guint32: original frame number of local frame base+1+i */
   guint32 base;
@@ -36,43 +34,6 @@ typedef struct {
 } Shard;
 
 static S7Event end_marker;
-
-/* ------------------------------------------------------------------ gzip through stdio */
-
-static ssize_t gz_read(void *cookie, char *buf, size_t size)
-{
-  int n = gzread((gzFile)cookie, buf, (unsigned)MIN(size, G_MAXINT));
-  return n < 0 ? -1 : n;
-}
-
-static int gz_close(void *cookie)
-{
-  return gzclose((gzFile)cookie) == Z_OK ? 0 : -1;
-}
-
-/* The capture as a FILE*, decompressed when it is gzip */
-static FILE *open_capture(const char *path)
-{
-  FILE *plain = fopen(path, "rb");
-  if (!plain)
-    return NULL;
-  int b0 = fgetc(plain), b1 = fgetc(plain);
-  if (!(b0 == 0x1f && b1 == 0x8b)) {   /* not gzip: libpcap reads the file itself */
-    rewind(plain);
-    setvbuf(plain, NULL, _IOFBF, 1 << 18);
-    return plain;
-  }
-  fclose(plain);
-  gzFile gz = gzopen(path, "rb");
-  if (!gz)
-    return NULL;
-  gzbuffer(gz, 1 << 17);
-  cookie_io_functions_t io = { gz_read, NULL, NULL, gz_close };
-  FILE *f = fopencookie(gz, "rb", io);
-  if (!f)
-    gzclose(gz);
-  return f;
-}
 
 /* ------------------------------------------------------------------ shard readers */
 
@@ -109,7 +70,10 @@ static void shard_row(const S7FieldRow *row, gpointer user_data)
 static gpointer shard_reader(gpointer data)
 {
   Shard *s = data;
-  s7_tshark_run(s->opt, "-", s->read_fd, shard_row, s, &s->rows, &s->tr, &s->error);
+  if (s->no_writer)
+    close(s->read_fd);
+  else
+    s7_tshark_run(s->opt, "-", s->read_fd, shard_row, s, &s->rows, &s->tr, &s->error);
   g_async_queue_push(s->events, &end_marker);
   return NULL;
 }
@@ -117,49 +81,45 @@ static gpointer shard_reader(gpointer data)
 /* ------------------------------------------------------------------ the writer */
 
 typedef struct {
-  pcap_t *pcap;
+  S7CaptureReader *reader;
   Shard *shards;
   guint n;
   const S7TsharkOptions *opt;
   volatile gint *seen;
   S7ShardedResult *res;
-  char errbuf[PCAP_ERRBUF_SIZE];
 } Writer;
 
 static gpointer writer_run(gpointer data)
 {
   Writer *w = data;
-  int lt = pcap_datalink(w->pcap);
-  struct pcap_pkthdr *h;
-  const u_char *pkt;
-  int rc;
-  while ((rc = pcap_next_ex(w->pcap, &h, &pkt)) == 1) {
+  S7Record rec;
+  while (s7_capture_reader_next(w->reader, &rec)) {
     w->res->packets++;
-    gint64 ts = (gint64)h->ts.tv_sec * G_USEC_PER_SEC + h->ts.tv_usec;
-    if (w->res->packets == 1 || ts < w->res->first_ts_us)
-      w->res->first_ts_us = ts;
-    if (ts > w->res->last_ts_us)
-      w->res->last_ts_us = ts;
+    if (w->res->packets == 1 || rec.ts_us < w->res->first_ts_us)
+      w->res->first_ts_us = rec.ts_us;
+    if (rec.ts_us > w->res->last_ts_us)
+      w->res->last_ts_us = rec.ts_us;
     if (w->seen)
       g_atomic_int_inc(w->seen);
     guint32 hash;
-    if (!s7_prefilter_keep(lt, pkt, h->caplen, w->opt->ports, w->opt->n_ports, &hash))
+    if (!rec.is_packet ||
+        !s7_prefilter_keep(rec.link, rec.data, rec.caplen, w->opt->ports, w->opt->n_ports, &hash))
       continue;
     Shard *s = &w->shards[hash % w->n];
-    guint32 frame = (guint32)w->res->packets;
     g_mutex_lock(&s->lock);
-    g_array_append_val(s->map, frame);
+    g_array_append_val(s->map, rec.frame);
     g_mutex_unlock(&s->lock);
-    pcap_dump((u_char *)s->dumper, h, pkt);
+    s7_capture_writer_write(s->writer, w->reader);   /* a broken pipe: that tshark failed */
     w->res->kept++;
   }
-  if (rc == -1) {   /* a read error: truncated or damaged, as tshark would say it */
+  const char *damage = s7_capture_reader_damage(w->reader);
+  if (damage) {   /* truncated or damaged: the report covers what was read, as tshark's */
     w->res->truncated = TRUE;
-    w->res->warning = g_strdup_printf("%s", pcap_geterr(w->pcap));
+    w->res->warning = g_strdup(damage);
   }
   for (guint i = 0; i < w->n; i++) {
-    pcap_dump_close(w->shards[i].dumper);   /* closes the pipe: tshark sees the end */
-    w->shards[i].dumper = NULL;
+    s7_capture_writer_close(w->shards[i].writer);   /* closes the pipe: tshark sees the end */
+    w->shards[i].writer = NULL;
   }
   return NULL;
 }
@@ -172,20 +132,12 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
 {
   memset(res, 0, sizeof *res);
   n_shards = CLAMP(n_shards, 1, S7_MAX_SHARDS);
-  FILE *in = open_capture(path);
   Writer w = { .opt = opt, .seen = packets_seen, .res = res };
-  w.pcap = in ? pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_MICRO, w.errbuf) : NULL;
-  if (!w.pcap) {
-    if (in)
-      fclose(in);
-    g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_UNSUPPORTED, "libpcap: %s",
-                in ? w.errbuf : g_strerror(errno));
-    return FALSE;
-  }
-  if (!s7_prefilter_linktype_supported(pcap_datalink(w.pcap))) {
-    g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_UNSUPPORTED, "link type %d",
-                pcap_datalink(w.pcap));
-    pcap_close(w.pcap);
+  GError *rerr = NULL;
+  w.reader = s7_capture_reader_open(path, &rerr);
+  if (!w.reader) {
+    g_set_error_literal(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, rerr->message);
+    g_error_free(rerr);
     return FALSE;
   }
   /* all pipes first: when the process is out of descriptors, fail before any thread runs */
@@ -198,7 +150,7 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
       g_free(fds);
       g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, "cannot create a pipe: %s",
                   g_strerror(saved));
-      pcap_close(w.pcap);
+      s7_capture_reader_close(w.reader);
       return FALSE;
     }
   }
@@ -209,9 +161,9 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
     s->index = i;
     s->opt = opt;
     s->read_fd = fds[2 * i];
-    s->write = fdopen(fds[2 * i + 1], "wb");
-    setvbuf(s->write, NULL, _IOFBF, 1 << 16);
-    s->dumper = pcap_dump_fopen(w.pcap, s->write);
+    /* a writer that cannot start leaves its tshark an empty pipe, and its error */
+    s->writer = s7_capture_writer_open(w.reader, fds[2 * i + 1], &s->error);
+    s->no_writer = s->writer == NULL;
     g_mutex_init(&s->lock);
     s->map = g_array_new(FALSE, FALSE, sizeof(guint32));
     s->events = g_async_queue_new();
@@ -221,7 +173,6 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
   w.shards = shards;
   w.n = n_shards;
   GThread *writer = g_thread_new("s7diag-prefilter", writer_run, &w);
-
   /* merge: always the shard whose next event has the lowest frame number */
   S7Event **head = g_new0(S7Event *, n_shards);
   gboolean *done = g_new0(gboolean, n_shards);
@@ -271,7 +222,7 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
   res->rows.first_ts_us = res->first_ts_us;
   res->rows.last_ts_us = res->last_ts_us;
   res->rows.last_frame = (guint32)res->packets;
-  pcap_close(w.pcap);   /* also closes the capture's FILE* */
+  s7_capture_reader_close(w.reader);
   g_free(head);
   g_free(done);
   g_free(readers);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sharded_run.h — one capture through the prefilter and N parallel tsharks.
  *
- * libpcap reads the capture (pcap, pcapng, gzip too); the packets the engine needs
- * (prefilter.h) go, by connection, to N shards, each a tshark reading a pipe. Every shard's
+ * libwiretap reads the capture (whatever tshark reads: capture_reader.h); the packets the
+ * engine may need (prefilter.h) go, by connection, to N shards, each a tshark reading a pcapng
+ * stream from a pipe. Every shard's
  * rows become events with the ORIGINAL frame numbers; the events of all shards are merged
  * back into capture order before they reach the sink, so the engine sees exactly what a
  * plain run over the whole file shows it. */
@@ -14,15 +15,14 @@
 #include "field_row.h"
 #include "tshark_run.h"
 
-#define S7_SHARDED_UNSUPPORTED 1   /* error code: libpcap cannot read it; run tshark on the file */
-#define S7_SHARDED_FAILED 2        /* error code: the run itself failed (no pipe, tshark failed) */
+#define S7_SHARDED_FAILED 2        /* error code: unreadable, no pipe, tshark failed */
 
 typedef struct {
   guint64 packets;            /* all packets of the capture */
   gint64 first_ts_us, last_ts_us;
   guint64 kept;               /* packets passed on to tshark */
   gboolean truncated;         /* the capture ends in the middle of a packet / is damaged */
-  char *warning;              /* what libpcap or tshark said about it */
+  char *warning;              /* what libwiretap or tshark said about it */
   S7RowStats rows;            /* summed over the shards */
 } S7ShardedResult;
 

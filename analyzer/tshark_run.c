@@ -61,7 +61,8 @@ static char *clean_stderr(const char *text)
   g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
   for (char **l = lines; *l; l++) {
     g_strstrip(*l);
-    if (!**l || strstr(*l, "Running as user \"root\"") || g_str_has_prefix(*l, "tshark: Lua:"))
+    if (!**l || strstr(*l, "Running as user \"root\"") || g_str_has_prefix(*l, "tshark: Lua:") ||
+        strstr(*l, "matched 2 dissectors, first one will be used"))   /* -d …,tpkt: tpkt is registered twice */
       continue;
     if (out->len)
       g_string_append_c(out, ' ');

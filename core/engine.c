@@ -568,12 +568,24 @@ void s7_engine_set_capture_end(S7Engine *e, gint64 ts_us)
     e->last_ts = ts_us;
 }
 
+/* The engine decides what is S7, whatever a front end passes on: TCP, COTP and S7 traffic to
+ * or from an S7 port, and ICMP errors quoting such a packet (on_icmp checks the quote). So a
+ * prefiltered, an unfiltered and a plugin run see the same connections. */
+static gboolean event_is_s7(const S7Engine *e, const S7Event *ev)
+{
+  return ev->type == S7_EV_ICMP_UNREACH || is_s7_port(e, ev->src.port) || is_s7_port(e, ev->dst.port);
+}
+
 void s7_engine_feed(S7Engine *e, const S7Event *ev)
 {
   g_return_if_fail(!e->finished);
-  e->stats.events++;
   if (ev->ts_us > e->last_ts)
     e->last_ts = ev->ts_us;
+  if (!event_is_s7(e, ev)) {
+    e->stats.not_s7_events++;
+    return;
+  }
+  e->stats.events++;
   switch (ev->type) {
   case S7_EV_TCP: on_tcp(e, ev); break;
   case S7_EV_ICMP_UNREACH: on_icmp(e, ev); break;

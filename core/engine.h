@@ -133,6 +133,7 @@ const GPtrArray *s7_engine_areas(const S7Engine *e);
 
 typedef struct {
   guint64 events, s7_pdus, s7plus_pdus, jobs, responses, unpaired_responses;
+  guint64 not_s7_events;              /* TCP events on other ports: not S7, ignored */
   guint64 tcp_connections;
   guint64 live_connections_peak;
   gboolean capture_gaps;              /* segments missing from the capture */

@@ -6,7 +6,7 @@ set -u
 src=$(cd "$1" && pwd)
 cd "$src/captures" || exit 1
 fail=0
-for f in *.pcap; do
+for f in *.pcap *.pcapng; do
   bad=$(tshark -n -r "$f" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
   [ "$bad" -eq 0 ] || { echo "FAIL $f: $bad malformed/error frames"; fail=1; }
 done

@@ -59,7 +59,7 @@ ok 'cmp -s "$work/ab_c.json" "$work/cba.json"' "merge depends on the order"
 ok 'cmp -s "$work/ab_c.json" "$work/one.json"' "merge differs from one run"
 if command -v parallel > /dev/null; then
   mkdir -p "$work/par"
-  parallel --will-cite -j 2 "$s7diag" analyze -q -o "$work/par/{/}.json" {} ::: $caps/*.pcap
+  parallel --will-cite -j 2 "$s7diag" analyze -q -o "$work/par/{/}.json" {} ::: $caps/*.pcap $caps/*.pcapng
   "$s7diag" merge -o "$work/par-merged.json" "$work"/par/*.json
   "$s7diag" analyze -q -o "$work/single.json" $caps
   ok 'cmp -s "$work/par-merged.json" "$work/single.json"' "GNU parallel + merge differs from one run"
@@ -108,7 +108,8 @@ ok '[ "$got" = "text markdown json html junit" ]' "completion of --format: '$got
 got=$(bash -c 'source "$1"; COMP_WORDS=(s7diag ex); COMP_CWORD=1; _s7diag; echo "${COMPREPLY[*]}"' _ "$work/completion.bash")
 ok '[ "$got" = "explain" ]' "completion of commands: '$got'"
 script -q -e -c "$s7diag analyze -o $work/p.json $caps" "$work/typescript" > /dev/null 2>&1
-ok 'grep -q "35/35 captures" "$work/typescript"' "no progress line on a terminal: $(tail -c 200 "$work/typescript")"
+ncaps=$(ls "$caps"/*.pcap "$caps"/*.pcapng | wc -l)
+ok 'grep -q "$ncaps/$ncaps captures" "$work/typescript"' "no progress line on a terminal: $(tail -c 200 "$work/typescript")"
 script -q -e -c "$s7diag analyze -q -o $work/p.json $caps" "$work/typescript2" > /dev/null 2>&1
 ok '! grep -q "captures," "$work/typescript2"' "-q does not silence the progress line"
 

@@ -65,8 +65,8 @@ check mixed 2 "notes.txt" -- "$s7diag" analyze "$cap" "$tmp/notes.txt"
 [ "$(jq -r '.captures[] | select(.file | endswith("notes.txt")) | .error' "$tmp/out")" = "not a capture file tshark can read" ] || { echo "FAIL mixed: error not in the report"; fail=1; }
 
 # identical output run to run, and -o writes the same report
-"$s7diag" analyze --fail-on never "$src"/captures/*.pcap > "$tmp/a.json"
-"$s7diag" analyze --fail-on never -o "$tmp/b.json" "$src"/captures/*.pcap
+"$s7diag" analyze --fail-on never "$src"/captures/*.pcap "$src"/captures/*.pcapng > "$tmp/a.json"
+"$s7diag" analyze --fail-on never -o "$tmp/b.json" "$src"/captures/*.pcap "$src"/captures/*.pcapng
 cmp -s "$tmp/a.json" "$tmp/b.json" || { echo "FAIL determinism: two runs differ"; fail=1; }
 n=$((n+1))
 echo "cli: $n checks, $( [ $fail -eq 0 ] && echo all passed || echo FAILED )"

@@ -32,8 +32,8 @@ case "$msg" in
   *) echo "FAIL s7comm disabled: no expert info ($msg)"; fail=1 ;;
 esac
 
-for cap in "$src"/captures/*.pcap; do
-  name=$(basename "$cap" .pcap); n=$((n+1))
+for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
+  name=$(basename "$cap"); name=${name%.pcapng}; name=${name%.pcap}; n=$((n+1))
   exp="$src/captures/$name.expected"
   # expected: one "frame<TAB>kind" line per evidence frame
   awk -F'\t' '{ n = split($3, fr, ","); for (i = 1; i <= n; i++) print fr[i] "\t" $1 }' "$exp" \

@@ -9,7 +9,7 @@ set -u
 s7diag=$1; src=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail=0; n=0
-caps=("$src"/captures/*.pcap)
+caps=("$src"/captures/*.pcap "$src"/captures/*.pcapng)
 pub="$src/../shared/captures/public"
 [ -d "$pub" ] && caps+=("$pub"/*.pcap "$pub"/*.pcapng)
 gzip -c "$src/captures/vlan.pcap" > "$work/vlan.pcap.gz"; caps+=("$work/vlan.pcap.gz")

@@ -6,8 +6,8 @@
 set -u
 s7diag=$1; src=$2
 fail=0; n=0
-for cap in "$src"/captures/*.pcap; do
-  name=$(basename "$cap" .pcap); n=$((n+1))
+for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
+  name=$(basename "$cap"); name=${name%.pcapng}; name=${name%.pcap}; n=$((n+1))
   exp="$src/captures/$name.expected"
   [ -f "$exp" ] || { echo "FAIL $name: no expected result"; fail=1; continue; }
   json=$("$s7diag" analyze -q "$cap"); rc=$?

@@ -6,7 +6,7 @@
 set -u
 s7diag=$1; out=$2
 rm -rf "$out"; mkdir -p "$out/events"
-caps=(captures/*.pcap)
+caps=(captures/*.pcap captures/*.pcapng)
 [ -d ../shared/captures/public ] && caps+=(../shared/captures/public/*.pcap ../shared/captures/public/*.pcapng)
 "$s7diag" analyze -q --fail-on never -F json "${caps[@]}" > "$out/report.json" || exit 1
 for c in "${caps[@]}"; do

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* pcap_writer.c — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap file. */
+/* pcap_writer.c — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap or pcapng file. */
 #include "pcap_writer.h"
 
 #include <string.h>
@@ -19,13 +19,19 @@ static void le16(FILE *f, uint16_t v)
   fwrite(b, 1, 2, f);
 }
 
-int pcap_open(PcapOut *o, const char *path, uint64_t start_us)
+static int open_out(PcapOut *o, const char *path, uint64_t start_us, int pcapng)
 {
   memset(o, 0, sizeof *o);
   o->f = fopen(path, "wb");
-  if (!o->f)
-    return -1;
   o->now_us = start_us;
+  o->pcapng = pcapng;
+  return o->f ? 0 : -1;
+}
+
+int pcap_open(PcapOut *o, const char *path, uint64_t start_us)
+{
+  if (open_out(o, path, start_us, 0) != 0)
+    return -1;
   le32(o->f, 0xa1b2c3d4);
   le16(o->f, 2);
   le16(o->f, 4);
@@ -36,6 +42,51 @@ int pcap_open(PcapOut *o, const char *path, uint64_t start_us)
   return 0;
 }
 
+/* pcapng: a block of type with body, padded to 32 bits, with both length fields */
+static void pcapng_block(FILE *f, uint32_t type, const uint8_t *body, uint32_t len)
+{
+  static const uint8_t pad[4] = { 0 };
+  uint32_t padded = (len + 3) & ~3u;
+  le32(f, type);
+  le32(f, 12 + padded);
+  fwrite(body, 1, len, f);
+  fwrite(pad, 1, padded - len, f);
+  le32(f, 12 + padded);
+}
+
+static void put_le32(uint8_t *p, uint32_t v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; p[2] = (v >> 16) & 0xff; p[3] = v >> 24; }
+static void put_le16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
+
+int pcapng_open(PcapOut *o, const char *path, uint64_t start_us)
+{
+  if (open_out(o, path, start_us, 1) != 0)
+    return -1;
+  uint8_t shb[16];
+  put_le32(shb, 0x1a2b3c4d);             /* byte-order magic */
+  put_le16(shb + 4, 1);
+  put_le16(shb + 6, 0);
+  memset(shb + 8, 0xff, 8);              /* section length unknown */
+  pcapng_block(o->f, 0x0a0d0d0a, shb, sizeof shb);
+  static const uint16_t links[2] = { 1 /* ETHERNET */, 0 /* NULL */ };
+  for (int i = 0; i < 2; i++) {
+    uint8_t idb[8];
+    put_le16(idb, links[i]);
+    put_le16(idb + 2, 0);
+    put_le32(idb + 4, 65535);
+    pcapng_block(o->f, 0x00000001, idb, sizeof idb);   /* µs timestamps: the default */
+  }
+  return 0;
+}
+
+void pcap_set_mac(PcapOut *o, uint32_t ip, const uint8_t mac[6])
+{
+  if (o->n_macs < PCAP_MAX_MACS) {
+    o->macs[o->n_macs].ip = ip;
+    memcpy(o->macs[o->n_macs].mac, mac, 6);
+    o->n_macs++;
+  }
+}
+
 int pcap_close(PcapOut *o)
 {
   return fclose(o->f);
@@ -43,8 +94,20 @@ int pcap_close(PcapOut *o)
 
 void pcap_advance(PcapOut *o, uint64_t us) { o->now_us += us; }
 
-static uint32_t write_frame(PcapOut *o, const uint8_t *data, size_t len)
+static uint32_t write_frame(PcapOut *o, uint8_t iface, const uint8_t *data, size_t len)
 {
+  if (o->pcapng) {
+    uint8_t epb[20 + 2048];
+    put_le32(epb, iface);
+    put_le32(epb + 4, (uint32_t)(o->now_us >> 32));
+    put_le32(epb + 8, (uint32_t)o->now_us);
+    put_le32(epb + 12, (uint32_t)len);
+    put_le32(epb + 16, (uint32_t)len);
+    memcpy(epb + 20, data, len);
+    pcapng_block(o->f, 0x00000006, epb, (uint32_t)(20 + len));
+    o->now_us += 150;
+    return ++o->frames;
+  }
   le32(o->f, (uint32_t)(o->now_us / 1000000));
   le32(o->f, (uint32_t)(o->now_us % 1000000));
   le32(o->f, (uint32_t)len);
@@ -75,29 +138,40 @@ static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
   return sum;
 }
 
-/* MAC addresses derived from the IP, so every host keeps its own */
-static void mac_for(uint8_t *mac, uint32_t ip)
+/* MAC addresses derived from the IP, so every host keeps its own, unless it has a vendor MAC */
+static void mac_for(const PcapOut *o, uint8_t *mac, uint32_t ip)
 {
+  for (int i = 0; i < o->n_macs; i++) {
+    if (o->macs[i].ip == ip) {
+      memcpy(mac, o->macs[i].mac, 6);
+      return;
+    }
+  }
   mac[0] = 0x02; mac[1] = 0x00;
   put32(mac + 2, ip);
 }
 
-/* Ethernet (+ optional 802.1Q) + IPv4 header around an L4 payload */
-static uint32_t emit_ip(PcapOut *o, uint16_t vlan, uint16_t *ip_id, uint32_t src, uint32_t dst,
-                        uint8_t proto, const uint8_t *l4, size_t l4len)
+/* Ethernet (+ optional 802.1Q) or BSD loopback + IPv4 header around an L4 payload */
+static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_id, uint32_t src,
+                        uint32_t dst, uint8_t proto, const uint8_t *l4, size_t l4len)
 {
   uint8_t pkt[2048];
   size_t off = 0;
-  mac_for(pkt, dst);
-  mac_for(pkt + 6, src);
-  off = 12;
-  if (vlan) {
-    put16(pkt + off, 0x8100);
-    put16(pkt + off + 2, vlan);
-    off += 4;
+  if (o->pcapng && iface == IFACE_LOOPBACK) {
+    put_le32(pkt, 2);   /* AF_INET, in the capturing host's byte order */
+    off = 4;
+  } else {
+    mac_for(o, pkt, dst);
+    mac_for(o, pkt + 6, src);
+    off = 12;
+    if (vlan) {
+      put16(pkt + off, 0x8100);
+      put16(pkt + off + 2, vlan);
+      off += 4;
+    }
+    put16(pkt + off, 0x0800);
+    off += 2;
   }
-  put16(pkt + off, 0x0800);
-  off += 2;
   uint8_t *ip = pkt + off;
   memset(ip, 0, 20);
   ip[0] = 0x45;
@@ -110,7 +184,7 @@ static uint32_t emit_ip(PcapOut *o, uint16_t vlan, uint16_t *ip_id, uint32_t src
   put32(ip + 16, dst);
   put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
   memcpy(ip + 20, l4, l4len);
-  return write_frame(o, pkt, off + 20 + l4len);
+  return write_frame(o, iface, pkt, off + 20 + l4len);
 }
 
 static size_t build_tcp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
@@ -158,7 +232,7 @@ uint32_t tcp_segment(TcpConn *c, int from_client, uint8_t flags, const uint8_t *
   size_t n = from_client
                  ? build_tcp(seg, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, *seq, ack, flags, data, len)
                  : build_tcp(seg, c->srv_ip, c->cli_ip, c->srv_port, c->cli_port, *seq, ack, flags, data, len);
-  uint32_t frame = emit_ip(c->out, c->vlan, &c->ip_id, from_client ? c->cli_ip : c->srv_ip,
+  uint32_t frame = emit_ip(c->out, c->iface, c->vlan, &c->ip_id, from_client ? c->cli_ip : c->srv_ip,
                            from_client ? c->srv_ip : c->cli_ip, 6, seg, n);
   *seq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
   return frame;
@@ -200,5 +274,5 @@ uint32_t icmp_unreachable(TcpConn *c, uint32_t router, uint8_t code)
   memcpy(icmp + 8, quoted, 28);
   put16(icmp + 2, csum_fold(csum_add(0, icmp, sizeof icmp)));
   uint16_t id = 1;
-  return emit_ip(c->out, c->vlan, &id, router, c->cli_ip, 1, icmp, sizeof icmp);
+  return emit_ip(c->out, c->iface, c->vlan, &id, router, c->cli_ip, 1, icmp, sizeof icmp);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* pcap_writer.h — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap file,
+/* pcap_writer.h — deterministic Ethernet/IPv4/TCP/ICMP packets into a pcap or pcapng file,
  * with real handshakes, sequence numbers and checksums. Used by the scenario generator. */
 #ifndef S7DIAG_PCAP_WRITER_H
 #define S7DIAG_PCAP_WRITER_H
@@ -7,11 +7,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define PCAP_MAX_MACS 16
+
 typedef struct {
   FILE *f;
   uint64_t now_us;        /* capture clock */
   uint32_t frames;
+  int pcapng;             /* pcapng with interface 0 Ethernet, interface 1 BSD loopback (NULL) */
+  struct { uint32_t ip; uint8_t mac[6]; } macs[PCAP_MAX_MACS];   /* hosts with a vendor MAC */
+  int n_macs;
 } PcapOut;
+
+/* Interfaces of a pcapng file (pcapng_open) */
+enum { IFACE_ETHERNET = 0, IFACE_LOOPBACK = 1 };
 
 typedef struct {
   PcapOut *out;
@@ -19,10 +27,16 @@ typedef struct {
   uint16_t cli_port, srv_port;
   uint32_t cli_seq, srv_seq;   /* next sequence number each side sends */
   uint16_t vlan;               /* 0 = untagged */
+  uint8_t iface;               /* pcapng: IFACE_ETHERNET or IFACE_LOOPBACK */
   uint16_t ip_id;
 } TcpConn;
 
 int pcap_open(PcapOut *o, const char *path, uint64_t start_us);
+/* A pcapng file with two interfaces of different link types: Ethernet and BSD loopback, as
+ * `dumpcap -i eth0 -i lo` on a BSD or Wireshark on Windows writes them */
+int pcapng_open(PcapOut *o, const char *path, uint64_t start_us);
+/* The host's Ethernet address (default 02:00 + its IPv4 address); e.g. a Siemens OUI */
+void pcap_set_mac(PcapOut *o, uint32_t ip, const uint8_t mac[6]);
 int pcap_close(PcapOut *o);
 void pcap_advance(PcapOut *o, uint64_t us);
 

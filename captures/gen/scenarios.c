@@ -27,6 +27,17 @@ static void begin(const char *name)
   }
 }
 
+/* A pcapng with two interfaces of different link types (Ethernet, BSD loopback) */
+static void begin_pcapng(const char *name)
+{
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s.pcapng", outdir, name);
+  if (pcapng_open(&out, path, START_US) != 0) {
+    fprintf(stderr, "s7capgen: cannot write %s\n", path);
+    exit(2);
+  }
+}
+
 static void end(void) { pcap_close(&out); }
 
 /* TCP + COTP + Setup Communication, as every S7 client starts */
@@ -533,6 +544,54 @@ static void multi_plc(void)
   end();
 }
 
+/* Issue 13.1: a valid pcapng with an Ethernet and a loopback interface (as `dumpcap -i eth0
+ * -i lo` on a BSD or Wireshark on Windows writes it): PUT/GET refused on the Ethernet side, an
+ * optimized DB read on the loopback side (a local S7 server). Both must be diagnosed. */
+static void multi_interface(void)
+{
+  begin_pcapng("multi-interface");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50200, PLC, 102);
+  tcp_init(&b, &out, ip4(127, 0, 0, 1), 50201, ip4(127, 0, 0, 1), 102);
+  b.iface = IFACE_LOOPBACK;
+  open_session(&a, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&b, TSAP_RACK0_SLOT1, 3, 480);
+  for (uint16_t ref = 2; ref <= 3; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&a, ref, &it, 1);
+    send_ack_error(&a, ref, 0x81, 0x04);
+    read_fail(&b, ref, DBW(5, 0), 0x05);
+  }
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  end();
+}
+
+/* Issue 13.2: TCP that is not S7 beside a healthy S7 session: a local process's connects to
+ * another's closed port 49350 (SYN answered by RST), twelve times, and an HTTP-like session on
+ * port 8080. Nothing of it is S7: no finding, with or without the prefilter. */
+static void non_s7_traffic(void)
+{
+  begin("non-s7-traffic");
+  TcpConn s7, web;
+  tcp_init(&s7, &out, HMI, 50210, PLC, 102);
+  tcp_init(&web, &out, HMI, 50211, SCADA, 8080);
+  open_session(&s7, TSAP_RACK0_SLOT1, 1, 240);
+  tcp_handshake(&web);
+  static const uint8_t get[] = "GET / HTTP/1.1\r\n\r\n";
+  tcp_segment(&web, 1, F_PSH | F_ACK, get, sizeof get - 1);
+  for (int i = 0; i < 12; i++) {
+    TcpConn local;
+    tcp_init(&local, &out, ip4(127, 0, 0, 1), (uint16_t)(40000 + i), ip4(127, 0, 0, 1), 49350);
+    tcp_segment(&local, 1, F_SYN, NULL, 0);
+    tcp_segment(&local, 0, F_RST | F_ACK, NULL, 0);
+    read_ok(&s7, (uint16_t)(1 + i), MW(10));
+  }
+  tcp_close(&web, 1);
+  tcp_close(&s7, 1);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -580,5 +639,7 @@ int main(int argc, char **argv)
   amq_out_of_order();
   job_cut_at_end();
   multi_plc();
+  multi_interface();
+  non_s7_traffic();
   return 0;
 }

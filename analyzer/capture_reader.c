@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* capture_reader.c — captures in and pcapng out through libwiretap (see capture_reader.h). */
+#include "capture_reader.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wsutil/wslog.h>
+
+#include "wtap_compat.h"
+
+G_DEFINE_QUARK(s7diag-capture-reader-error-quark, s7_capture_reader_error)
+
+struct S7CaptureReader {
+  wtap *wth;
+  S7WtapRec rec;
+  guint32 frames;
+  GPtrArray *idbs;           /* wtap_block_t of every interface seen so far (owned by wth) */
+  char *damage;
+};
+
+struct S7CaptureWriter {
+  wtap_dumper *wdh;
+  guint idbs_added;
+};
+
+static gpointer init_wiretap(gpointer unused)
+{
+  (void)unused;
+  /* wiretap logs through wsutil: only what is worth a warning (its default without
+   * ws_log_init, whose signature differs between versions, is everything) */
+  ws_log_set_level(LOG_LEVEL_WARNING);
+  wtap_init(FALSE);
+  return NULL;
+}
+
+static char *wtap_error_text(int err, char *err_info)
+{
+  char *text = err_info && *err_info ? g_strdup_printf("%s (%s)", wtap_strerror(err), err_info)
+                                     : g_strdup(wtap_strerror(err));
+  g_free(err_info);
+  return text;
+}
+
+static void collect_idbs(S7CaptureReader *r)
+{
+  wtap_block_t idb;
+  while ((idb = wtap_get_next_interface_description(r->wth)))
+    g_ptr_array_add(r->idbs, idb);
+}
+
+S7CaptureReader *s7_capture_reader_open(const char *path, GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, init_wiretap, NULL);
+  int err = 0;
+  char *err_info = NULL;
+  wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
+  if (!wth) {
+    switch (err) {
+    case WTAP_ERR_FILE_UNKNOWN_FORMAT:
+      g_free(err_info);
+      g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_NOT_CAPTURE,
+                  "not a capture file tshark can read");
+      break;
+    case ENOENT:
+      g_free(err_info);
+      g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_FAILED, "file not found");
+      break;
+    default: {
+      g_autofree char *why = wtap_error_text(err, err_info);
+      g_set_error(error, s7_capture_reader_error_quark(),
+                  err == WTAP_ERR_SHORT_READ || err == WTAP_ERR_BAD_FILE || err == WTAP_ERR_UNSUPPORTED
+                    ? S7_READ_ERROR_NOT_CAPTURE : S7_READ_ERROR_FAILED,
+                  "cannot read it: %s", why);
+      break;
+    }
+    }
+    return NULL;
+  }
+  S7CaptureReader *r = g_new0(S7CaptureReader, 1);
+  r->wth = wth;
+  r->idbs = g_ptr_array_new();
+  s7w_rec_init(&r->rec);
+  collect_idbs(r);
+  return r;
+}
+
+/* Wiretap's encapsulation -> the link layers the prefilter reads */
+static S7Link link_of(int encap)
+{
+  switch (encap) {
+  case WTAP_ENCAP_ETHERNET: return S7_LINK_ETHERNET;
+  case WTAP_ENCAP_NULL:
+  case WTAP_ENCAP_LOOP: return S7_LINK_NULL;
+  case WTAP_ENCAP_RAW_IP:
+  case WTAP_ENCAP_RAW_IP4:
+  case WTAP_ENCAP_RAW_IP6: return S7_LINK_RAW_IP;
+  case WTAP_ENCAP_SLL: return S7_LINK_SLL;
+  case WTAP_ENCAP_SLL2: return S7_LINK_SLL2;
+  default: return S7_LINK_OTHER;
+  }
+}
+
+gboolean s7_capture_reader_next(S7CaptureReader *r, S7Record *out)
+{
+  int err = 0;
+  char *err_info = NULL;
+  gint64 offset;
+  wtap_rec_reset(&r->rec.rec);
+  if (!s7w_read(r->wth, &r->rec, &err, &err_info, &offset)) {
+    if (err != 0 && !r->damage)
+      r->damage = wtap_error_text(err, err_info);
+    else
+      g_free(err_info);
+    return FALSE;
+  }
+  collect_idbs(r);
+  const wtap_rec *rec = &r->rec.rec;
+  memset(out, 0, sizeof *out);
+  out->frame = ++r->frames;
+  out->ts_us = (gint64)rec->ts.secs * G_USEC_PER_SEC + rec->ts.nsecs / 1000;
+  out->is_packet = rec->rec_type == REC_TYPE_PACKET;
+  if (out->is_packet) {
+    out->link = link_of(rec->rec_header.packet_header.pkt_encap);
+    out->data = s7w_rec_data(&r->rec);
+    out->caplen = rec->rec_header.packet_header.caplen;
+  }
+  return TRUE;
+}
+
+const char *s7_capture_reader_damage(const S7CaptureReader *r)
+{
+  return r->damage;
+}
+
+void s7_capture_reader_close(S7CaptureReader *r)
+{
+  if (!r)
+    return;
+  s7w_rec_cleanup(&r->rec);
+  g_ptr_array_unref(r->idbs);
+  wtap_close(r->wth);
+  g_free(r->damage);
+  g_free(r);
+}
+
+static gboolean add_new_idbs(S7CaptureWriter *w, S7CaptureReader *r)
+{
+  for (; w->idbs_added < r->idbs->len; w->idbs_added++) {
+    int err = 0;
+    char *err_info = NULL;
+    if (!wtap_dump_add_idb(w->wdh, g_ptr_array_index(r->idbs, w->idbs_added), &err, &err_info)) {
+      g_free(err_info);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error)
+{
+  wtap_dump_params params;
+  wtap_dump_params_init_no_idbs(&params, r->wth);
+  params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
+  int err = 0;
+  char *err_info = NULL;
+  wtap_dumper *wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
+                                      &params, &err, &err_info);
+  wtap_dump_params_cleanup(&params);
+  if (!wdh) {
+    g_autofree char *why = wtap_error_text(err, err_info);
+    close(fd);
+    g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_FAILED,
+                "cannot write the capture for tshark: %s", why);
+    return NULL;
+  }
+  S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
+  w->wdh = wdh;
+  add_new_idbs(w, r);
+  return w;
+}
+
+gboolean s7_capture_writer_write(S7CaptureWriter *w, S7CaptureReader *r)
+{
+  int err = 0;
+  char *err_info = NULL;
+  if (!add_new_idbs(w, r))
+    return FALSE;
+  if (!s7w_dump(w->wdh, &r->rec, &err, &err_info)) {
+    g_free(err_info);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+void s7_capture_writer_close(S7CaptureWriter *w)
+{
+  if (!w)
+    return;
+  int err = 0;
+  char *err_info = NULL;
+  s7w_bool needs_reload = FALSE;
+  wtap_dump_close(w->wdh, &needs_reload, &err, &err_info);
+  g_free(err_info);
+  g_free(w);
+}
