@@ -19,37 +19,21 @@ typedef struct {
   gint64 ts_us;
 } RowCtx;
 
-static void activity_free(S7Activity *a)
+static S7Histogram *histogram(GHashTable *table, gconstpointer key, gboolean copy_key)
 {
-  g_array_unref(a->jobs);
-  g_array_unref(a->faults);
-  g_free(a);
-}
-
-static void activity_count(RowCtx *ctx, const char *plc, gint64 ts_us, gboolean fault)
-{
-  S7Activity *a = g_hash_table_lookup(ctx->r->activity, plc);
-  if (!a) {
-    a = g_new0(S7Activity, 1);
-    a->base_s = ts_us / G_USEC_PER_SEC;
-    a->jobs = g_array_new(FALSE, TRUE, sizeof(guint32));
-    a->faults = g_array_new(FALSE, TRUE, sizeof(guint32));
-    g_hash_table_insert(ctx->r->activity, g_strdup(plc), a);
+  S7Histogram *h = g_hash_table_lookup(table, key);
+  if (!h) {
+    h = g_new0(S7Histogram, 1);
+    g_hash_table_insert(table, copy_key ? g_strdup(key) : (gpointer)key, h);
   }
-  gint64 sec = ts_us / G_USEC_PER_SEC - a->base_s;
-  if (sec < 0 || sec >= S7_ACTIVITY_MAX_S)
-    return;
-  GArray *arr = fault ? a->faults : a->jobs;
-  if ((guint)sec >= arr->len)
-    g_array_set_size(arr, (guint)sec + 1);
-  g_array_index(arr, guint32, sec)++;
+  return h;
 }
 
 static void on_fault_frame(guint32 frame, const S7Finding *f, gpointer user_data)
 {
   RowCtx *ctx = user_data;
   /* frames noted later (connection ends, capture end) carry the finding's last time */
-  activity_count(ctx, f->plc, frame == ctx->frame ? ctx->ts_us : f->last_ts_us, TRUE);
+  s7_hist_add(histogram(ctx->r->finding_activity, f, FALSE), frame == ctx->frame ? ctx->ts_us : f->last_ts_us);
 }
 
 static void feed_event(const S7Event *ev, gpointer user_data)
@@ -59,7 +43,7 @@ static void feed_event(const S7Event *ev, gpointer user_data)
   ctx->ts_us = ev->ts_us;
   if (ev->type == S7_EV_S7 && s7_pdu_is_request(&ev->u.s7) && s7_port_listed(ctx->cfg->ports, ctx->cfg->n_ports, ev->dst.port)) {
     char plc[S7_ENDPOINT_TEXT_MAX];
-    activity_count(ctx, s7_endpoint_format(&ev->dst, plc), ev->ts_us, FALSE);
+    s7_hist_add(histogram(ctx->r->jobs_activity, s7_endpoint_format(&ev->dst, plc), TRUE), ev->ts_us);
   }
   s7_engine_feed(ctx->r->engine, ev);
 }
@@ -126,7 +110,8 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
                                     const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
 {
   S7CaptureResult *r = g_new0(S7CaptureResult, 1);
-  r->activity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)activity_free);
+  r->jobs_activity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  r->finding_activity = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   r->file = g_strdup(file);
   r->warnings = g_ptr_array_new_with_free_func(g_free);
   r->complete = TRUE;
@@ -216,6 +201,7 @@ void s7_capture_result_free(S7CaptureResult *r)
   g_free(r->sha256);
   g_ptr_array_unref(r->warnings);
   s7_engine_free(r->engine);
-  g_hash_table_unref(r->activity);
+  g_hash_table_unref(r->jobs_activity);
+  g_hash_table_unref(r->finding_activity);
   g_free(r);
 }

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "activity.h"
 #include "engine.h"
 #include "field_row.h"
 #include "tshark_run.h"
@@ -22,16 +23,11 @@ typedef struct {
   GPtrArray *warnings;       /* char* */
   S7RowStats rows;
   S7Engine *engine;          /* finished; NULL on error */
-  GHashTable *activity;      /* PLC "ip:port" -> S7Activity*, for the report's timeline */
+  /* for the report's timeline: when jobs were sent to each PLC, and when each finding's
+   * evidence frames came (its final severity decides fault or note) */
+  GHashTable *jobs_activity;     /* PLC "ip:port" -> S7Histogram* */
+  GHashTable *finding_activity;  /* const S7Finding* -> S7Histogram* */
 } S7CaptureResult;
-
-/* Jobs and fault frames per PLC, per second of capture time (capped at S7_ACTIVITY_MAX_S). */
-#define S7_ACTIVITY_MAX_S (7 * 24 * 3600)
-typedef struct {
-  gint64 base_s;             /* the epoch second of index 0 */
-  GArray *jobs;              /* guint32 per second from base_s */
-  GArray *faults;
-} S7Activity;
 
 /* Counted while captures run, for a progress display (may be NULL). */
 typedef struct {

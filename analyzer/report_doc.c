@@ -224,6 +224,31 @@ static void connections(S7DocWriter *w, const json_t *c)
   }
 }
 
+/* "bytes 0–199", "bytes 0–199 answered, 200–299 failed", "T0–T7" (ranges inclusive) */
+static char *span_text(const char *prefix, json_int_t first, json_int_t end)
+{
+  if (end - 1 <= first)
+    return g_strdup_printf("%s%" JSON_INTEGER_FORMAT, prefix, first);
+  return g_strdup_printf("%s%" JSON_INTEGER_FORMAT "–%s%" JSON_INTEGER_FORMAT, prefix, first, prefix, end - 1);
+}
+
+static char *area_range_text(const json_t *a)
+{
+  gboolean numbered = !g_strcmp0(STR(a, "unit"), "number");
+  const char *prefix = numbered ? STR(a, "area") : "";
+  if (!json_object_get(a, "ok_first"))   /* a report of s7diag 0.1 (merged): the range touched */
+    return span_text("bytes ", INT(a, "first_byte"), INT(a, "end_byte"));
+  const json_t *ok = json_object_get(a, "ok_first"), *bad = json_object_get(a, "failed_first");
+  g_autofree char *oks = json_is_integer(ok) ? span_text(prefix, INT(a, "ok_first"), INT(a, "ok_end")) : NULL;
+  g_autofree char *bads = json_is_integer(bad) ? span_text(prefix, INT(a, "failed_first"), INT(a, "failed_end")) : NULL;
+  const char *unit = numbered ? "" : "bytes ";
+  if (oks && bads)
+    return g_strdup_printf("%s%s answered, %s failed", unit, oks, bads);
+  if (bads)
+    return g_strdup_printf("%s%s failed", unit, bads);
+  return g_strdup_printf("%s%s", unit, oks ? oks : "");
+}
+
 static void areas(S7DocWriter *w, const json_t *c)
 {
   w->heading(w, 2, "Data areas accessed", S7_TONE_PLAIN);
@@ -232,7 +257,7 @@ static void areas(S7DocWriter *w, const json_t *c)
     w->paragraph(w, "No Read/Write Var access in the capture.");
     return;
   }
-  static const char *const head[] = { "PLC", "Area", "Direction", "Reads", "Writes", "Errors", "Bytes" };
+  static const char *const head[] = { "PLC", "Area", "Direction", "Reads", "Writes", "Errors", "Range" };
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   size_t i;
   json_t *a;
@@ -245,8 +270,7 @@ static void areas(S7DocWriter *w, const json_t *c)
     r[3] = g_strdup_printf("%" JSON_INTEGER_FORMAT, rd);
     r[4] = g_strdup_printf("%" JSON_INTEGER_FORMAT, wr);
     r[5] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(a, "errors"));
-    r[6] = g_strdup_printf("%" JSON_INTEGER_FORMAT "–%" JSON_INTEGER_FORMAT, INT(a, "first_byte"),
-                           INT(a, "end_byte"));
+    r[6] = area_range_text(a);
     g_ptr_array_add(rows, r);
   }
   w->table(w, 7, head, rows);
@@ -323,6 +347,17 @@ static void limitations(S7DocWriter *w, const json_t *c)
     g_autofree char *t = g_strdup_printf("%" JSON_INTEGER_FORMAT " S7 response%s without %s job in the "
                                          "capture (the capture started during the conversation).",
                                          unpaired, unpaired == 1 ? "" : "s", unpaired == 1 ? "its" : "their");
+    w->item(w, t, S7_TONE_PLAIN);
+  }
+  json_int_t reordered = INT(json_object_get(c, "summary"), "reordered_responses");
+  if (reordered) {
+    if (!n++)
+      w->list_begin(w);
+    g_autofree char *t = g_strdup_printf("%" JSON_INTEGER_FORMAT " S7 response%s captured before %s job "
+                                         "(the capture's packet order is not the wire's: several "
+                                         "interfaces or a SPAN port); paired with %s job.",
+                                         reordered, reordered == 1 ? " was" : "s were",
+                                         reordered == 1 ? "its" : "their", reordered == 1 ? "its" : "their");
     w->item(w, t, S7_TONE_PLAIN);
   }
   if (n)

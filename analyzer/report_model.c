@@ -99,8 +99,16 @@ static json_t *area_json(const S7AreaSummary *a)
   json_object_set_new(o, "reads", json_integer((json_int_t)a->reads));
   json_object_set_new(o, "writes", json_integer((json_int_t)a->writes));
   json_object_set_new(o, "errors", json_integer((json_int_t)a->errors));
-  json_object_set_new(o, "first_byte", json_integer(a->lowest_byte));
-  json_object_set_new(o, "end_byte", json_integer(a->highest_byte));
+  /* bytes for memory areas, numbers for timers and counters; what worked apart from what failed */
+  json_object_set_new(o, "first_byte", a->numbered ? json_null() : json_integer(a->lowest));
+  json_object_set_new(o, "end_byte", a->numbered ? json_null() : json_integer(a->highest));
+  json_object_set_new(o, "unit", json_string(a->numbered ? "number" : "byte"));
+  json_object_set_new(o, "first", json_integer(a->lowest));
+  json_object_set_new(o, "end", json_integer(a->highest));
+  json_object_set_new(o, "ok_first", a->ok ? json_integer(a->ok_lo) : json_null());
+  json_object_set_new(o, "ok_end", a->ok ? json_integer(a->ok_hi) : json_null());
+  json_object_set_new(o, "failed_first", a->failed ? json_integer(a->failed_lo) : json_null());
+  json_object_set_new(o, "failed_end", a->failed ? json_integer(a->failed_hi) : json_null());
   return o;
 }
 
@@ -122,37 +130,65 @@ static void count_severity(json_t *summary, const GPtrArray *findings)
   json_object_set_new(summary, "by_kind", by_kind);
 }
 
-/* Jobs and fault frames per PLC in S7_TIMELINE_BUCKETS equal slices of the capture. */
+/* Jobs, fault frames (errors and warnings) and note frames per PLC in S7_TIMELINE_BUCKETS
+ * equal slices of the capture; the histograms behind them are finer than a slice. */
+typedef struct {
+  gint64 jobs[S7_TIMELINE_BUCKETS], faults[S7_TIMELINE_BUCKETS], notes[S7_TIMELINE_BUCKETS];
+} Series;
+
+static json_t *series_json(const gint64 *b)
+{
+  json_t *a = json_array();
+  for (guint i = 0; i < S7_TIMELINE_BUCKETS; i++)
+    json_array_append_new(a, json_integer(b[i]));
+  return a;
+}
+
+static Series *series_for(GHashTable *plcs, const char *plc)
+{
+  Series *s = g_hash_table_lookup(plcs, plc);
+  if (!s) {
+    s = g_new0(Series, 1);
+    g_hash_table_insert(plcs, g_strdup(plc), s);
+  }
+  return s;
+}
+
 static json_t *timeline_json(const S7CaptureResult *r)
 {
   gint64 span_us = MAX(r->last_ts_us - r->first_ts_us, 1);
-  double bucket_s = (double)span_us / 1e6 / S7_TIMELINE_BUCKETS;
-  json_t *plcs = json_array();
-  GList *keys = g_list_sort(g_hash_table_get_keys(r->activity), (GCompareFunc)strcmp);
-  for (GList *k = keys; k; k = k->next) {
-    const S7Activity *a = g_hash_table_lookup(r->activity, k->data);
-    json_t *series[2] = { json_array(), json_array() };
-    const GArray *src[2] = { a->jobs, a->faults };
-    for (int s = 0; s < 2; s++) {
-      json_int_t b[S7_TIMELINE_BUCKETS] = { 0 };
-      for (guint sec = 0; sec < src[s]->len; sec++) {
-        gint64 rel_us = (a->base_s + (gint64)sec) * G_USEC_PER_SEC - r->first_ts_us;
-        gint64 idx = rel_us <= 0 ? 0 : rel_us * S7_TIMELINE_BUCKETS / span_us;
-        b[MIN(idx, S7_TIMELINE_BUCKETS - 1)] += g_array_index(src[s], guint32, sec);
-      }
-      for (guint i = 0; i < S7_TIMELINE_BUCKETS; i++)
-        json_array_append_new(series[s], json_integer(b[i]));
-    }
+  gint64 from = r->first_ts_us;
+  g_autoptr(GHashTable) plcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, r->jobs_activity);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    s7_hist_fold(v, from, span_us, S7_TIMELINE_BUCKETS, series_for(plcs, k)->jobs);
+  const GPtrArray *findings = s7_engine_findings(r->engine);
+  for (guint i = 0; i < findings->len; i++) {
+    const S7Finding *f = g_ptr_array_index(findings, i);
+    const S7Histogram *h = g_hash_table_lookup(r->finding_activity, f);
+    if (!h)
+      continue;
+    Series *s = series_for(plcs, f->plc);
+    s7_hist_fold(h, from, span_us, S7_TIMELINE_BUCKETS, f->severity == S7_SEV_NOTE ? s->notes : s->faults);
+  }
+  json_t *out = json_array();
+  GList *keys = g_list_sort(g_hash_table_get_keys(plcs), (GCompareFunc)strcmp);
+  for (GList *l = keys; l; l = l->next) {
+    const Series *s = g_hash_table_lookup(plcs, l->data);
     json_t *p = json_object();
-    json_object_set_new(p, "plc", json_string(k->data));
-    json_object_set_new(p, "jobs", series[0]);
-    json_object_set_new(p, "fault_frames", series[1]);
-    json_array_append_new(plcs, p);
+    json_object_set_new(p, "plc", json_string(l->data));
+    json_object_set_new(p, "jobs", series_json(s->jobs));
+    json_object_set_new(p, "fault_frames", series_json(s->faults));
+    json_object_set_new(p, "note_frames", series_json(s->notes));
+    json_array_append_new(out, p);
   }
   g_list_free(keys);
+  double bucket_s = (double)span_us / 1e6 / S7_TIMELINE_BUCKETS;
   json_t *o = json_object();
-  json_object_set_new(o, "bucket_s", json_real((double)(gint64)(bucket_s * 1000) / 1000.0));
-  json_object_set_new(o, "plcs", plcs);
+  json_object_set_new(o, "bucket_s", json_real((double)(gint64)(bucket_s * 1e6) / 1e6));
+  json_object_set_new(o, "plcs", out);
   return o;
 }
 
@@ -203,6 +239,7 @@ json_t *s7_report_capture(const S7CaptureResult *r)
   json_object_set_new(summary, "s7plus_pdus", json_integer((json_int_t)st->s7plus_pdus));
   json_object_set_new(summary, "s7_connections", json_integer((json_int_t)(conns->len + s7_engine_connections_not_listed(r->engine))));
   json_object_set_new(summary, "unpaired_responses", json_integer((json_int_t)st->unpaired_responses));
+  json_object_set_new(summary, "reordered_responses", json_integer((json_int_t)st->reordered_responses));
   json_object_set_new(o, "summary", summary);
   json_object_set_new(o, "timeline", timeline_json(r));
   return o;

@@ -34,18 +34,20 @@ void s7_svg_timeline(FILE *out, const json_t *capture)
     return;
   int h = (int)n * TL_ROW + 24;
   fprintf(out, "<svg class=\"timeline\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-               "xmlns=\"http://www.w3.org/2000/svg\">\n<title>Jobs and fault frames per PLC over the capture</title>\n",
+               "xmlns=\"http://www.w3.org/2000/svg\">\n<title>Jobs, fault frames and note frames per PLC over the capture</title>\n",
           TL_W, h, TL_W, h);
   double plot_w = TL_W - TL_LABEL - 10;
   size_t i;
   json_t *p;
   json_array_foreach(plcs, i, p) {
     const json_t *jobs = json_object_get(p, "jobs"), *faults = json_object_get(p, "fault_frames");
+    const json_t *notes = json_object_get(p, "note_frames");   /* absent in 0.1 reports */
     size_t nb = json_array_size(jobs);
     json_int_t max = 1;
     for (size_t b = 0; b < nb; b++)
       max = MAX(max, MAX(json_integer_value(json_array_get(jobs, b)),
-                         json_integer_value(json_array_get(faults, b))));
+                         MAX(json_integer_value(json_array_get(faults, b)),
+                             json_integer_value(json_array_get(notes, b)))));
     int y0 = (int)i * TL_ROW + 8;
     fprintf(out, "<text x=\"0\" y=\"%d\" class=\"tl-label\">", y0 + TL_ROW / 2);
     s7_xml_text(out, s7_json_text(p, "plc"));
@@ -56,16 +58,22 @@ void s7_svg_timeline(FILE *out, const json_t *capture)
     for (size_t b = 0; b < nb; b++) {
       json_int_t j = json_integer_value(json_array_get(jobs, b));
       json_int_t f = json_integer_value(json_array_get(faults, b));
+      json_int_t nt = json_integer_value(json_array_get(notes, b));
       double x = TL_LABEL + b * bw;
       double hj = (TL_ROW - 16) * (double)j / (double)max, hf = (TL_ROW - 16) * (double)f / (double)max;
+      double hn = (TL_ROW - 16) * (double)nt / (double)max;
       if (j)
         fprintf(out, "<rect class=\"tl-jobs\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a9cc6\">"
                      "<title>%" JSON_INTEGER_FORMAT " jobs</title></rect>\n",
-                x + 1, y0 + TL_ROW - 12 - hj, bw * 0.45, hj, j);
+                x + 1, y0 + TL_ROW - 12 - hj, bw * 0.3, hj, j);
       if (f)
         fprintf(out, "<rect class=\"tl-faults\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9534f\">"
                      "<title>%" JSON_INTEGER_FORMAT " fault frames</title></rect>\n",
-                x + 1 + bw * 0.45, y0 + TL_ROW - 12 - hf, bw * 0.45, hf, f);
+                x + 1 + bw * 0.3, y0 + TL_ROW - 12 - hf, bw * 0.3, hf, f);
+      if (nt)
+        fprintf(out, "<rect class=\"tl-notes\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#b0b0b0\">"
+                     "<title>%" JSON_INTEGER_FORMAT " note frames</title></rect>\n",
+                x + 1 + bw * 0.6, y0 + TL_ROW - 12 - hn, bw * 0.3, hn, nt);
     }
   }
   fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tl-axis\">", TL_LABEL, h - 2);

@@ -69,6 +69,19 @@ static void add_occurrence(S7FieldRow *row, S7Field f, char *tok)
   case S7FK_STR:
     s7_field_row_add_bytes(row, f, tok, (guint)strlen(tok));
     break;
+  case S7FK_MAC: {
+    /* "00:1b:1b:12:34:56" */
+    guint8 mac[6];
+    guint n = 0;
+    for (const char *p = tok; n < 6 && g_ascii_isxdigit(p[0]) && g_ascii_isxdigit(p[1]); n++) {
+      mac[n] = (guint8)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+      p += 2;
+      if (*p == ':')
+        p++;
+    }
+    s7_field_row_add_bytes(row, f, mac, n);
+    break;
+  }
   case S7FK_TIME:
     break;
   }

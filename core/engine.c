@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* engine.c — connection tracking (TCP, ICMP, COTP) and the engine's life cycle.
- * S7 and S7comm-plus rules live in engine_s7.c, finding texts in findings.c. */
+/* engine.c — the engine's life cycle and its connection rules: TCP, ICMP and COTP events,
+ * who opened and who closed a connection, refused and unanswered connects, connection starts
+ * per client (reconnect storms). S7 and S7comm-plus rules live in engine_s7.c; findings are
+ * aggregated in findings.c and get their texts in finding_texts.c. */
 #include <string.h>
 
-#include "engine_internal.h"
+#include "engine_state.h"
 #include "s7_address.h"
-
-#define MAX_REFUSALS 4096
 
 void s7_engine_config_init(S7EngineConfig *cfg)
 {
@@ -21,19 +21,11 @@ void s7_engine_config_init(S7EngineConfig *cfg)
   cfg->max_listed_connections = 10000;
 }
 
-static void agg_free(Agg *a)
-{
-  s7_finding_free(a->f);   /* NULL once it moved to the result list */
-  g_free(a->client_ip);
-  g_free(a->extra);
-  g_hash_table_unref(a->conn_keys);
-  g_free(a);
-}
-
 static void plc_free(PlcContext *p)
 {
   g_hash_table_unref(p->tsap_ok);
-  g_hash_table_unref(p->dbs_ok);
+  g_hash_table_unref(p->db_ok);
+  g_hash_table_unref(p->data_clients);
   g_free(p);
 }
 
@@ -42,12 +34,6 @@ static void pair_free(PairContext *p)
   g_free(p->client_ip);
   g_free(p->plc);
   g_free(p);
-}
-
-static void refusal_free(Refusal *r)
-{
-  g_free(r->plc); g_free(r->client); g_free(r->called_tsap);
-  g_free(r);
 }
 
 static void summary_free(S7ConnSummary *s)
@@ -68,10 +54,16 @@ static void conn_free(Conn *c)
   Job *j;
   while ((j = g_queue_pop_head(&c->jobs)))
     s7_job_free(j);
+  g_queue_clear_full(&c->early, g_free);
   g_free(c->key);
   g_free(c->plc_s);
   g_free(c->client_s);
   g_free(c);
+}
+
+static GHashTable *string_set(void)
+{
+  return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 S7Engine *s7_engine_new(const S7EngineConfig *cfg)
@@ -86,9 +78,10 @@ S7Engine *s7_engine_new(const S7EngineConfig *cfg)
   e->conns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)conn_free);
   e->plcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)plc_free);
   e->pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pair_free);
-  e->aggs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)agg_free);
+  e->s7_servers = string_set();
+  e->siemens_hosts = string_set();
+  e->aggs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)s7_agg_free);
   e->agg_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  e->refusals = g_ptr_array_new_with_free_func((GDestroyNotify)refusal_free);
   e->listed = g_ptr_array_new_with_free_func((GDestroyNotify)summary_free);
   e->areas = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)area_free);
   return e;
@@ -101,15 +94,16 @@ void s7_engine_free(S7Engine *e)
   g_hash_table_unref(e->conns);
   g_hash_table_unref(e->plcs);
   g_hash_table_unref(e->pairs);
+  g_hash_table_unref(e->s7_servers);
+  g_hash_table_unref(e->siemens_hosts);
+  if (e->findings)
+    g_ptr_array_unref(e->findings);    /* a view: the aggregates own the findings */
   g_hash_table_unref(e->aggs);
   g_hash_table_unref(e->agg_counts);
-  g_ptr_array_unref(e->refusals);
   g_ptr_array_unref(e->listed);
   if (e->area_list)
     g_ptr_array_unref(e->area_list);
   g_hash_table_unref(e->areas);
-  if (e->findings)
-    g_ptr_array_unref(e->findings);
   g_free(e);
 }
 
@@ -152,10 +146,41 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
   if (!p) {
     p = g_new0(PlcContext, 1);
     p->tsap_ok = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    p->dbs_ok = g_hash_table_new(g_direct_hash, g_direct_equal);
+    p->db_ok = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    p->data_clients = string_set();
     g_hash_table_insert(e->plcs, g_strdup(plc), p);
   }
   return p;
+}
+
+PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc)
+{
+  g_autofree char *key = g_strdup_printf("%s>%s", client_ip, plc);
+  return g_hash_table_lookup(e->pairs, key);
+}
+
+PairContext *s7_pair_context(S7Engine *e, const char *client_ip, const char *plc)
+{
+  PairContext *p = s7_pair_lookup(e, client_ip, plc);
+  if (!p) {
+    p = g_new0(PairContext, 1);
+    p->client_ip = g_strdup(client_ip);
+    p->plc = g_strdup(plc);
+    g_hash_table_insert(e->pairs, g_strdup_printf("%s>%s", client_ip, plc), p);
+  }
+  return p;
+}
+
+const char *s7_end_text(EndReason r)
+{
+  switch (r) {
+  case END_FIN_CLIENT: return "FIN by client";
+  case END_FIN_PLC: return "FIN by PLC";
+  case END_RST_CLIENT: return "RST by client";
+  case END_RST_PLC: return "RST by PLC";
+  case END_COTP_DR: return "COTP DR";
+  default: return "open at capture end";
+  }
 }
 
 /* ------------------------------------------------------------------ connections */
@@ -166,7 +191,8 @@ static gboolean is_s7_port(const S7Engine *e, guint16 port)
 }
 
 /* Which side of a packet is the PLC: the S7 port's side; if both or neither, the side the
- * packet is sent to when it opens something (SYN, CR), else the lower port. */
+ * packet is sent to when it opens something (SYN, CR), else the lower port. (Who really is
+ * the PLC, when it opens connections itself, finding_texts.c tells from the capture.) */
 static gboolean dst_is_plc(const S7Engine *e, const S7Endpoint *src, const S7Endpoint *dst,
                            gboolean opening)
 {
@@ -186,18 +212,6 @@ static gboolean endpoint_eq(const S7Endpoint *a, const S7Endpoint *b)
 static char *conn_key(const S7Endpoint *plc, const S7Endpoint *client)
 {
   return g_strdup_printf("%s|%u|%s|%u", plc->addr, plc->port, client->addr, client->port);
-}
-
-static const char *end_text(EndReason r)
-{
-  switch (r) {
-  case END_FIN_CLIENT: return "FIN by client";
-  case END_FIN_PLC: return "FIN by PLC";
-  case END_RST_CLIENT: return "RST by client";
-  case END_RST_PLC: return "RST by PLC";
-  case END_COTP_DR: return "COTP DR";
-  default: return "open at capture end";
-  }
 }
 
 static gboolean conn_is_s7(const Conn *c)
@@ -232,7 +246,7 @@ static void list_connection(S7Engine *e, Conn *c)
   s->last_frame = c->last_frame;
   s->start_ts_us = c->start_ts;
   s->end_ts_us = c->ended ? c->end_ts : c->last_ts;
-  s->ended = end_text(c->ended);
+  s->ended = s7_end_text(c->ended);
   s->iso_connected = c->cc_seen;
   s->s7_jobs = c->n_jobs;
   s->s7_errors = c->n_errors;
@@ -242,45 +256,58 @@ static void list_connection(S7Engine *e, Conn *c)
   g_ptr_array_add(e->listed, s);
 }
 
-static void note_storm_candidate(S7Engine *e, Conn *c)
+static gboolean cr_pending(const Conn *c)
 {
-  if (c->syn_count == 0 && !c->cr_seen)
-    return;  /* picked up mid-stream: not a connection start we saw */
-  g_autofree char *key = g_strdup_printf("%s>%s", c->client.addr, c->plc_s);
-  PairContext *p = g_hash_table_lookup(e->pairs, key);
-  if (!p) {
-    p = g_new0(PairContext, 1);
-    p->client_ip = g_strdup(c->client.addr);
-    p->plc = g_strdup(c->plc_s);
-    p->first_ts = c->start_ts;
-    g_hash_table_insert(e->pairs, g_steal_pointer(&key), p);
-  }
-  p->connections++;
-  gint64 end = c->ended ? c->end_ts : c->last_ts;
-  if (c->ended && (end - c->start_ts) < (gint64)(e->cfg.storm_short_s * 1e6)) {
-    p->short_connections++;
-    if (p->n_frames < G_N_ELEMENTS(p->frames))
-      p->frames[p->n_frames++] = c->first_frame;
-  }
-  p->last_ts = MAX(p->last_ts, end);
+  return c->cr_seen && !c->cc_seen && !c->refused && !c->cr_resolved;
 }
 
-static void add_simple(S7Engine *e, Conn *c, S7Kind kind, const char *detail, guint32 frame,
-                       gint64 ts)
+/* A connection start of a client/PLC pair: a SYN or a COTP CR we saw */
+static void count_start(S7Engine *e, Conn *c)
 {
-  Agg *a = s7_agg_get(e, kind, c->plc_s, c->client.addr, c->client_s, detail, c->key);
-  s7_agg_add_frame(e, a, frame, ts);
+  if (c->counted)
+    return;
+  c->counted = TRUE;
+  PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+  if (p->connections == 0)
+    p->first_ts = c->start_ts;
+  p->connections++;
+  p->last_ts = c->start_ts;
+  if (p->n_frames < MAX_PAIR_FRAMES) {
+    p->frames[p->n_frames] = c->first_frame;
+    p->frame_ts[p->n_frames] = c->start_ts;
+    p->n_frames++;
+  }
+  p->open_now++;
+  p->open_peak = MAX(p->open_peak, p->open_now);
+}
+
+/* How a counted connection ended, for its pair */
+static void count_end(S7Engine *e, Conn *c)
+{
+  if (!c->counted)
+    return;
+  PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+  if (p->open_now > 0)
+    p->open_now--;
+  c->abandoned = c->abandoned || !g_queue_is_empty(&c->jobs) || cr_pending(c);
+  if (c->refused || c->port_refused)
+    p->refused++;
+  else if (c->abandoned)
+    p->abandoned++;
+  else if ((c->ended == END_FIN_CLIENT || c->ended == END_RST_CLIENT) &&
+           c->end_ts - c->start_ts < (gint64)(e->cfg.storm_short_s * 1e6))
+    p->short_clean++;
 }
 
 static void add_syn_frames(S7Engine *e, Agg *a, Conn *c)
 {
   for (guint i = 0; i < c->syn_count && i < MAX_SYN_FRAMES; i++)
-    s7_agg_add_frame(e, a, c->syn_frames[i], c->start_ts);
+    s7_agg_add_frame(e, a, c->syn_frames[i], i == 0 ? c->first_syn_ts : c->last_syn_ts);
 }
 
-static gboolean cr_pending(const Conn *c)
+static Agg *conn_finding(S7Engine *e, Conn *c, S7Kind kind, const char *detail)
 {
-  return c->cr_seen && !c->cc_seen && !c->refused && !c->cr_resolved;
+  return s7_agg_get(e, kind, c->plc_s, c->client.addr, c->client_s, detail, c->key);
 }
 
 /* The client closes a connection whose COTP CR is still unanswered: it gave up waiting. */
@@ -289,8 +316,10 @@ static void client_gave_up(S7Engine *e, Conn *c, const S7Event *ev)
   if (!cr_pending(c))
     return;
   c->cr_resolved = TRUE;
+  c->abandoned = TRUE;
   if ((ev->ts_us - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
-    Agg *a = s7_agg_get(e, S7K_CONNECT_NO_ANSWER, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
+    Agg *a = conn_finding(e, c, S7K_CONNECT_NO_ANSWER, NULL);
+    a->x.waited_us = ev->ts_us - c->cr_ts;
     s7_agg_add_frame(e, a, c->cr_frame, c->cr_ts);
     s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
   }
@@ -300,12 +329,16 @@ static void client_gave_up(S7Engine *e, Conn *c, const S7Event *ev)
 static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
 {
   if (c->syn_count >= 2 && !c->synack && !c->port_refused && !c->icmp_seen) {
-    Agg *a = s7_agg_get(e, S7K_PORT_NO_ANSWER, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
+    Agg *a = conn_finding(e, c, S7K_PORT_NO_ANSWER, NULL);
+    a->x.syns += c->syn_count;
+    a->x.last_syn_ts = c->last_syn_ts;
+    a->x.last_syn_gap_us = c->last_syn_ts - c->prev_syn_ts;
     add_syn_frames(e, a, c);
   }
-  if (cr_pending(c) &&
-      (now - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
-    add_simple(e, c, S7K_CONNECT_NO_ANSWER, NULL, c->cr_frame, c->cr_ts);
+  if (cr_pending(c) && (now - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
+    Agg *a = conn_finding(e, c, S7K_CONNECT_NO_ANSWER, NULL);
+    a->x.waited_us = now - c->cr_ts;
+    s7_agg_add_frame(e, a, c->cr_frame, c->cr_ts);
   }
 }
 
@@ -318,7 +351,7 @@ static void conn_finish(S7Engine *e, Conn *c, gint64 now)
     if (p->live_iso > 0)
       p->live_iso--;
   }
-  note_storm_candidate(e, c);
+  count_end(e, c);
   list_connection(e, c);
   if (e->last_conn == c)
     e->last_conn = NULL;
@@ -338,6 +371,7 @@ static Conn *conn_new(S7Engine *e, const S7Endpoint *plc, const S7Endpoint *clie
   c->first_frame = ev->frame;
   c->start_ts = ev->ts_us;
   g_queue_init(&c->jobs);
+  g_queue_init(&c->early);
   g_hash_table_insert(e->conns, c->key, c);
   e->stats.tcp_connections++;
   guint live = g_hash_table_size(e->conns);
@@ -382,23 +416,61 @@ static Conn *conn_for(S7Engine *e, const S7Endpoint *src, const S7Endpoint *dst,
 
 /* ------------------------------------------------------------------ event handlers */
 
-static void record_refusal(S7Engine *e, Conn *c, guint32 frame, const char *how, int dr_cause)
+/* Siemens AG's Ethernet OUIs (IEEE registry), as on CPUs, CPs and HMIs */
+static gboolean siemens_oui(const guint8 *mac)
+{
+  static const guint8 ouis[][3] = {
+    { 0x00, 0x1b, 0x1b }, { 0x00, 0x0e, 0x8c }, { 0x08, 0x00, 0x06 }, { 0x28, 0x63, 0x36 },
+    { 0x00, 0x1c, 0x06 }, { 0x8c, 0xf3, 0x19 }, { 0xac, 0x64, 0x17 }, { 0xe0, 0xdc, 0xa0 },
+    { 0x20, 0x87, 0x56 }, { 0x00, 0x0b, 0xa3 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(ouis); i++)
+    if (memcmp(mac, ouis[i], 3) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void note_macs(S7Engine *e, const S7Event *ev)
+{
+  if (!ev->have_mac)
+    return;
+  if (siemens_oui(ev->src_mac) && !g_hash_table_contains(e->siemens_hosts, ev->src.addr))
+    g_hash_table_add(e->siemens_hosts, g_strdup(ev->src.addr));
+  if (siemens_oui(ev->dst_mac) && !g_hash_table_contains(e->siemens_hosts, ev->dst.addr))
+    g_hash_table_add(e->siemens_hosts, g_strdup(ev->dst.addr));
+}
+
+static void record_refusal(S7Engine *e, Conn *c, guint32 frame, gint64 ts, const char *how,
+                           int dr_cause)
 {
   c->refused = TRUE;
-  if (e->refusals->len >= MAX_REFUSALS)
+  g_autofree char *tsap = s7_tsap_to_string(c->called_tsap, c->called_len);
+  Agg *a = s7_agg_get(e, S7K_CONNECT_REFUSED, c->plc_s, c->client.addr, c->client_s, tsap,
+                      c->key);
+  if (!a->x.refusal_how) {   /* the first refusal of the group tells how */
+    a->x.refusal_how = how;
+    a->x.dr_cause = dr_cause;
+    a->x.called_tsap = g_strdup(tsap);
+    a->x.tsap = s7_decode_tsap(c->called_tsap, c->called_len);
+    a->x.concurrent = s7_plc_context(e, c->plc_s)->live_iso;
+    if (dr_cause >= 0) {
+      g_autofree char *code = g_strdup_printf("DR 0x%02x", dr_cause);
+      s7_agg_set_code(a, SRC_FRAMES, 0, code);
+    } else {
+      s7_agg_set_code(a, SRC_FRAMES, 0, how);
+    }
+  }
+  s7_agg_add_frame(e, a, c->cr_frame, c->cr_ts);
+  s7_agg_add_frame(e, a, frame, ts);
+}
+
+static void mark_end(Conn *c, const S7Event *ev, EndReason r)
+{
+  if (c->ended)
     return;
-  Refusal *r = g_new0(Refusal, 1);
-  r->plc = g_strdup(c->plc_s);
-  r->client = g_strdup(c->client_s);
-  r->called_tsap = s7_tsap_to_string(c->called_tsap, c->called_len);
-  r->tsap = s7_decode_tsap(c->called_tsap, c->called_len);
-  r->cr_frame = c->cr_frame;
-  r->answer_frame = frame;
-  r->ts = c->cr_ts;
-  r->how = how;
-  r->dr_cause = dr_cause;
-  r->concurrent = s7_plc_context(e, c->plc_s)->live_iso;
-  g_ptr_array_add(e->refusals, r);
+  c->ended = r;
+  c->end_frame = ev->frame;
+  c->end_ts = ev->ts_us;
 }
 
 static void on_tcp(S7Engine *e, const S7Event *ev)
@@ -417,49 +489,56 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
   c->last_ts = ev->ts_us;
   if (ev->u.tcp.capture_gap) {
     c->capture_gap = TRUE;
+    c->gap_frame = ev->frame;
     e->stats.capture_gaps = TRUE;
   }
 
   if (syn_only && from_client) {
     if (c->syn_count < MAX_SYN_FRAMES)
       c->syn_frames[c->syn_count] = ev->frame;
+    if (c->syn_count == 0)
+      c->first_syn_ts = ev->ts_us;
+    c->prev_syn_ts = c->syn_count ? c->last_syn_ts : ev->ts_us;
+    c->last_syn_ts = ev->ts_us;
     c->syn_count++;
+    count_start(e, c);
     return;
   }
   if ((fl & S7_TCP_SYN) && (fl & S7_TCP_ACK) && !from_client) {
     c->synack = TRUE;
     return;
   }
+  if (from_client && ev->u.tcp.retransmission && ev->u.tcp.payload_len > 0 && !g_queue_is_empty(&c->early))
+    s7_engine_on_late_segment(e, c, ev);
+  if (!from_client && (fl & S7_TCP_ACK) && !(fl & (S7_TCP_RST | S7_TCP_FIN)) &&
+      ev->u.tcp.payload_len == 0) {
+    c->plc_ack_frame = ev->frame;
+    c->plc_ack_ts = ev->ts_us;
+  }
   if ((fl & (S7_TCP_RST | S7_TCP_FIN)) && from_client)
     client_gave_up(e, c, ev);
   if (fl & S7_TCP_RST) {
     if (!from_client && c->syn_count > 0 && !c->synack) {
       c->port_refused = TRUE;
-      Agg *a = s7_agg_get(e, S7K_PORT_REFUSED, c->plc_s, c->client.addr, c->client_s, NULL, c->key);
+      Agg *a = conn_finding(e, c, S7K_PORT_REFUSED, NULL);
       add_syn_frames(e, a, c);
       s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
     } else if (cr_pending(c) && !from_client) {
-      record_refusal(e, c, ev->frame, "TCP RST", -1);
+      record_refusal(e, c, ev->frame, ev->ts_us, "TCP RST", -1);
     }
-    if (!c->ended) {
-      c->ended = from_client ? END_RST_CLIENT : END_RST_PLC;
-      c->end_ts = ev->ts_us;
-    }
+    mark_end(c, ev, from_client ? END_RST_CLIENT : END_RST_PLC);
     s7_engine_check_stale_jobs(e, c, ev->ts_us, TRUE);
     conn_finish(e, c, ev->ts_us);
     return;
   }
   if (fl & S7_TCP_FIN) {
     if (cr_pending(c) && !from_client)
-      record_refusal(e, c, ev->frame, "FIN", -1);
+      record_refusal(e, c, ev->frame, ev->ts_us, "FIN", -1);
     if (from_client)
       c->fin_client = TRUE;
     else
       c->fin_plc = TRUE;
-    if (!c->ended) {
-      c->ended = from_client ? END_FIN_CLIENT : END_FIN_PLC;
-      c->end_ts = ev->ts_us;
-    }
+    mark_end(c, ev, from_client ? END_FIN_CLIENT : END_FIN_PLC);
     s7_engine_check_stale_jobs(e, c, ev->ts_us, TRUE);
     if (c->fin_client && c->fin_plc)
       conn_finish(e, c, ev->ts_us);
@@ -479,12 +558,12 @@ static void on_icmp(S7Engine *e, const S7Event *ev)
   c->last_ts = ev->ts_us;
   g_autofree char *detail = g_strdup_printf("ICMP type %u code %u from %s", ev->u.icmp.icmp_type,
                                             ev->u.icmp.icmp_code, ev->src.addr);
-  Agg *a = s7_agg_get(e, S7K_PORT_UNREACHABLE, c->plc_s, c->client.addr, c->client_s, detail, c->key);
+  Agg *a = conn_finding(e, c, S7K_PORT_UNREACHABLE, detail);
+  a->x.icmp_type = ev->u.icmp.icmp_type;
+  a->x.icmp_code = ev->u.icmp.icmp_code;
+  g_strlcpy(a->x.router, ev->src.addr, sizeof a->x.router);
   g_autofree char *code = g_strdup_printf("ICMP %u/%u", ev->u.icmp.icmp_type, ev->u.icmp.icmp_code);
   s7_agg_set_code(a, SRC_FRAMES, 0, code);
-  if (!a->extra && ev->u.icmp.icmp_code == 13 && ev->u.icmp.icmp_type == 3)
-    a->extra = g_strdup_printf("Code 13 (communication administratively prohibited): a firewall "
-                               "at %s rejects the traffic.", ev->src.addr);
   add_syn_frames(e, a, c);
   s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
 }
@@ -507,6 +586,7 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     c->called_len = MIN(ev->u.cotp.dst_tsap_len, S7_TSAP_MAX);
     memcpy(c->calling_tsap, ev->u.cotp.src_tsap, c->calling_len);
     memcpy(c->called_tsap, ev->u.cotp.dst_tsap, c->called_len);
+    count_start(e, c);
     break;
   case S7_COTP_CC:
     if (from_client || c->cc_seen)
@@ -522,18 +602,15 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     break;
   case S7_COTP_DR:
     if (cr_pending(c) && !from_client)
-      record_refusal(e, c, ev->frame, "COTP DR", ev->u.cotp.cause);
-    if (!c->ended) {
-      c->ended = END_COTP_DR;
-      c->end_ts = ev->ts_us;
-    }
+      record_refusal(e, c, ev->frame, ev->ts_us, "COTP DR", ev->u.cotp.cause);
+    mark_end(c, ev, END_COTP_DR);
     break;
   case S7_COTP_ER:
     if (cr_pending(c) && !from_client) {
-      record_refusal(e, c, ev->frame, "COTP ER", -1);
+      record_refusal(e, c, ev->frame, ev->ts_us, "COTP ER", -1);
     } else {
-      Agg *a = s7_agg_get(e, S7K_PLC_ERROR, c->plc_s, c->client.addr, c->client_s,
-                          "COTP error TPDU", c->key);
+      Agg *a = conn_finding(e, c, S7K_PLC_ERROR, "COTP error TPDU");
+      a->x.code = ev->u.cotp.cause;
       g_autofree char *code = g_strdup_printf("ER 0x%02x", ev->u.cotp.cause);
       s7_agg_set_code(a, SRC_FRAMES, 0, code);
       s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
@@ -586,6 +663,7 @@ void s7_engine_feed(S7Engine *e, const S7Event *ev)
     return;
   }
   e->stats.events++;
+  note_macs(e, ev);
   switch (ev->type) {
   case S7_EV_TCP: on_tcp(e, ev); break;
   case S7_EV_ICMP_UNREACH: on_icmp(e, ev); break;
@@ -597,118 +675,25 @@ void s7_engine_feed(S7Engine *e, const S7Event *ev)
 
 /* ------------------------------------------------------------------ capture-wide context */
 
-static void finalize_refusals(S7Engine *e)
-{
-  for (guint i = 0; i < e->refusals->len; i++) {
-    Refusal *r = g_ptr_array_index(e->refusals, i);
-    PlcContext *p = s7_plc_context(e, r->plc);
-    guint same_ok = GPOINTER_TO_UINT(g_hash_table_lookup(p->tsap_ok, r->called_tsap));
-    guint other_ok = 0;
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, p->tsap_ok);
-    while (g_hash_table_iter_next(&it, &k, &v))
-      if (strcmp(k, r->called_tsap) != 0)
-        other_ok += GPOINTER_TO_UINT(v);
-
-    g_autofree char *tsap_text = r->tsap.valid
-        ? g_strdup_printf("called TSAP %s (rack %u, slot %u, %s)", r->called_tsap, r->tsap.rack,
-                          r->tsap.slot, s7_conn_type_name(r->tsap.type))
-        : g_strdup_printf("called TSAP %s", r->called_tsap);
-    const char *client_ip_end = strrchr(r->client, ':');
-    g_autofree char *client_ip = client_ip_end ? g_strndup(r->client, client_ip_end - r->client)
-                                               : g_strdup(r->client);
-    if (client_ip[0] == '[') {
-      char *t = g_strndup(client_ip + 1, strlen(client_ip) - 2);
-      g_free(client_ip);
-      client_ip = t;
-    }
-    Agg *a = s7_agg_get(e, S7K_CONNECT_REFUSED, r->plc, client_ip, r->client, r->called_tsap,
-                        r->client);
-    s7_agg_add_frame(e, a, r->cr_frame, r->ts);
-    s7_agg_add_frame(e, a, r->answer_frame, r->ts);
-    if (a->f->code)
-      continue;  /* the first refusal of the group sets the texts */
-    if (r->dr_cause >= 0) {
-      g_autofree char *code = g_strdup_printf("DR 0x%02x", r->dr_cause);
-      s7_agg_set_code(a, SRC_FRAMES, 0, code);
-    } else {
-      s7_agg_set_code(a, SRC_FRAMES, 0, r->how);
-    }
-    const char *dr_text = r->dr_cause >= 0 ? s7_cotp_dr_cause_text((guint8)r->dr_cause) : NULL;
-    gboolean dr_congestion = r->dr_cause == 0x01 || r->dr_cause == 0x81;
-    gboolean dr_address = r->dr_cause == 0x03 || r->dr_cause == 0x02;
-    const char *cause;
-    const char *level;
-    char *reason;
-    if (dr_congestion) {
-      cause = "connection resources exhausted";
-      level = "high";
-      reason = g_strdup_printf("the PLC's Disconnect Request gives cause 0x%02x (%s)", r->dr_cause,
-                               dr_text ? dr_text : "?");
-    } else if (dr_address) {
-      cause = "wrong TSAP (rack/slot)";
-      level = "high";
-      reason = g_strdup_printf("the PLC's Disconnect Request gives cause 0x%02x (%s)", r->dr_cause,
-                               dr_text ? dr_text : "?");
-    } else if (same_ok > 0 && r->concurrent > 0) {
-      cause = "connection resources exhausted";
-      level = "high";
-      reason = g_strdup_printf("%u other connection%s with the same TSAP %s confirmed, and %u "
-                               "connection%s to this PLC %s open when it refused",
-                               same_ok, same_ok == 1 ? " was" : "s were", r->called_tsap,
-                               r->concurrent, r->concurrent == 1 ? "" : "s",
-                               r->concurrent == 1 ? "was" : "were");
-    } else if (same_ok > 0) {
-      cause = "connection resources exhausted";
-      level = "medium";
-      reason = g_strdup_printf("%u other connection%s with the same TSAP %s confirmed, so the "
-                               "rack/slot is right", same_ok, same_ok == 1 ? " was" : "s were",
-                               r->called_tsap);
-    } else if (other_ok > 0) {
-      cause = "wrong TSAP (rack/slot)";
-      level = "medium";
-      reason = g_strdup_printf("this PLC confirmed %u connection%s with other TSAPs but none with %s",
-                               other_ok, other_ok == 1 ? "" : "s", r->called_tsap);
-    } else {
-      cause = "connection resources exhausted or wrong TSAP (rack/slot)";
-      level = "low";
-      reason = g_strdup("no other connection to this PLC in the capture to compare with: a single "
-                        "refusal cannot tell the two causes apart");
-    }
-    a->f->confidence = level;
-    a->f->confidence_reason = reason;
-    a->f->title = g_strdup_printf("PLC %s refused the ISO connection from %s (%s after COTP CR): %s",
-                                 r->plc, client_ip, r->how, cause);
-    g_autofree char *open_text = r->concurrent
-        ? g_strdup_printf("; %u other ISO connection(s) were open to this PLC", r->concurrent)
-        : g_strdup("");
-    a->extra = g_strdup_printf("This connection asked for %s%s%s%s.", tsap_text,
-                               dr_text ? "; the PLC's DR says: " : "", dr_text ? dr_text : "",
-                               open_text);
-  }
-}
-
-static void finalize_storms(S7Engine *e)
+/* Many connection starts of one client to one PLC: a finding whose facts are the pair's */
+static void pairs_to_findings(S7Engine *e)
 {
   GHashTableIter it;
   gpointer k, v;
   g_hash_table_iter_init(&it, e->pairs);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     PairContext *p = v;
-    if (p->short_connections < e->cfg.storm_min_connections)
+    if (p->connections < e->cfg.storm_min_connections)
+      continue;
+    gboolean storm = p->refused + p->abandoned > 0 || p->open_peak >= 3;
+    gboolean per_poll = p->short_clean == p->connections;
+    if (!storm && !per_poll)
       continue;
     Agg *a = s7_agg_get(e, S7K_RECONNECT_STORM, p->plc, p->client_ip, p->client_ip, NULL, NULL);
+    a->x.pair = p;
+    a->f->occurrences = p->connections;
     for (guint i = 0; i < p->n_frames; i++)
-      s7_agg_add_frame(e, a, p->frames[i], p->first_ts);
-    a->f->occurrences = p->short_connections;
-    double span = (p->last_ts - p->first_ts) / 1e6;
-    a->f->title = g_strdup_printf("Client %s opened %" G_GUINT64_FORMAT " short connections to PLC %s "
-                                 "in %.1f s", p->client_ip, p->short_connections, p->plc, span);
-    a->f->confidence = "high";
-    a->f->confidence_reason = g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s "
-                                             "from one client to one PLC", p->short_connections,
-                                             e->cfg.storm_short_s);
+      s7_agg_add_frame(e, a, p->frames[i], p->frame_ts[i]);
   }
 }
 
@@ -740,8 +725,7 @@ void s7_engine_finish(S7Engine *e)
   for (GList *l = live; l; l = l->next)
     conn_finish(e, l->data, e->last_ts);
   g_list_free(live);
-  finalize_refusals(e);
-  finalize_storms(e);
+  pairs_to_findings(e);
   s7_findings_finalize(e);
   g_ptr_array_sort(e->listed, cmp_summary);
   e->area_list = g_ptr_array_new_with_free_func((GDestroyNotify)area_free);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine.h — the diagnosis engine: events in (capture order), findings and an inventory out.
  *
- * Memory is bounded by live connections plus one aggregate per distinct finding
- * (kind, PLC, client host, detail); evidence frames per finding are capped.
+ * The rules record facts per finding (kind, PLC, client host, detail); at finish one step per
+ * kind writes each finding's texts from them. Memory is bounded by live connections plus one
+ * aggregate per distinct finding; evidence frames per finding are capped.
  */
 #ifndef S7DIAG_ENGINE_H
 #define S7DIAG_ENGINE_H
@@ -83,9 +84,13 @@ typedef struct {
 
 typedef struct {
   char *plc;
-  char *area;                         /* "DB12", "M", "I", … */
+  char *area;                         /* "DB12", "M", "I", "T", … */
+  gboolean numbered;                  /* timers and counters: numbers, not bytes */
   guint64 reads, writes, errors;
-  guint32 lowest_byte, highest_byte;  /* byte range touched: [lowest, highest) */
+  guint32 lowest, highest;            /* touched: [lowest, highest), bytes or numbers */
+  gboolean ok, failed;                /* some item answered success / an error */
+  guint32 ok_lo, ok_hi;               /* what answered success: [ok_lo, ok_hi) */
+  guint32 failed_lo, failed_hi;       /* what answered an error */
 } S7AreaSummary;
 
 typedef struct S7Engine S7Engine;
@@ -134,6 +139,7 @@ const GPtrArray *s7_engine_areas(const S7Engine *e);
 typedef struct {
   guint64 events, s7_pdus, s7plus_pdus, jobs, responses, unpaired_responses;
   guint64 not_s7_events;              /* TCP events on other ports: not S7, ignored */
+  guint64 reordered_responses;        /* captured before their jobs, paired when the job came */
   guint64 tcp_connections;
   guint64 live_connections_peak;
   gboolean capture_gaps;              /* segments missing from the capture */

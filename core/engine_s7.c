@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* engine_s7.c — S7comm and S7comm-plus rules: job/response pairing, error codes, items,
- * security observations, the DB/area inventory. */
+ * security observations, the DB/area inventory. The rules record facts; finding_texts.c
+ * writes what they mean. */
 #include <string.h>
 
-#include "engine_internal.h"
+#include "engine_state.h"
 #include "s7_address.h"
 #include "s7plus_header.h"
+
+#define MAX_LISTED_ITEMS 8        /* failing items named in one finding's detail */
+#define REORDER_WINDOW_US 2000000 /* a job this soon after an unpaired response with its ref */
 
 void s7_job_free(Job *j)
 {
@@ -13,7 +17,24 @@ void s7_job_free(Job *j)
   g_free(j);
 }
 
+static gboolean is_counter_or_timer(guint8 area)
+{
+  return area == S7_AREA_C || area == S7_AREA_T || area == S7_AREA_C200 || area == S7_AREA_T200;
+}
+
 /* ------------------------------------------------------------------ inventory of areas */
+
+static void widen(gboolean *have, guint32 *lo, guint32 *hi, guint32 first, guint32 end)
+{
+  if (!*have) {
+    *have = TRUE;
+    *lo = first;
+    *hi = end;
+    return;
+  }
+  *lo = MIN(*lo, first);
+  *hi = MAX(*hi, end);
+}
 
 static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write, gboolean error)
 {
@@ -31,18 +52,47 @@ static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write
     a = g_new0(S7AreaSummary, 1);
     a->plc = g_strdup(c->plc_s);
     a->area = g_steal_pointer(&area);
-    a->lowest_byte = first;
-    a->highest_byte = first + len;
+    a->numbered = is_counter_or_timer(it->area);
+    a->lowest = first;
+    a->highest = first + len;
     g_hash_table_insert(e->areas, g_steal_pointer(&key), a);
   }
   if (write)
     a->writes++;
   else
     a->reads++;
-  if (error)
+  a->lowest = MIN(a->lowest, first);
+  a->highest = MAX(a->highest, first + len);
+  if (error) {
     a->errors++;
-  a->lowest_byte = MIN(a->lowest_byte, first);
-  a->highest_byte = MAX(a->highest_byte, first + len);
+    widen(&a->failed, &a->failed_lo, &a->failed_hi, first, first + len);
+  } else {
+    widen(&a->ok, &a->ok_lo, &a->ok_hi, first, first + len);
+  }
+}
+
+/* What worked on a DB: success there proves the DB exists and allows absolute access */
+static void note_db_ok(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write)
+{
+  if (it->area != S7_AREA_DB || it->syntax_id != 0x10)
+    return;
+  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  gpointer key = GUINT_TO_POINTER((guint)it->db + 1);
+  DbAccess *d = g_hash_table_lookup(pc->db_ok, key);
+  guint32 first, len;
+  s7_item_byte_range(it, &first, &len);
+  if (!d) {
+    d = g_new0(DbAccess, 1);
+    d->lo = first;
+    d->hi = first + len;
+    g_hash_table_insert(pc->db_ok, key, d);
+  }
+  d->lo = MIN(d->lo, first);
+  d->hi = MAX(d->hi, first + len);
+  if (write)
+    d->by_write = TRUE;
+  else
+    d->by_read = TRUE;
 }
 
 /* ------------------------------------------------------------------ findings helpers */
@@ -61,35 +111,96 @@ static void add_evidence(S7Engine *e, Agg *a, const Job *job, const S7Event *ev)
 
 /* An error code (header or userdata parameter) answering a job */
 static void on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, guint16 code,
-                          guint src, guint16 func, guint8 ud_group, guint8 ud_subfunc)
+                          CodeSource src, guint16 func, guint8 ud_group, guint8 ud_subfunc)
 {
-  gboolean note;
-  S7Kind kind = s7_kind_for_error(code, func, &note);
+  gboolean harmless;
+  S7Kind kind = s7_kind_for_error(code, func, &harmless);
   char fbuf[S7_FUNCTION_TEXT_MAX];
   const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
   Agg *a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
   g_autofree char *code_text = g_strdup_printf("0x%04X", code);
   s7_agg_set_code(a, src, code, code_text);
-  if (note && kind == S7K_PLC_ERROR)
-    a->f->severity = S7_SEV_NOTE;
-  if (!a->extra) {
-    const char *text = s7_error_text(code);
-    a->extra = g_strdup_printf("The PLC answered %s with 0x%04X: %s.", ftext, code,
-                               text ? text : (s7_error_class_text(code >> 8) ? s7_error_class_text(code >> 8) : "unknown code"));
-    if (kind == S7K_PLC_ERROR)
-      a->f->title = g_strdup_printf("PLC %s answered %s with 0x%04X (%s)", c->plc_s, ftext, code,
-                                   text ? text : "unknown code");
-    else if (kind == S7K_SETUP_REJECTED)
-      a->f->title = g_strdup_printf("PLC %s rejected Setup Communication from %s with 0x%04X",
-                                   c->plc_s, c->client.addr, code);
+  if (!a->x.code) {
+    a->x.code = code;
+    a->x.function = func;
+    a->x.ud_group = ud_group;
+    a->x.ud_subfunc = ud_subfunc;
+    a->x.job_frame = job ? job->frame : 0;
+  }
+  a->x.harmless |= harmless;   /* a probe's answer, as when an engineering tool goes online */
+  if (kind == S7K_PUTGET_DENIED) {
+    a->x.refused_jobs++;
+    s7_pair_context(e, c->client.addr, c->plc_s)->data_jobs_8104++;
   }
   add_evidence(e, a, job, ev);
+}
+
+/* The failing items of one response with one kind: one finding that lists them */
+typedef struct {
+  GString *detail;
+  guint n, first_index;
+  const S7ReqItem *first;
+  gboolean all_db, one_db, offset0;
+  guint16 db;
+  guint8 rc;
+} FailGroup;
+
+static void group_add(FailGroup *g, const S7ReqItem *it, guint index, guint8 rc)
+{
+  char abuf[S7_ADDRESS_TEXT_MAX];
+  const char *addr = it ? s7_format_address(it, abuf) : "item (request not captured)";
+  if (!g->detail) {
+    g->detail = g_string_new(NULL);
+    g->first_index = index;
+    g->first = it;
+    g->all_db = TRUE;
+    g->one_db = TRUE;
+    g->db = it ? it->db : 0;
+    g->rc = rc;
+  }
+  if (g->n < MAX_LISTED_ITEMS)
+    g_string_append_printf(g->detail, "%s%s", g->n ? ", " : "", addr);
+  else if (g->n == MAX_LISTED_ITEMS)
+    g_string_append(g->detail, ", …");
+  g->n++;
+  gboolean db = it && it->area == S7_AREA_DB;
+  g->all_db = g->all_db && db;
+  g->one_db = g->one_db && db && it->db == g->db;
+  if (db && (it->address >> 3) == 0)
+    g->offset0 = TRUE;
+}
+
+static void group_emit(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, S7Kind kind,
+                       FailGroup *g, gboolean write)
+{
+  if (!g->detail)
+    return;
+  Agg *a = finding(e, c, kind, g->detail->str);
+  g_autofree char *code_text = g_strdup_printf("0x%02X", g->rc);
+  s7_agg_set_code(a, SRC_ITEM, g->rc, code_text);
+  if (!a->x.n_items) {
+    a->x.n_items = g->n;
+    a->x.code = g->rc;
+    a->x.write = write;
+    a->x.function = write ? S7_FUNC_WRITE_VAR : S7_FUNC_READ_VAR;
+    a->x.job_frame = job ? job->frame : 0;
+    a->x.first_item = g->first_index + 1;
+    a->x.item_count = g->first ? g->first->length : 0;
+    a->x.item_bits = g->first && g->first->transport_size == 1;
+    a->x.all_db = g->all_db;
+    a->x.db = g->one_db ? (int)g->db : -1;
+  }
+  a->x.offset0 |= g->offset0;
+  add_evidence(e, a, job, ev);
+  g_string_free(g->detail, TRUE);
 }
 
 /* Per-item return codes of a Read/Write Var Ack_Data */
 static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, gboolean write)
 {
   const S7Pdu *p = &ev->u.s7;
+  FailGroup groups[S7K_COUNT];
+  memset(groups, 0, sizeof groups);
   gboolean all_ok = p->n_retcodes > 0;
   for (guint i = 0; i < p->n_retcodes; i++) {
     guint8 rc = p->retcodes[i];
@@ -98,53 +209,23 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
     gboolean bad = s7_kind_for_item_return(rc, &kind);
     if (it)
       area_touch(e, c, it, write, bad);
-    if (!bad)
+    if (!bad) {
+      if (it && rc == 0xFF)
+        note_db_ok(e, c, it, write);
       continue;
+    }
     all_ok = FALSE;
     c->n_errors++;
-    char abuf[S7_ADDRESS_TEXT_MAX];
-    const char *addr = it ? s7_format_address(it, abuf) : "item (request not captured)";
-    Agg *a = finding(e, c, kind, addr);
-    g_autofree char *code_text = g_strdup_printf("0x%02X", rc);
-    s7_agg_set_code(a, SRC_ITEM, rc, code_text);
-    const char *says = s7_item_return_client_says(rc);
-    if (says && !a->f->client_says)
-      a->f->client_says = g_strdup(says);
-    if (it && it->area == S7_AREA_DB) {
-      a->db = (int)it->db;
-      a->offset0 |= (it->address >> 3) == 0;
-    }
-    if (!a->f->title) {
-      const char *rt = s7_item_return_text(rc);
-      g_autofree char *len = it ? g_strdup_printf(", %u × %s", it->length,
-                                                  it->transport_size == 1 ? "bit" : "element")
-                                : g_strdup("");
-      a->f->title = g_strdup_printf("%s %s on PLC %s: %s (item code 0x%02X)",
-                                   write ? "Write of" : "Read of", addr, c->plc_s,
-                                   rt ? rt : "error", rc);
-      a->f->explanation = g_strdup_printf("%s Item %u of the %s job in frame %u%s.",
-                                         s7_kind_info(kind)->cause, i + 1,
-                                         write ? "Write Var" : "Read Var", job ? job->frame : 0, len);
-    }
-    add_evidence(e, a, job, ev);
+    group_add(&groups[kind], it, i, rc);
   }
+  for (guint k = 0; k < S7K_COUNT; k++)
+    group_emit(e, c, ev, job, (S7Kind)k, &groups[k], write);
   if (write && all_ok) {
     Agg *a = finding(e, c, S7K_UNAUTHENTICATED_WRITE, NULL);
+    for (guint i = 0; job && i < job->n_items; i++)
+      s7_agg_add_range(a, &job->items[i]);
     add_evidence(e, a, job, ev);
-    if (!a->f->title)
-      a->f->title = g_strdup_printf("PLC %s accepts unauthenticated Write Var from %s", c->plc_s,
-                                   c->client.addr);
   }
-}
-
-/* DBs that answered some item fine: an 0x05 elsewhere in them means "out of range". */
-static void note_dbs_ok(S7Engine *e, Conn *c, const S7Event *ev, const Job *job)
-{
-  const S7Pdu *p = &ev->u.s7;
-  PlcContext *pc = s7_plc_context(e, c->plc_s);
-  for (guint i = 0; job && i < p->n_retcodes && i < job->n_items; i++)
-    if (p->retcodes[i] == 0xFF && job->items[i].area == S7_AREA_DB)
-      g_hash_table_add(pc->dbs_ok, GUINT_TO_POINTER((guint)job->items[i].db + 1));
 }
 
 /* ------------------------------------------------------------------ pairing */
@@ -171,6 +252,59 @@ static Job *take_job(Conn *c, const S7Pdu *p)
   return NULL;
 }
 
+/* A job whose response was captured before it (the capture's order is not the wire's): the
+ * response's TCP segment acknowledged the job's bytes before they were captured, and the job
+ * follows within the window. Without that acknowledgement an unpaired response is the answer
+ * to a job sent before the capture started (and a client reusing PDU ref 0 is not reordered). */
+static gboolean answered_early(S7Engine *e, Conn *c, const S7Pdu *p, gint64 ts_us)
+{
+  gboolean ud = p->rosctr == S7_ROSCTR_USERDATA;
+  for (GList *l = c->early.head; l; l = l->next) {
+    EarlyResponse *r = l->data;
+    if (r->pdu_ref == p->pdu_ref && r->userdata == ud && r->acks_unseen &&
+        ts_us - r->ts_us <= REORDER_WINDOW_US &&
+        r->ts_us - ts_us <= REORDER_WINDOW_US) {
+      g_free(r);
+      g_queue_delete_link(&c->early, l);
+      e->stats.reordered_responses++;
+      if (e->stats.unpaired_responses > 0)
+        e->stats.unpaired_responses--;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* A client segment that tshark calls a retransmission, though its data was never captured
+ * before: the job of an early response, captured after it (tshark does not decode it again) */
+void s7_engine_on_late_segment(S7Engine *e, Conn *c, const S7Event *ev)
+{
+  for (GList *l = c->early.head; l; l = l->next) {
+    EarlyResponse *r = l->data;
+    if (r->acks_unseen && ev->ts_us - r->ts_us <= REORDER_WINDOW_US && ev->frame > r->frame) {
+      g_free(r);
+      g_queue_delete_link(&c->early, l);
+      e->stats.reordered_responses++;
+      if (e->stats.unpaired_responses > 0)
+        e->stats.unpaired_responses--;
+      return;
+    }
+  }
+}
+
+static void remember_early(Conn *c, const S7Event *ev)
+{
+  if (g_queue_get_length(&c->early) >= MAX_EARLY_RESPONSES)
+    g_free(g_queue_pop_head(&c->early));
+  EarlyResponse *r = g_new0(EarlyResponse, 1);
+  r->pdu_ref = ev->u.s7.pdu_ref;
+  r->userdata = ev->u.s7.rosctr == S7_ROSCTR_USERDATA;
+  r->acks_unseen = c->gap_frame == ev->frame;
+  r->frame = ev->frame;
+  r->ts_us = ev->ts_us;
+  g_queue_push_tail(&c->early, r);
+}
+
 void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean closing)
 {
   gint64 limit = (gint64)(e->cfg.no_response_timeout_s * 1e6);
@@ -182,12 +316,19 @@ void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean cl
       char fbuf[S7_FUNCTION_TEXT_MAX];
       const char *ftext = s7_function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
       Agg *a = finding(e, c, S7K_NO_RESPONSE, ftext);
+      if (!a->x.job_frame) {
+        a->x.job_frame = j->frame;
+        a->x.function = j->function;
+        a->x.waited_us = now_us - j->ts_us;
+        a->x.closed_how = closing ? c->ended : END_OPEN;
+        a->x.close_frame = closing ? c->end_frame : 0;
+        a->x.ack_frame = c->plc_ack_frame > j->frame ? c->plc_ack_frame : 0;
+      }
       s7_agg_add_frame(e, a, j->frame, j->ts_us);
-      if (!a->f->title)
-        a->f->title = g_strdup_printf("PLC %s never answered %s from %s (%s after %.1f s)",
-                                     c->plc_s, ftext, c->client.addr,
-                                     closing ? "connection closed" : "later traffic",
-                                     (now_us - j->ts_us) / 1e6);
+      if (a->x.ack_frame && c->plc_ack_frame > j->frame)
+        s7_agg_add_frame(e, a, c->plc_ack_frame, c->plc_ack_ts);
+      if (closing && c->end_frame)
+        s7_agg_add_frame(e, a, c->end_frame, c->end_ts);
       g_queue_delete_link(&c->jobs, l);
       s7_job_free(j);
     }
@@ -229,25 +370,28 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
       g_autofree char *pi = what ? NULL : g_strdup_printf("PI service %s",
                                                           p->pi_service[0] ? p->pi_service : "");
       Agg *a = finding(e, c, S7K_PLC_CONTROL, what ? what : pi);
+      a->x.function = p->function;
       s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-      if (!a->f->title)
-        a->f->title = g_strdup_printf("%s sent %s to PLC %s", c->client.addr, what ? what : pi,
-                                     c->plc_s);
       break;
     }
     case S7_FUNC_READ_VAR:
-    case S7_FUNC_WRITE_VAR:
-      s7_plc_context(e, c->plc_s)->data_jobs++;
+    case S7_FUNC_WRITE_VAR: {
+      PlcContext *pc = s7_plc_context(e, c->plc_s);
+      pc->data_jobs++;
+      if (!g_hash_table_contains(pc->data_clients, c->client.addr))
+        g_hash_table_add(pc->data_clients, g_strdup(c->client.addr));
+      s7_pair_context(e, c->client.addr, c->plc_s)->data_jobs++;
       break;
+    }
     default:
       break;
     }
   } else if (p->ud_group == S7_UD_GRP_SECURITY && p->ud_subfunc == 1) {
     Agg *a = finding(e, c, S7K_PASSWORD_ATTEMPT, NULL);
     s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    if (!a->f->title)
-      a->f->title = g_strdup_printf("%s sent a PLC password to %s", c->client.addr, c->plc_s);
   }
+  if (answered_early(e, c, p, ev->ts_us))
+    return;   /* its response came first: nothing left to wait for */
   push_job(c, ev);
 }
 
@@ -255,9 +399,15 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
   e->stats.responses++;
+  if (!g_hash_table_contains(e->s7_servers, c->plc.addr))
+    g_hash_table_add(e->s7_servers, g_strdup(c->plc.addr));
   Job *job = take_job(c, p);
-  if (!job)
+  if (job) {
+    c->n_answered++;
+  } else {
     e->stats.unpaired_responses++;
+    remember_early(c, ev);
+  }
   guint16 func = job ? job->function : p->function;
   guint8 ud_group = job ? job->ud_group : p->ud_group;
   guint8 ud_sub = job ? job->ud_subfunc : p->ud_subfunc;
@@ -285,8 +435,6 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
     } else if (data) {
       pc->data_jobs_ok++;
       on_item_codes(e, c, ev, job, func == S7_FUNC_WRITE_VAR);
-      if (func == S7_FUNC_READ_VAR)
-        note_dbs_ok(e, c, ev, job);
     }
   }
   s7_engine_note_event(e, c, ev, FALSE, job);
@@ -309,6 +457,8 @@ void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_clie
   s7_engine_note_event(e, c, ev, from_client, NULL);
 }
 
+/* ------------------------------------------------------------------ S7comm-plus */
+
 void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)
 {
   const S7PlusPdu *p = &ev->u.s7plus;
@@ -321,32 +471,59 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
     c->s7plus_first_frame = ev->frame;
     c->s7plus_first_ts = ev->ts_us;
   }
-  if (!from_client && p->has_return && p->error_code < 0) {
-    const char *fn = s7plus_function_name(p->function);
-    g_autofree char *detail = fn ? g_strdup(fn) : g_strdup_printf("function 0x%04x", p->function);
-    Agg *a = finding(e, c, S7K_S7PLUS_ERROR, detail);
-    g_autofree char *code = g_strdup_printf("%d", p->error_code);
-    s7_agg_set_code(a, SRC_FRAMES, 0, code);
-    s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
-    if (!a->f->title) {
-      const char *t = s7_s7plus_error_text(p->error_code);
-      a->f->title = g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", c->plc_s,
-                                   detail, p->error_code, t ? t : "unknown");
-    }
+  if (from_client || !p->has_return)
+    return;
+  if (p->error_code >= 0) {
+    c->s7plus_ok++;
+    return;
   }
+  c->s7plus_errors++;
+  const char *fn = s7plus_function_name(p->function);
+  g_autofree char *detail = fn ? g_strdup(fn) : g_strdup_printf("function 0x%04x", p->function);
+  Agg *first = c->s7plus_first_error;
+  if (first) {
+    /* a later error of the same session follows from the first one: fold it in */
+    first->x.consequences++;
+    if (!first->x.consequence_functions)
+      first->x.consequence_functions = g_strdup(detail);
+    else if (!strstr(first->x.consequence_functions, detail) &&
+             strlen(first->x.consequence_functions) < 120) {
+      char *t = g_strdup_printf("%s, %s", first->x.consequence_functions, detail);
+      g_free(first->x.consequence_functions);
+      first->x.consequence_functions = t;
+    }
+    s7_agg_add_frame(e, first, ev->frame, ev->ts_us);
+    return;
+  }
+  Agg *a = finding(e, c, S7K_S7PLUS_ERROR, detail);
+  g_autofree char *code = g_strdup_printf("%d", p->error_code);
+  s7_agg_set_code(a, SRC_FRAMES, 0, code);
+  if (!a->x.s7plus_error) {
+    a->x.s7plus_error = p->error_code;
+    a->x.function = p->function;
+  }
+  c->s7plus_first_error = a;
+  s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
 }
 
-/* At the end of a connection: a session whose highest version is 1 or 2 has no (or weak)
- * integrity protection. Every session starts with a V1 CreateObject, so only the highest
- * version seen says what the session used. */
+/* At the end of a connection: the session's facts. A session whose highest version is 1 or 2
+ * has no (or weak) integrity protection; every session starts with a V1 CreateObject, so only
+ * the highest version seen says what the session used. */
 void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
 {
+  if (!c->s7plus_pdus)
+    return;
+  Agg *err = c->s7plus_first_error;
+  if (err) {
+    err->x.session_ended_normally = c->ended == END_FIN_CLIENT || c->ended == END_FIN_PLC;
+    err->x.session_end_ts = c->ended ? c->end_ts : c->last_ts;
+  } else if (c->s7plus_ok) {
+    PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+    p->s7plus_ok_start = MAX(p->s7plus_ok_start, c->s7plus_first_ts);
+  }
   if (c->s7plus_version != 1 && c->s7plus_version != 2)
     return;
   g_autofree char *detail = g_strdup_printf("V%u", c->s7plus_version);
   Agg *a = finding(e, c, S7K_S7PLUS_LEGACY, detail);
   s7_agg_add_frame(e, a, c->s7plus_first_frame, c->s7plus_first_ts);
-  if (!a->f->title)
-    a->f->title = g_strdup_printf("S7comm-plus V%u session between %s and PLC %s", c->s7plus_version,
-                                 c->client.addr, c->plc_s);
 }

@@ -366,12 +366,21 @@ void s7_row_to_events(const S7FieldRow *row, const S7FieldProfile *prof, S7RowSt
   set_endpoint(&ev.src, ip_s, (guint16)sport);
   set_endpoint(&ev.dst, ip_d, (guint16)dport);
 
+  /* the outermost Ethernet header (an ICMP error or a tunnel may carry more) */
+  const S7FieldValue *ms = occ_take(&c.o[S7F_ETH_SRC]), *md = occ_take(&c.o[S7F_ETH_DST]);
+  if (ms && md && ms->len == 6 && md->len == 6) {
+    ev.have_mac = TRUE;
+    memcpy(ev.src_mac, s7_field_row_bytes(row, ms), 6);
+    memcpy(ev.dst_mac, s7_field_row_bytes(row, md), 6);
+  }
+
   const S7FieldValue *flags = occ_take(&c.o[S7F_TCP_FLAGS]);
   gboolean retransmission = row->count[S7F_TCP_RETRANS] || row->count[S7F_TCP_SPURIOUS];
   if (flags) {
     ev.type = S7_EV_TCP;
     memset(&ev.u.tcp, 0, sizeof ev.u.tcp);
     ev.u.tcp.flags = (guint8)flags->u;
+    ev.u.tcp.payload_len = (guint32)occ_uint(&c.o[S7F_TCP_LEN], 0, NULL);
     ev.u.tcp.retransmission = retransmission;
     ev.u.tcp.capture_gap = row->count[S7F_TCP_LOST] || row->count[S7F_TCP_ACK_LOST];
     sink(&ev, user_data);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* findings.c — aggregation of findings and their final texts, filters and confidence. */
+/* findings.c — aggregation of findings (one per kind, PLC, client host and detail), their
+ * evidence, display filters and order. The texts come from finding_texts.c. */
 #include <string.h>
 
-#include "engine_internal.h"
+#include "engine_state.h"
 
 #define MAX_CONN_KEYS 1024
 
@@ -17,6 +18,28 @@ char *s7_addr_filter(const char *field, const char *endpoint)
 {
   g_autofree char *ip = s7_endpoint_host(endpoint);
   return g_strdup_printf("%s.%s == %s", strchr(ip, ':') ? "ipv6" : "ip", field, ip);
+}
+
+void s7_finding_free(S7Finding *f)
+{
+  if (!f)
+    return;
+  g_free(f->plc); g_free(f->client); g_free(f->code); g_free(f->detail); g_free(f->title);
+  g_free(f->explanation); g_free(f->action); g_free(f->client_says); g_free(f->filter);
+  g_free(f->confidence_reason);
+  if (f->frames)
+    g_array_unref(f->frames);
+  g_free(f);
+}
+
+void s7_agg_free(Agg *a)
+{
+  s7_finding_free(a->f);
+  g_free(a->client_ip);
+  g_free(a->x.called_tsap);
+  g_free(a->x.consequence_functions);
+  g_hash_table_unref(a->conn_keys);
+  g_free(a);
 }
 
 Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
@@ -51,7 +74,8 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
     a->f->detail = g_strdup(detail);
     a->f->frames = g_array_new(FALSE, FALSE, sizeof(guint32));
     a->f->first_frame = G_MAXUINT32;
-    a->db = -1;
+    a->x.db = -1;
+    a->x.dr_cause = -1;
     a->conn_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_hash_table_insert(e->aggs, g_steal_pointer(&key), a);
   }
@@ -62,17 +86,10 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
   return a;
 }
 
-static gint cmp_u32(gconstpointer a, gconstpointer b)
-{
-  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
-  return x < y ? -1 : x > y;
-}
-
 void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
 {
-  if (frame < a->f->first_frame) {
+  if (frame < a->f->first_frame)
     a->f->first_frame = frame;
-  }
   if (a->f->first_ts_us == 0 || ts_us < a->f->first_ts_us)
     a->f->first_ts_us = ts_us;
   if (ts_us > a->f->last_ts_us)
@@ -88,7 +105,7 @@ void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
     e->note_fn(frame, a->f, e->note_data);
 }
 
-void s7_agg_set_code(Agg *a, guint source, guint value, const char *code_text)
+void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text)
 {
   if (a->f->code)
     return;
@@ -97,22 +114,45 @@ void s7_agg_set_code(Agg *a, guint source, guint value, const char *code_text)
   a->f->code = g_strdup(code_text);
 }
 
+/* Merges the item's range into the finding's ranges of its area (overlapping or adjacent) */
+void s7_agg_add_range(Agg *a, const S7ReqItem *item)
+{
+  if (item->syntax_id != 0x10)
+    return;
+  guint32 first, len;
+  s7_item_byte_range(item, &first, &len);
+  S7Range r = { item->area, item->area == S7_AREA_DB ? item->db : 0, first, first + len };
+  for (guint i = 0; i < a->x.n_ranges; i++) {
+    S7Range *q = &a->x.ranges[i];
+    if (q->area == r.area && q->db == r.db && r.lo <= q->hi && q->lo <= r.hi) {
+      q->lo = MIN(q->lo, r.lo);
+      q->hi = MAX(q->hi, r.hi);
+      return;
+    }
+  }
+  if (a->x.n_ranges < MAX_RANGES)
+    a->x.ranges[a->x.n_ranges++] = r;
+  else
+    a->x.more_ranges = TRUE;
+}
+
 const char *s7_finding_tag(const S7Finding *f, char *buf)
 {
   const char *tag = s7_kind_info(f->kind)->tag;
   gboolean item_kind = f->kind == S7K_INVALID_ADDRESS || f->kind == S7K_OBJECT_MISSING ||
                        f->kind == S7K_ACCESS_DENIED || f->kind == S7K_DATA_TYPE_ERROR;
   if (item_kind && f->detail && *f->detail && f->detail[0] != '(') {
-    /* the area of the address: "DB12" of "DB12.DBW40", "MW100" as it is */
-    gsize area_len = strcspn(f->detail, ".");
-    g_snprintf(buf, S7_TAG_MAX, "%.*s: %s", (int)MIN(area_len, 40), f->detail, tag);
+    /* the area of the first address: "DB12" of "DB12.DBW40", "MW100" as it is; "+N" more */
+    gsize area_len = strcspn(f->detail, ".,");
+    const char *more = strchr(f->detail, ',') ? " …" : "";
+    g_snprintf(buf, S7_TAG_MAX, "%.*s%s: %s", (int)MIN(area_len, 40), f->detail, more, tag);
   } else {
     g_strlcpy(buf, tag, S7_TAG_MAX);
   }
   return buf;
 }
 
-/* ------------------------------------------------------------------ final texts */
+/* ------------------------------------------------------------------ filters and order */
 
 /* Set members separated by commas: Wireshark 4.0 rejects "{1 2}" */
 static char *frames_filter(const GArray *frames)
@@ -144,92 +184,6 @@ static char *signature_filter(const Agg *a)
   }
 }
 
-static void set_confidence(Agg *a, const char *level, char *reason)
-{
-  a->f->confidence = level;
-  g_free(a->f->confidence_reason);
-  a->f->confidence_reason = reason;
-}
-
-static const char *plural(guint64 n, const char *one, const char *many)
-{
-  return n == 1 ? one : many;
-}
-
-/* Capture-wide context for PUT/GET: were all data jobs refused, did SZL reads work? */
-static void finalize_putget(S7Engine *e, Agg *a)
-{
-  PlcContext *p = s7_plc_context(e, a->f->plc);
-  g_free(a->f->title);
-  a->f->title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
-                               " Read/Write Var %s from %s returned 0x8104",
-                               a->f->plc, p->data_jobs_8104, p->data_jobs,
-                               plural(p->data_jobs, "job", "jobs"), a->client_ip);
-  if (p->data_jobs_ok == 0 && p->szl_ok > 0)
-    set_confidence(a, "high", g_strdup_printf(
-        "every Read/Write Var job to this PLC got 0x8104 while %" G_GUINT64_FORMAT
-        " SZL %s (userdata) worked: the CPU talks S7 but refuses PUT/GET",
-        p->szl_ok, plural(p->szl_ok, "read", "reads")));
-  else if (p->data_jobs_ok == 0)
-    set_confidence(a, "high", g_strdup(
-        "every Read/Write Var job to this PLC got 0x8104, the signature of PUT/GET access "
-        "switched off"));
-  else
-    set_confidence(a, "medium", g_strdup_printf(
-        "%" G_GUINT64_FORMAT " other Read/Write Var jobs to this PLC succeeded: 0x8104 may "
-        "instead report a malformed request", p->data_jobs_ok));
-}
-
-static void finalize_invalid_address(S7Engine *e, Agg *a)
-{
-  if (a->db < 0) {
-    set_confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
-    return;
-  }
-  PlcContext *p = s7_plc_context(e, a->f->plc);
-  g_free(a->f->title);
-  if (g_hash_table_contains(p->dbs_ok, GUINT_TO_POINTER((guint)a->db + 1))) {
-    set_confidence(a, "high", g_strdup_printf(
-        "other reads of DB%d succeeded, so the DB exists and allows absolute access: the request "
-        "runs past its end", a->db));
-    a->f->title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested",
-                                 a->f->detail, a->f->plc, a->db);
-  } else if (a->offset0) {
-    set_confidence(a, "medium", g_strdup(
-        "absolute access at offset 0 of the DB was refused: a DB that exists but is "
-        "\"optimized\" answers exactly so (a DB shorter than the request too)"));
-    a->f->title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is most likely optimized "
-                                 "(no absolute addresses)", a->f->detail, a->f->plc, a->db);
-  } else {
-    set_confidence(a, "medium", g_strdup(
-        "item code 0x05 on a DB means optimized block access or an offset past the DB's end; "
-        "no other access to this DB in the capture tells which"));
-    a->f->title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
-                                 "requested", a->f->detail, a->f->plc, a->db);
-  }
-}
-
-static void fill_defaults(Agg *a)
-{
-  const S7KindInfo *k = s7_kind_info(a->f->kind);
-  if (!a->f->title) {
-    if (a->f->detail && *a->f->detail)
-      a->f->title = g_strdup_printf("%s: %s on PLC %s", k->title, a->f->detail, a->f->plc);
-    else
-      a->f->title = g_strdup_printf("%s on PLC %s", k->title, a->f->plc);
-  }
-  if (!a->f->explanation)
-    a->f->explanation = a->extra && *a->extra && a->f->kind != S7K_INVALID_ADDRESS
-                           ? g_strdup_printf("%s %s", k->cause, a->extra)
-                           : g_strdup(k->cause);
-  if (!a->f->action)
-    a->f->action = g_strdup(k->action);
-  if (!a->f->client_says)
-    a->f->client_says = g_strdup(k->client_says);
-  if (!a->f->confidence)
-    set_confidence(a, "high", g_strdup("the wire shows the signature directly"));
-}
-
 static gint cmp_findings(gconstpointer pa, gconstpointer pb)
 {
   const S7Finding *a = *(S7Finding *const *)pa, *b = *(S7Finding *const *)pb;
@@ -246,40 +200,36 @@ static gint cmp_findings(gconstpointer pa, gconstpointer pb)
   return c ? c : g_strcmp0(a->detail, b->detail);
 }
 
+static gint cmp_u32(gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Every finding gets its texts, evidence order and filter; the result list is a sorted view
+ * of the aggregates' findings (which stay owned by them). */
 void s7_findings_finalize(S7Engine *e)
 {
   GHashTableIter it;
   gpointer k, v;
-  e->findings = g_ptr_array_new_with_free_func((GDestroyNotify)s7_finding_free);
+  if (e->findings)
+    g_ptr_array_unref(e->findings);
+  e->findings = g_ptr_array_new();
   g_hash_table_iter_init(&it, e->aggs);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     Agg *a = v;
     g_array_sort(a->f->frames, cmp_u32);
-    a->f->connections = g_hash_table_size(a->conn_keys);
+    guint conns = g_hash_table_size(a->conn_keys);
+    if (conns)
+      a->f->connections = conns;
     if (a->f->connections > 1) {  /* several connections: name the host, not one port */
       g_free(a->f->client);
       a->f->client = g_strdup(a->client_ip);
     }
-    switch (a->f->kind) {
-    case S7K_PUTGET_DENIED: finalize_putget(e, a); break;
-    case S7K_INVALID_ADDRESS: finalize_invalid_address(e, a); break;
-    default: break;
-    }
-    fill_defaults(a);
+    s7_finding_texts(e, a);
+    g_free(a->f->filter);
     a->f->filter = signature_filter(a);
-    g_ptr_array_add(e->findings, g_steal_pointer(&a->f));  /* same pointer the notes gave out */
+    g_ptr_array_add(e->findings, a->f);
   }
   g_ptr_array_sort(e->findings, cmp_findings);
-}
-
-void s7_finding_free(S7Finding *f)
-{
-  if (!f)
-    return;
-  g_free(f->plc); g_free(f->client); g_free(f->code); g_free(f->detail); g_free(f->title);
-  g_free(f->explanation); g_free(f->action); g_free(f->client_says); g_free(f->filter);
-  g_free(f->confidence_reason);
-  if (f->frames)
-    g_array_unref(f->frames);
-  g_free(f);
 }

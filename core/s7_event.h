@@ -119,9 +119,12 @@ typedef struct {
   guint32 frame;              /* frame number in the ORIGINAL capture */
   gint64 ts_us;               /* capture time, microseconds since the epoch */
   S7Endpoint src, dst;
+  gboolean have_mac;          /* the frame's Ethernet addresses (not on loopback, raw IP …) */
+  guint8 src_mac[6], dst_mac[6];
   union {
     struct {
       guint8 flags;
+      guint32 payload_len;      /* TCP payload bytes (0: a bare ACK, SYN, FIN, RST) */
       gboolean retransmission;  /* tshark/epan flagged it; the engine also counts SYNs itself */
       gboolean capture_gap;     /* previous segment not captured / ACKed unseen segment */
     } tcp;

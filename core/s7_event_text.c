@@ -63,9 +63,15 @@ void s7_event_append_text(GString *out, const S7Event *ev)
   endpoint(out, &ev->src);
   g_string_append(out, " > ");
   endpoint(out, &ev->dst);
+  if (ev->have_mac) {
+    g_string_append(out, " mac=");
+    bytes(out, ev->src_mac, 6);
+    g_string_append(out, ">");
+    bytes(out, ev->dst_mac, 6);
+  }
   switch (ev->type) {
   case S7_EV_TCP:
-    g_string_append_printf(out, " flags=0x%02x%s%s", ev->u.tcp.flags,
+    g_string_append_printf(out, " flags=0x%02x len=%u%s%s", ev->u.tcp.flags, ev->u.tcp.payload_len,
                            ev->u.tcp.retransmission ? " retransmission" : "",
                            ev->u.tcp.capture_gap ? " gap" : "");
     break;

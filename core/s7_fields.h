@@ -27,6 +27,7 @@ typedef enum {
   S7FK_FLAG,    /* an expert flag (FT_NONE): present or not */
   S7FK_BYTES,   /* raw bytes */
   S7FK_STR,     /* a string */
+  S7FK_MAC,     /* an Ethernet address (6 bytes; tshark prints it with colons) */
 } S7FieldKind;
 
 typedef enum {
@@ -38,6 +39,8 @@ typedef enum {
 #define S7_FIELDS(X) \
   X(FRAME_NUMBER, "frame.number", S7FK_NUM, S7FN_ALWAYS) \
   X(TIME_EPOCH, "frame.time_epoch", S7FK_TIME, S7FN_ALWAYS) \
+  X(ETH_SRC, "eth.src", S7FK_MAC, S7FN_ALWAYS) \
+  X(ETH_DST, "eth.dst", S7FK_MAC, S7FN_ALWAYS) \
   X(IP_SRC, "ip.src", S7FK_ADDR, S7FN_ALWAYS) \
   X(IP_DST, "ip.dst", S7FK_ADDR, S7FN_ALWAYS) \
   X(IPV6_SRC, "ipv6.src", S7FK_ADDR, S7FN_ALWAYS) \
@@ -45,6 +48,7 @@ typedef enum {
   X(TCP_SRCPORT, "tcp.srcport", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_DSTPORT, "tcp.dstport", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_FLAGS, "tcp.flags", S7FK_NUM, S7FN_ALWAYS) \
+  X(TCP_LEN, "tcp.len", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_LOST, "tcp.analysis.lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_ACK_LOST, "tcp.analysis.ack_lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_RETRANS, "tcp.analysis.retransmission", S7FK_FLAG, S7FN_ALWAYS) \

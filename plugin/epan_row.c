@@ -112,6 +112,7 @@ static void add_value(S7FieldRow *row, S7Field f, field_info *fi)
   }
   case S7FK_BYTES:
   case S7FK_STR:
+  case S7FK_MAC:
     b = field_bytes(fi, DATA_BYTES_MAX, &len);
     s7_field_row_add_bytes(row, f, b, b ? len : 0);
     break;

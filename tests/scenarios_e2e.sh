@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The analyzer on every scenario capture matches the expected result beside it
-# (captures/NAME.expected: kind, severity, evidence frames, PLC, client, code, detail),
+# (captures/NAME.expected: kind, severity, evidence frames, PLC, client, code, detail; and where
+# a scenario pins down more, captures/NAME.checks: conditions on titles, confidence, counts),
 # and the exit code follows --fail-on.  Usage: scenarios_e2e.sh S7DIAG SRC_DIR
 set -u
 s7diag=$1; src=$2
@@ -14,6 +15,15 @@ for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
   got=$(printf '%s' "$json" | jq -r -f "$src/tests/findings_projection.jq")
   if ! diff -u "$exp" <(printf '%s\n' "$got" | sed '/^$/d') > /tmp/s7diag-diff.$$; then
     echo "FAIL $name: findings differ from $exp"; cat /tmp/s7diag-diff.$$; fail=1
+  fi
+  # what the expected file cannot say (titles, confidence, counts, inventory): NAME.checks holds
+  # jq conditions on the capture's report, one per line, each must hold
+  if [ -f "$src/captures/$name.checks" ]; then
+    while IFS= read -r check; do
+      case "$check" in \#*|"") continue;; esac
+      printf '%s' "$json" | jq -e ".captures[0] | ($check)" > /dev/null 2>&1 \
+        || { echo "FAIL $name: check does not hold: $check"; fail=1; }
+    done < "$src/captures/$name.checks"
   fi
   # every finding's display filter works in tshark and selects evidence frames only (signature
   # filters select the PLC's faulty answers; frame filters all evidence frames)

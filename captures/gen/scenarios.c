@@ -316,7 +316,12 @@ static void port_no_answer(void)
     pcap_advance(&out, (uint64_t)(1 + 2 * i) * S);
     tcp_segment(&c, 1, F_SYN, NULL, 0);
   }
-  pcap_advance(&out, 5 * S);
+  /* the capture goes on well past the retries (another host's traffic 6 s later) */
+  pcap_advance(&out, 6 * S);
+  TcpConn other;
+  tcp_init(&other, &out, HMI, 50021, PLC, 102);
+  tcp_handshake(&other);
+  tcp_close(&other, 1);
   end();
 }
 
@@ -355,6 +360,8 @@ static void no_response(void)
   end();
 }
 
+/* A real storm (issue 13.3): the client opens a connection every 0.8 s, sends a read and resets
+ * the connection 0.5 s later without waiting for the answer (abandoned jobs), twelve times. */
 static void reconnect_storm(void)
 {
   begin("reconnect-storm");
@@ -362,9 +369,28 @@ static void reconnect_storm(void)
     TcpConn c;
     tcp_init(&c, &out, HMI, (uint16_t)(50100 + i), PLC, 102);
     open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+    Item it = MW(0);
+    send_read_job(&c, 1, &it, 1);
+    pcap_advance(&out, 500 * MS);
+    tcp_segment(&c, 1, F_RST | F_ACK, NULL, 0);
+    pcap_advance(&out, 300 * MS);
+  }
+  end();
+}
+
+/* Issue 13.3: a clean connect-per-poll pattern: 20 connections, one every ~3 s, each closed by
+ * the client after its answered read. Never two open at once: a note about the pattern and
+ * its cost, not a warning about leaks; counts and times right. */
+static void connect_per_poll(void)
+{
+  begin("connect-per-poll");
+  for (int i = 0; i < 20; i++) {
+    TcpConn c;
+    tcp_init(&c, &out, HMI, (uint16_t)(50300 + i), PLC, 102);
+    open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
     read_ok(&c, 1, MW(0));
     tcp_close(&c, 1);
-    pcap_advance(&out, 800 * MS);
+    pcap_advance(&out, 2900 * MS);
   }
   end();
 }
@@ -592,6 +618,219 @@ static void non_s7_traffic(void)
   end();
 }
 
+/* Issue 13.3: two clients of one PLC, 3 and 1 refused Read/Write Var jobs: each finding
+ * counts its own client's jobs */
+static void putget_two_clients(void)
+{
+  begin("putget-two-clients");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50310, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50311, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&b, TSAP_RACK0_SLOT1, 3, 240);
+  send_szl_req(&a, 1, 0x0011);
+  send_szl_resp(&a, 1, 0x0011, 0);
+  for (uint16_t ref = 2; ref <= 4; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&a, ref, &it, 1);
+    send_ack_error(&a, ref, 0x81, 0x04);
+  }
+  Item w = MW(10);
+  send_write_job(&b, 2, &w, 1);
+  send_ack_error(&b, 2, 0x81, 0x04);
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  end();
+}
+
+/* Issue 13.3: writes to DB1.DBB0-DBB1807 work, a write at DBB1808 gets 0x05: successful writes
+ * prove absolute access works, so the DB is shorter (worked up to byte 1807), high */
+static void db_write_out_of_range(void)
+{
+  begin("db-write-out-of-range");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50320, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 480);
+  uint16_t ref = 1;
+  for (uint32_t at = 0; at < 1808; at += 226, ref++) {
+    Item w = DBB(1, at, 226);
+    uint8_t rc = 0xff;
+    send_write_job(&c, ref, &w, 1);
+    send_write_resp(&c, ref, &rc, 1);
+  }
+  Item w = DBB(1, 1808, 16);
+  uint8_t rc = 0x05;
+  send_write_job(&c, ref, &w, 1);
+  send_write_resp(&c, ref, &rc, 1);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Issue 13.3: one Read Var with five items (M, I, Q, T, C) all answered 0x0A (a simulator or CP
+ * without these areas): one finding that lists them, with an explanation that fits areas; and
+ * the inventory numbers timers and counters (T0-T7), and shows a DB range that failed apart
+ * from the one that worked */
+static void area_items_missing(void)
+{
+  begin("area-items-missing");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50330, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 480);
+  Item items[5] = { MW(0), { 0x10, 2, 1, 0, 0x81, 0, 0 }, { 0x10, 2, 1, 0, 0x82, 0, 0 },
+                    { 0x10, 29, 8, 0, 29, 0, 0 }, { 0x10, 28, 8, 0, 28, 0, 0 } };
+  uint8_t rcs[5] = { 0x0a, 0x0a, 0x0a, 0x0a, 0x0a };
+  send_read_job(&c, 1, items, 5);
+  send_read_resp(&c, 1, items, rcs, 5);
+  read_ok(&c, 2, DBB(2, 0, 200));
+  read_fail(&c, 3, DBB(2, 200, 100), 0x05);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Issue 13.3: a PLC (Siemens MAC) actively opens a configured connection to a PC's port 102,
+ * three attempts of three SYNs, never answered, while an HMI's session with it is healthy:
+ * the PLC tries to reach its partner (warning), every attempt counted */
+static void plc_active_connect(void)
+{
+  begin("plc-active-connect");
+  static const uint8_t siemens[6] = { 0x00, 0x1b, 0x1b, 0x12, 0x34, 0x56 };
+  pcap_set_mac(&out, PLC, siemens);
+  TcpConn hmi;
+  tcp_init(&hmi, &out, HMI, 50340, PLC, 102);
+  open_session(&hmi, TSAP_RACK0_SLOT1, 3, 240);
+  for (int attempt = 0; attempt < 3; attempt++) {
+    TcpConn c;
+    tcp_init(&c, &out, PLC, (uint16_t)(2000 + attempt), SCADA, 102);
+    tcp_segment(&c, 1, F_SYN, NULL, 0);
+    for (int i = 0; i < 2; i++) {
+      c.cli_seq--;
+      pcap_advance(&out, (uint64_t)(1 + 2 * i) * S);
+      tcp_segment(&c, 1, F_SYN, NULL, 0);
+      read_ok(&hmi, (uint16_t)(1 + attempt * 2 + i), MW(4));
+    }
+    pcap_advance(&out, 6 * S);
+  }
+  tcp_close(&hmi, 1);
+  end();
+}
+
+/* Issue 13.3: three SYNs in 3 s and the capture ends at the third: medium, not high */
+static void port_no_answer_capture_ends(void)
+{
+  begin("port-no-answer-capture-ends");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50350, PLC2, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  for (int i = 0; i < 2; i++) {
+    c.cli_seq--;
+    pcap_advance(&out, (uint64_t)(1 + i) * S);
+    tcp_segment(&c, 1, F_SYN, NULL, 0);
+  }
+  end();
+}
+
+/* Issue 13.3: a Write Var TCP-acknowledged by the PLC and never answered; the PLC resets the
+ * connection 42 s later: the text says the PLC closed it, and when */
+static void no_response_plc_reset(void)
+{
+  begin("no-response-plc-reset");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50360, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&c, 1, DBW(8, 0));
+  Item w = DBW(8, 2);
+  send_write_job(&c, 2, &w, 1);
+  tcp_segment(&c, 0, F_ACK, NULL, 0);   /* the PLC's TCP acknowledges the job */
+  pcap_advance(&out, 42 * S);
+  tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
+/* Issue 13.3: a response captured before its job (capture reordering, e.g. two interfaces or a
+ * SPAN port): paired anyway and told apart from a capture that starts mid-conversation, which
+ * the same capture also shows (an answer at the start whose job is not in the capture) */
+static void response_before_job(void)
+{
+  begin("response-before-job");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50370, PLC, 102);
+  /* the capture starts mid-conversation: an answer whose job was sent before it */
+  Item first = MW(0);
+  uint8_t ok = 0xff;
+  c.cli_seq += 1000;   /* bytes the client sent before the capture */
+  send_read_resp(&c, 7, &first, &ok, 1);
+  read_ok(&c, 8, MW(0));
+  /* the next job's answer is captured first */
+  Item it = MW(2);
+  uint8_t job[256], frame[300];
+  size_t jl = build_read_job(job, 9, &it, 1);
+  size_t fl = tpkt_wrap(frame, job, jl);
+  uint32_t save = c.cli_seq;
+  c.cli_seq += (uint32_t)fl;
+  send_read_resp(&c, 9, &it, &ok, 1);
+  c.cli_seq = save;
+  tcp_segment(&c, 1, F_PSH | F_ACK, frame, fl);
+  read_ok(&c, 10, MW(0));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Issue 13.3: an engineering tool's probe session: CreateObject answered with an unknown
+ * error, the DeleteObject after it fails too (a consequence), the session ends normally, and a
+ * working session follows: one note for the probe, the consequence folded into it, never
+ * high confidence for an unknown code */
+static void s7plus_probe(void)
+{
+  begin("s7plus-probe");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50380, PLC, 102);
+  tcp_handshake(&a);
+  send_cotp_cr(&a, 0x0600, 0x5349);
+  send_cotp_cc(&a, 0x0600, 0x5349);
+  send_s7plus(&a, 1, 1, 0x31, 0x04ca, 1, 0x120, 0);
+  send_s7plus(&a, 0, 1, 0x32, 0x04ca, 1, 0, -1705);
+  send_s7plus(&a, 1, 3, 0x31, 0x04d4, 2, 0x120, 0);   /* DeleteObject */
+  send_s7plus(&a, 0, 3, 0x32, 0x04d4, 2, 0, -1705);
+  tcp_close(&a, 1);
+  pcap_advance(&out, 500 * MS);
+  tcp_init(&b, &out, HMI, 50381, PLC, 102);
+  tcp_handshake(&b);
+  send_cotp_cr(&b, 0x0600, 0x5349);
+  send_cotp_cc(&b, 0x0600, 0x5349);
+  send_s7plus(&b, 1, 1, 0x31, 0x04ca, 1, 0x121, 0);
+  send_s7plus(&b, 0, 1, 0x32, 0x04ca, 1, 0, 0);
+  for (uint16_t seq = 2; seq <= 4; seq++) {
+    send_s7plus(&b, 1, 3, 0x31, 0x054c, seq, 0x3b9, 0);
+    send_s7plus(&b, 0, 3, 0x32, 0x054c, seq, 0, 0);
+  }
+  tcp_close(&b, 1);
+  end();
+}
+
+/* Issue 13.3: unauthenticated writes say what was written: DB1.DBB0-13 and MB101, with counts
+ * and a rate; the HTML timeline's buckets are as fine as claimed and notes are apart from
+ * faults */
+static void unauthenticated_write_ranges(void)
+{
+  begin("unauthenticated-write-ranges");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50390, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  uint16_t ref = 1;
+  for (int i = 0; i < 10; i++) {
+    Item w[2] = { DBB(1, 0, 14), { 0x10, 2, 1, 0, 0x83, 101, 0 } };
+    uint8_t rcs[2] = { 0xff, 0xff };
+    send_write_job(&c, ref, w, 2);
+    send_write_resp(&c, ref, rcs, 2);
+    ref++;
+    pcap_advance(&out, 500 * MS);
+  }
+  Item bad = DBW(9, 0);
+  read_fail(&c, ref, bad, 0x0a);
+  tcp_close(&c, 1);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -641,5 +880,15 @@ int main(int argc, char **argv)
   multi_plc();
   multi_interface();
   non_s7_traffic();
+  connect_per_poll();
+  putget_two_clients();
+  db_write_out_of_range();
+  area_items_missing();
+  plc_active_connect();
+  port_no_answer_capture_ends();
+  no_response_plc_reset();
+  response_before_job();
+  s7plus_probe();
+  unauthenticated_write_ranges();
   return 0;
 }

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* engine_agg.h — one finding under construction: what the rules recorded about it (its facts),
+ * from which the finalize step of its kind (finding_texts.c) writes title, explanation, action
+ * and confidence. No rule writes finding text (not a public API). */
+#ifndef S7DIAG_ENGINE_AGG_H
+#define S7DIAG_ENGINE_AGG_H
+
+#include "engine_conn.h"
+#include "s7_address.h"
+
+#define S7_MAX_AGGS_PER_PLC 256  /* distinct findings per kind and PLC; the rest share one */
+#define MAX_RANGES 8             /* address ranges kept per finding (written areas) */
+
+/* An address range in an area: bytes, or the numbers of timers/counters */
+typedef struct {
+  guint8 area;
+  guint16 db;
+  guint32 lo, hi;              /* [lo, hi) */
+} S7Range;
+
+typedef enum { SRC_NONE, SRC_HEADER, SRC_PARAM, SRC_ITEM, SRC_FRAMES } CodeSource;
+
+/* The facts of one finding. Which fields a kind uses is its rules' and finalizer's business. */
+typedef struct {
+  /* the job the finding is about */
+  guint16 function;
+  guint8 ud_group, ud_subfunc;
+  guint32 job_frame;
+  guint16 code;                /* S7 error code or item return code */
+  gboolean harmless;           /* the code answers an engineering tool's probe (0xD402 …) */
+  gboolean write;              /* Write Var (else Read Var) */
+  /* item findings */
+  guint n_items;               /* failing items listed in the detail */
+  guint first_item;            /* 1-based position of the first failing item in its job */
+  guint item_count;            /* element count of that item */
+  gboolean item_bits;
+  gboolean all_db;             /* every failing item is in a DB */
+  int db;                      /* their DB when they share one, else -1 */
+  gboolean offset0;            /* an item at byte 0 of the DB failed */
+  /* PUT/GET: this client's refused Read/Write Var jobs */
+  guint64 refused_jobs;
+  /* refused connects */
+  const char *refusal_how;     /* "TCP RST", "FIN", "COTP DR", "COTP ER" */
+  int dr_cause;                /* -1 when none */
+  guint concurrent;            /* ISO connections to this PLC open at the first refusal */
+  char *called_tsap;
+  S7Tsap tsap;
+  /* unanswered jobs */
+  EndReason closed_how;        /* END_OPEN: the connection went on */
+  guint32 close_frame, ack_frame;
+  gint64 waited_us;            /* from the job to the close / to the later traffic */
+  /* SYNs never answered */
+  guint syns;
+  gint64 last_syn_ts, last_syn_gap_us;
+  gboolean plc_initiated;      /* the sender is the PLC (answers S7 jobs, Siemens MAC) */
+  /* ICMP */
+  guint8 icmp_type, icmp_code;
+  char router[S7_ADDR_MAX];
+  /* S7comm-plus */
+  gint16 s7plus_error;
+  guint consequences;          /* later errors of the same session folded in */
+  char *consequence_functions; /* "DeleteObject, …" */
+  gboolean session_ended_normally;
+  gint64 session_end_ts;
+  /* writes accepted */
+  S7Range ranges[MAX_RANGES];
+  guint n_ranges;
+  gboolean more_ranges;
+  /* connection-level findings counted by the pair (reconnect storms) */
+  gpointer pair;               /* PairContext* */
+} S7Facts;
+
+typedef struct {
+  S7Finding *f;                /* owned; a stable pointer from the first note on */
+  char *client_ip;             /* client host, for the aggregation key */
+  GHashTable *conn_keys;       /* distinct connections (capped) */
+  CodeSource code_source;      /* which field the filter names */
+  guint code_value;
+  S7Facts x;
+} Agg;
+
+struct S7Engine;
+/* The finding of (kind, PLC, client host, detail), created on first use; counts an
+ * occurrence on conn_key's connection */
+Agg *s7_agg_get(struct S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
+                const char *client_full, const char *detail, const char *conn_key);
+void s7_agg_add_frame(struct S7Engine *e, Agg *a, guint32 frame, gint64 ts_us);
+void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text);
+void s7_agg_add_range(Agg *a, const S7ReqItem *item);
+void s7_agg_free(Agg *a);
+
+/* finding_texts.c: one finalize step per kind writes the finding's texts from its facts */
+void s7_finding_texts(const struct S7Engine *e, Agg *a);
+
+#endif

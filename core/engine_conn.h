@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* engine_conn.h — the engine's per-connection state: one TCP connection to an S7 port, its
+ * ISO connection and S7 session, and the jobs in flight (not a public API). */
+#ifndef S7DIAG_ENGINE_CONN_H
+#define S7DIAG_ENGINE_CONN_H
+
+#include "engine.h"
+
+#define MAX_PENDING_JOBS 256     /* a client never legitimately has more open jobs */
+#define MAX_SYN_FRAMES 8
+#define MAX_EARLY_RESPONSES 8    /* responses that may have been captured before their jobs */
+
+/* A job in flight: a Job, or a userdata request */
+typedef struct {
+  guint16 pdu_ref;
+  guint8 rosctr;
+  guint16 function;
+  guint8 ud_group, ud_subfunc;
+  guint32 frame;
+  gint64 ts_us;
+  guint n_items;
+  S7ReqItem *items;            /* owned, n_items long */
+} Job;
+
+/* A response that had no job: the capture started after its job, or the capture's order is
+ * not the wire's and its job follows (then it is paired when the job comes) */
+typedef struct {
+  guint16 pdu_ref;
+  gboolean userdata;
+  gboolean acks_unseen;        /* its TCP segment acknowledged client data not yet captured */
+  guint32 frame;
+  gint64 ts_us;
+} EarlyResponse;
+
+typedef enum { END_OPEN = 0, END_FIN_CLIENT, END_FIN_PLC, END_RST_CLIENT, END_RST_PLC,
+               END_COTP_DR } EndReason;
+
+typedef struct {
+  char *key;
+  guint32 seqno;               /* order of appearance */
+  S7Endpoint plc, client;
+  char *plc_s, *client_s;      /* "ip:port" */
+  guint32 first_frame, last_frame;
+  gint64 start_ts, last_ts;
+  gboolean counted;            /* counted as a connection start of its client/PLC pair */
+  /* TCP */
+  guint syn_count;
+  guint32 syn_frames[MAX_SYN_FRAMES];
+  gint64 first_syn_ts, last_syn_ts, prev_syn_ts;
+  gboolean synack, icmp_seen, port_refused;
+  gboolean fin_client, fin_plc;
+  EndReason ended;
+  guint32 end_frame;
+  gint64 end_ts;
+  gboolean capture_gap;
+  guint32 plc_ack_frame;       /* the PLC's last bare TCP ACK (no payload) */
+  guint32 gap_frame;           /* the last frame whose TCP segment showed a capture gap */
+  gint64 plc_ack_ts;
+  /* COTP */
+  gboolean cr_seen, cc_seen, refused;
+  gboolean cr_resolved;        /* CC, refusal or the client's give-up was seen */
+  guint32 cr_frame;
+  gint64 cr_ts;
+  guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
+  guint8 calling_len, called_len;
+  /* S7 */
+  guint16 pdu_size, amq_calling, amq_called;
+  GQueue jobs;                 /* of Job*, oldest first */
+  GQueue early;                /* of EarlyResponse*, oldest first */
+  guint64 n_jobs, n_errors, n_answered;
+  gboolean abandoned;          /* ended with a job or the connect unanswered */
+  /* S7comm-plus */
+  guint8 s7plus_version;
+  guint32 s7plus_session;
+  guint64 s7plus_pdus, s7plus_ok, s7plus_errors;
+  guint32 s7plus_first_frame;
+  gint64 s7plus_first_ts;
+  gpointer s7plus_first_error;   /* the Agg of the session's first error (consequences fold in) */
+} Conn;
+
+void s7_job_free(Job *j);
+const char *s7_end_text(EndReason r);
+
+#endif

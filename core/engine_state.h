@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* engine_state.h — the engine's capture-wide state: per PLC, per client/PLC pair, the
+ * findings and the inventory; struct S7Engine itself. Private to core/ (front ends see the
+ * opaque S7Engine of engine.h). */
+#ifndef S7DIAG_ENGINE_STATE_H
+#define S7DIAG_ENGINE_STATE_H
+
+#include "engine_agg.h"
+#include "engine_conn.h"
+#include "s7_address.h"
+
+/* What worked on one DB of a PLC: the byte range that answered success */
+typedef struct {
+  guint32 lo, hi;              /* [lo, hi) */
+  gboolean by_write, by_read;
+} DbAccess;
+
+/* Capture-wide facts per PLC (ip:port) */
+typedef struct {
+  guint64 data_jobs, data_jobs_8104, data_jobs_ok;
+  GHashTable *data_clients;    /* client hosts that sent Read/Write Var jobs (set) */
+  guint64 szl_ok;
+  guint live_iso;              /* ISO-connected connections now */
+  GHashTable *tsap_ok;         /* called TSAP text -> count of confirmed connections */
+  GHashTable *db_ok;           /* DB number + 1 -> DbAccess* */
+} PlcContext;
+
+/* Per client host and PLC: connection starts (reconnect storms), data jobs (PUT/GET),
+ * S7comm-plus sessions that worked (probes) */
+#define MAX_PAIR_FRAMES 32
+typedef struct {
+  char *client_ip, *plc;
+  guint64 connections;         /* starts seen (a SYN or a COTP CR) */
+  guint64 short_clean;         /* ended within storm_short_s, closed by the client, all answered */
+  guint64 refused, abandoned;
+  guint open_now, open_peak;   /* connections open at once */
+  guint32 frames[MAX_PAIR_FRAMES];
+  gint64 frame_ts[MAX_PAIR_FRAMES];
+  guint n_frames;
+  gint64 first_ts, last_ts;    /* first and last connection start */
+  guint64 data_jobs, data_jobs_8104;
+  gint64 s7plus_ok_start;      /* start of the last S7comm-plus session without errors */
+} PairContext;
+
+struct S7Engine {
+  S7EngineConfig cfg;
+  GHashTable *conns;           /* key -> Conn* (live) */
+  Conn *last_conn;             /* the connection of the previous event (a cache) */
+  guint32 conn_seq;
+  GHashTable *plcs;            /* plc "ip:port" -> PlcContext* */
+  GHashTable *pairs;           /* "client_ip>plc" -> PairContext* */
+  GHashTable *s7_servers;      /* hosts that answered S7 jobs (set) */
+  GHashTable *siemens_hosts;   /* hosts whose Ethernet address has a Siemens OUI (set) */
+  GHashTable *aggs;            /* agg key -> Agg* (owns the findings) */
+  GHashTable *agg_counts;      /* "kind|plc" -> distinct aggregates (capped) */
+  GPtrArray *listed;           /* S7ConnSummary* */
+  guint64 not_listed;
+  GHashTable *areas;           /* "plc|area" -> S7AreaSummary* */
+  GPtrArray *findings;         /* S7Finding* (owned by aggs), after finish */
+  GPtrArray *area_list;
+  S7EngineStats stats;
+  gint64 last_ts;
+  gboolean finished;
+  S7FrameNoteFunc note_fn;
+  gpointer note_data;
+  S7EventNoteFunc event_fn;
+  gpointer event_data;
+};
+
+/* engine.c */
+void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client,
+                          const Job *job);
+PlcContext *s7_plc_context(S7Engine *e, const char *plc);
+PairContext *s7_pair_context(S7Engine *e, const char *client_ip, const char *plc);
+PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc);
+
+/* findings.c */
+void s7_findings_finalize(S7Engine *e);
+char *s7_endpoint_string(const S7Endpoint *ep);
+char *s7_addr_filter(const char *field, const char *ip_and_port);
+
+/* engine_s7.c */
+void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
+void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
+void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean closing);
+void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c);
+void s7_engine_on_late_segment(S7Engine *e, Conn *c, const S7Event *ev);
+
+#endif

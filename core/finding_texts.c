@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* finding_texts.c — the one place where a finding's texts are written: one finalize step per
+ * kind turns the facts the rules recorded (engine_agg.h) and the capture-wide context
+ * (engine_state.h) into title, explanation, action and confidence. The kinds' generic cause,
+ * action and client texts come from the code table (s7_codes.c). */
+#include <string.h>
+
+#include "engine_state.h"
+#include "s7plus_header.h"
+
+static const char *plural(guint64 n, const char *one, const char *many)
+{
+  return n == 1 ? one : many;
+}
+
+static void set_text(char **field, char *text)
+{
+  g_free(*field);
+  *field = text;
+}
+
+static void confidence(Agg *a, const char *level, char *reason)
+{
+  a->f->confidence = level;
+  set_text(&a->f->confidence_reason, reason);
+}
+
+/* Generic texts from the code table; extra is appended to the kind's cause */
+static void defaults(Agg *a, char *title, const char *extra)
+{
+  const S7KindInfo *k = s7_kind_info(a->f->kind);
+  if (!title)
+    title = a->f->detail && *a->f->detail
+                ? g_strdup_printf("%s: %s on PLC %s", k->title, a->f->detail, a->f->plc)
+                : g_strdup_printf("%s on PLC %s", k->title, a->f->plc);
+  set_text(&a->f->title, title);
+  if (!a->f->explanation)
+    set_text(&a->f->explanation, extra && *extra ? g_strdup_printf("%s %s", k->cause, extra)
+                                                 : g_strdup(k->cause));
+  if (!a->f->action)
+    set_text(&a->f->action, g_strdup(k->action));
+  if (!a->f->client_says)
+    set_text(&a->f->client_says, g_strdup(k->client_says));
+  if (!a->f->confidence)
+    confidence(a, "high", g_strdup("the wire shows the signature directly"));
+}
+
+static const char *function_text(const Agg *a, char *buf)
+{
+  return s7_function_text(a->x.function, a->x.ud_group, a->x.ud_subfunc, buf);
+}
+
+static char *code_meaning(guint16 code)
+{
+  const char *text = s7_error_text(code);
+  const char *cls = s7_error_class_text((guint8)(code >> 8));
+  return g_strdup(text ? text : cls ? cls : "unknown code");
+}
+
+/* ------------------------------------------------------------------ S7 error codes */
+
+static void text_putget(const S7Engine *e, Agg *a)
+{
+  const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
+  const PairContext *pair = s7_pair_lookup(e, a->client_ip, a->f->plc);
+  guint64 mine = a->x.refused_jobs, sent = pair ? MAX(pair->data_jobs, mine) : mine;
+  char *title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                                " Read/Write Var %s from %s returned 0x8104", a->f->plc, mine, sent,
+                                plural(sent, "job", "jobs"), a->client_ip);
+  guint clients = p ? g_hash_table_size(p->data_clients) : 1;
+  guint64 all = p ? p->data_jobs : sent, ok = p ? p->data_jobs_ok : 0, szl = p ? p->szl_ok : 0;
+  if (ok == 0) {
+    g_autofree char *szl_text = szl ? g_strdup_printf(" while %" G_GUINT64_FORMAT " SZL %s (userdata) worked: "
+                                                      "the CPU talks S7 but refuses PUT/GET",
+                                                      szl, plural(szl, "read", "reads"))
+                                    : g_strdup(", the signature of PUT/GET access switched off");
+    confidence(a, "high", g_strdup_printf("all %" G_GUINT64_FORMAT " Read/Write Var %s to this PLC, from %u %s, "
+                                          "got 0x8104%s", all, plural(all, "job", "jobs"), clients,
+                                          plural(clients, "client", "clients"), szl_text));
+  } else {
+    confidence(a, "medium", g_strdup_printf("%" G_GUINT64_FORMAT " other Read/Write Var %s to this PLC "
+                                            "succeeded: 0x8104 may instead report a malformed request",
+                                            ok, plural(ok, "job", "jobs")));
+  }
+  g_autofree char *meaning = code_meaning(0x8104);
+  g_autofree char *extra = g_strdup_printf("The PLC answered Read/Write Var with 0x8104: %s.", meaning);
+  defaults(a, title, extra);
+}
+
+/* Any other S7 error code answering a job (header or userdata parameter error) */
+static void text_error_code(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  const char *ftext = function_text(a, fbuf);
+  g_autofree char *meaning = code_meaning(a->x.code);
+  g_autofree char *extra = g_strdup_printf("The PLC answered %s with 0x%04X: %s.", ftext, a->x.code, meaning);
+  char *title = NULL;
+  if (a->f->kind == S7K_PLC_ERROR)
+    title = g_strdup_printf("PLC %s answered %s with 0x%04X (%s)", a->f->plc, ftext, a->x.code,
+                            s7_error_text(a->x.code) ? s7_error_text(a->x.code) : "unknown code");
+  else if (a->f->kind == S7K_SETUP_REJECTED)
+    title = g_strdup_printf("PLC %s rejected Setup Communication from %s with 0x%04X", a->f->plc,
+                            a->client_ip, a->x.code);
+  if (a->f->kind == S7K_PLC_ERROR && a->x.harmless) {
+    a->f->severity = S7_SEV_NOTE;
+    confidence(a, "high", g_strdup("the code is an engineering tool's probe answer (the CPU lacks "
+                                   "the information asked for), not a fault"));
+  }
+  defaults(a, title, extra);
+}
+
+/* COTP error TPDU outside a connect */
+static void text_cotp_er(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  const char *why = s7_cotp_er_cause_text((guint8)a->x.code);
+  char *title = g_strdup_printf("PLC %s sent a COTP error TPDU to %s (reject cause 0x%02x: %s)",
+                                a->f->plc, a->client_ip, a->x.code, why ? why : "unknown");
+  defaults(a, title, NULL);
+}
+
+/* ------------------------------------------------------------------ item return codes */
+
+static void text_item(const S7Engine *e, Agg *a)
+{
+  const S7KindInfo *k = s7_kind_info(a->f->kind);
+  const char *rt = s7_item_return_text((guint8)a->x.code);
+  const char *op = a->x.write ? "Write of" : "Read of";
+  const char *job = a->x.write ? "Write Var" : "Read Var";
+  g_autofree char *which = a->x.n_items > 1
+      ? g_strdup_printf("%u items of the %s job in frame %u", a->x.n_items, job, a->x.job_frame)
+      : g_strdup_printf("Item %u of the %s job in frame %u, %u × %s", a->x.first_item, job,
+                        a->x.job_frame, a->x.item_count, a->x.item_bits ? "bit" : "element");
+  char *title = NULL;
+  char *explanation = NULL;
+  if (a->f->kind == S7K_INVALID_ADDRESS && a->x.db >= 0) {
+    const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
+    const DbAccess *ok = p ? g_hash_table_lookup(p->db_ok, GUINT_TO_POINTER((guint)a->x.db + 1)) : NULL;
+    if (ok) {
+      const char *how = ok->by_write && ok->by_read ? "Read and Write Var" : ok->by_write ? "Write Var" : "Read Var";
+      confidence(a, "high", g_strdup_printf(
+          "%s to DB%d bytes %u-%u succeeded, so the DB exists and allows absolute access: the "
+          "request runs past its end", how, a->x.db, ok->lo, ok->hi ? ok->hi - 1 : 0));
+      title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested "
+                              "(worked up to byte %u)", a->f->detail, a->f->plc, a->x.db,
+                              ok->hi ? ok->hi - 1 : 0);
+    } else if (a->x.offset0) {
+      confidence(a, "medium", g_strdup(
+          "absolute access at offset 0 of the DB was refused: a DB that exists but is "
+          "\"optimized\" answers exactly so (a DB shorter than the request too)"));
+      title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is most likely optimized "
+                              "(no absolute addresses)", a->f->detail, a->f->plc, a->x.db);
+    } else {
+      confidence(a, "medium", g_strdup(
+          "item code 0x05 on a DB means optimized block access or an offset past the DB's end; "
+          "no other access to this DB in the capture tells which"));
+      title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
+                              "requested", a->f->detail, a->f->plc, a->x.db);
+    }
+    explanation = g_strdup_printf("%s %s.", k->cause, which);
+  } else if (a->f->kind == S7K_INVALID_ADDRESS && !a->x.all_db) {
+    confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
+    explanation = g_strdup_printf("The CPU answered item code 0x05 (invalid address): the address "
+                                  "lies beyond the size of its memory area on this CPU, or the "
+                                  "area does not exist there. %s.", which);
+    set_text(&a->f->action, g_strdup("Use addresses inside the CPU's memory areas (see the CPU's "
+                                      "technical data: sizes of M, I, Q, timers and counters)."));
+  } else if (a->f->kind == S7K_OBJECT_MISSING && !a->x.all_db) {
+    explanation = g_strdup_printf("The device has no such area or range: it answered item code "
+                                  "0x0A (object does not exist) for %s. A simulator, a soft PLC or "
+                                  "a CP that does not provide these areas answers so; on a CPU, "
+                                  "the address lies beyond the area's size. %s.", a->f->detail, which);
+    set_text(&a->f->action, g_strdup("Read only the areas and ranges the device provides (its "
+                                      "memory sizes for M, I, Q, timers and counters), or configure "
+                                      "them in the simulator or CP."));
+  } else {
+    explanation = g_strdup_printf("%s %s.", k->cause, which);
+  }
+  if (!title)
+    title = g_strdup_printf("%s %s on PLC %s: %s (item code 0x%02X)", op, a->f->detail, a->f->plc,
+                            rt ? rt : "error", a->x.code);
+  set_text(&a->f->explanation, explanation);
+  const char *says = s7_item_return_client_says((guint8)a->x.code);
+  if (says)
+    set_text(&a->f->client_says, g_strdup(says));
+  defaults(a, title, NULL);
+}
+
+/* ------------------------------------------------------------------ connections */
+
+static void text_connect_refused(const S7Engine *e, Agg *a)
+{
+  const char *tsap = a->x.called_tsap ? a->x.called_tsap : "?";
+  const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
+  guint same_ok = p ? GPOINTER_TO_UINT(g_hash_table_lookup(p->tsap_ok, tsap)) : 0, other_ok = 0;
+  if (p) {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, p->tsap_ok);
+    while (g_hash_table_iter_next(&it, &k, &v))
+      if (strcmp(k, tsap) != 0)
+        other_ok += GPOINTER_TO_UINT(v);
+  }
+  int dr = a->x.dr_cause;
+  const char *dr_text = dr >= 0 ? s7_cotp_dr_cause_text((guint8)dr) : NULL;
+  guint conc = a->x.concurrent;
+  const char *cause, *level;
+  char *reason;
+  if (dr == 0x01 || dr == 0x81 || dr == 0x03 || dr == 0x02) {
+    gboolean congestion = dr == 0x01 || dr == 0x81;
+    cause = congestion ? "connection resources exhausted" : "wrong TSAP (rack/slot)";
+    level = "high";
+    reason = g_strdup_printf("the PLC's Disconnect Request gives cause 0x%02x (%s)", dr, dr_text ? dr_text : "?");
+  } else if (same_ok > 0 && conc > 0) {
+    cause = "connection resources exhausted";
+    level = "high";
+    reason = g_strdup_printf("%u other connection%s with the same TSAP %s confirmed, and %u "
+                             "connection%s to this PLC %s open when it refused",
+                             same_ok, same_ok == 1 ? " was" : "s were", tsap, conc,
+                             conc == 1 ? "" : "s", conc == 1 ? "was" : "were");
+  } else if (same_ok > 0) {
+    cause = "connection resources exhausted";
+    level = "medium";
+    reason = g_strdup_printf("%u other connection%s with the same TSAP %s confirmed, so the "
+                             "rack/slot is right", same_ok, same_ok == 1 ? " was" : "s were", tsap);
+  } else if (other_ok > 0) {
+    cause = "wrong TSAP (rack/slot)";
+    level = "medium";
+    reason = g_strdup_printf("this PLC confirmed %u connection%s with other TSAPs but none with %s",
+                             other_ok, other_ok == 1 ? "" : "s", tsap);
+  } else {
+    cause = "connection resources exhausted or wrong TSAP (rack/slot)";
+    level = "low";
+    reason = g_strdup("no other connection to this PLC in the capture to compare with: a single "
+                      "refusal cannot tell the two causes apart");
+  }
+  confidence(a, level, reason);
+  const char *how = a->x.refusal_how ? a->x.refusal_how : "?";
+  char *title = g_strdup_printf("PLC %s refused the ISO connection from %s (%s after COTP CR): %s",
+                                a->f->plc, a->client_ip, how, cause);
+  g_autofree char *tsap_text = a->x.tsap.valid
+      ? g_strdup_printf("called TSAP %s (rack %u, slot %u, %s)", tsap, a->x.tsap.rack, a->x.tsap.slot,
+                        s7_conn_type_name(a->x.tsap.type))
+      : g_strdup_printf("called TSAP %s", tsap);
+  g_autofree char *open_text = conc ? g_strdup_printf("; %u other ISO connection(s) were open to this PLC", conc)
+                                    : g_strdup("");
+  g_autofree char *extra = g_strdup_printf("This connection asked for %s%s%s%s.", tsap_text,
+                                           dr_text ? "; the PLC's DR says: " : "", dr_text ? dr_text : "",
+                                           open_text);
+  defaults(a, title, extra);
+}
+
+static void text_connect_no_answer(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char *title = g_strdup_printf("PLC %s never answered the COTP connect request from %s "
+                                "(waited %.1f s)", a->f->plc, a->client_ip, a->x.waited_us / 1e6);
+  defaults(a, title, NULL);
+}
+
+/* Is host the PLC, when it is the side that sends the SYNs? It answers S7 jobs in the capture,
+ * or it has a Siemens Ethernet address and the host it calls has not */
+static gboolean sender_is_plc(const S7Engine *e, const char *sender, const char *target)
+{
+  if (g_hash_table_contains(e->s7_servers, sender) && !g_hash_table_contains(e->s7_servers, target))
+    return TRUE;
+  return g_hash_table_contains(e->siemens_hosts, sender) && !g_hash_table_contains(e->siemens_hosts, target);
+}
+
+static void text_port_no_answer(const S7Engine *e, Agg *a)
+{
+  gint64 after = e->last_ts - a->x.last_syn_ts;
+  gint64 need = MAX(G_USEC_PER_SEC, a->x.last_syn_gap_us);
+  guint attempts = MAX(a->f->connections, 1);
+  gboolean long_enough = after >= need;
+  g_autofree char *plc_host = s7_endpoint_host(a->f->plc);
+  if (!a->x.plc_initiated && sender_is_plc(e, a->client_ip, plc_host)) {
+    /* a PLC opening a configured connection to a partner's port 102: the roles as the wire
+     * shows them (once: a later snapshot finds them turned already) */
+    a->x.plc_initiated = TRUE;
+    char *partner = a->f->plc;
+    a->f->plc = g_strdup(a->client_ip);
+    set_text(&a->f->client, partner);
+  }
+  if (a->x.plc_initiated) {
+    const char *partner = a->f->client;
+    a->f->severity = S7_SEV_WARNING;
+    char *title = g_strdup_printf("PLC %s tries to open a connection to partner %s (%u %s, %u SYNs); "
+                                  "never answered", a->client_ip, partner, attempts,
+                                  plural(attempts, "attempt", "attempts"), a->x.syns);
+    set_text(&a->f->explanation, g_strdup_printf(
+        "The PLC itself sends the SYNs (it answers S7 jobs here%s): it has a configured connection "
+        "to %s (an S7 or open communication connection in its configuration, or a TSEND_C/TCON "
+        "instruction) and the partner never answers on port 102: its station or application is "
+        "not running, a firewall drops the traffic, or the connection is no longer used.",
+        g_hash_table_contains(e->siemens_hosts, a->client_ip) ? " and has a Siemens Ethernet address" : "",
+        partner));
+    set_text(&a->f->action, g_strdup(
+        "Check that the partner's station or application runs and listens on TCP 102, that its "
+        "firewall passes port 102 from the PLC, or delete the unused connection from the PLC's "
+        "configuration (TIA Portal: Devices & networks -> Connections; STEP 7: NetPro)."));
+    confidence(a, long_enough ? "high" : "medium", long_enough
+        ? g_strdup_printf("%u SYNs from the PLC, none answered, and the capture goes on %.1f s after the last",
+                          a->x.syns, after / 1e6)
+        : g_strdup_printf("the capture ends %.1f s after the last SYN, before the retries ran out", after / 1e6));
+    defaults(a, title, NULL);
+    return;
+  }
+  char *title = g_strdup_printf("SYN from %s to PLC %s never answered (%u %s, %u SYNs): port 102 "
+                                "filtered or the host down", a->client_ip, a->f->plc, attempts,
+                                plural(attempts, "attempt", "attempts"), a->x.syns);
+  confidence(a, long_enough ? "high" : "medium", long_enough
+      ? g_strdup_printf("%u SYNs retransmitted, none answered, and the capture goes on %.1f s after "
+                        "the last", a->x.syns, after / 1e6)
+      : g_strdup_printf("the capture ends %.1f s after the last SYN, before the retries ran out: an "
+                        "answer may have come after it", after / 1e6));
+  defaults(a, title, NULL);
+}
+
+static void text_port_unreachable(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  g_autofree char *extra = a->x.icmp_type == 3 && a->x.icmp_code == 13
+      ? g_strdup_printf("Code 13 (communication administratively prohibited): a firewall at %s "
+                        "rejects the traffic.", a->x.router)
+      : NULL;
+  defaults(a, NULL, extra);
+}
+
+static void text_no_response(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  const char *ftext = function_text(a, fbuf);
+  double s = a->x.waited_us / 1e6;
+  char *title;
+  switch (a->x.closed_how) {
+  case END_RST_PLC:
+  case END_FIN_PLC:
+    title = g_strdup_printf("%s from %s was never answered: PLC %s %s the connection %.1f s later",
+                            ftext, a->client_ip, a->f->plc,
+                            a->x.closed_how == END_RST_PLC ? "reset" : "closed", s);
+    break;
+  case END_RST_CLIENT:
+  case END_FIN_CLIENT:
+    title = g_strdup_printf("PLC %s never answered %s from %s; the client %s the connection after "
+                            "%.1f s (its timeout)", a->f->plc, ftext, a->client_ip,
+                            a->x.closed_how == END_RST_CLIENT ? "reset" : "closed", s);
+    break;
+  case END_COTP_DR:
+    title = g_strdup_printf("PLC %s never answered %s from %s; the connection ended with a COTP DR "
+                            "%.1f s later", a->f->plc, ftext, a->client_ip, s);
+    break;
+  default:
+    title = g_strdup_printf("PLC %s never answered %s from %s, while the connection went on "
+                            "(%.1f s later)", a->f->plc, ftext, a->client_ip, s);
+    break;
+  }
+  const S7KindInfo *k = s7_kind_info(a->f->kind);
+  GString *ex = g_string_new(k->cause);
+  if (a->x.ack_frame)
+    g_string_append_printf(ex, " The PLC's TCP acknowledged the job (frame %u), so it reached the "
+                           "device, but no S7 answer followed.", a->x.ack_frame);
+  if (a->x.close_frame)
+    g_string_append_printf(ex, " The connection ended in frame %u (%s).", a->x.close_frame,
+                           s7_end_text(a->x.closed_how));
+  set_text(&a->f->explanation, g_string_free(ex, FALSE));
+  defaults(a, title, NULL);
+}
+
+static void text_storm(const S7Engine *e, Agg *a)
+{
+  const PairContext *p = a->x.pair;
+  a->f->connections = (guint)p->connections;
+  double span = (p->last_ts - p->first_ts) / 1e6;
+  double every = p->connections > 1 ? span / (double)(p->connections - 1) : 0;
+  gboolean storm = p->refused + p->abandoned > 0 || p->open_peak >= 3;
+  if (!storm) {
+    a->f->severity = S7_SEV_NOTE;
+    char *title = g_strdup_printf("Client %s connects anew for every poll: %" G_GUINT64_FORMAT
+                                  " connections to PLC %s in %.1f s, one every %.1f s", p->client_ip,
+                                  p->connections, p->plc, span, every);
+    set_text(&a->f->explanation, g_strdup_printf(
+        "Client %s opens a TCP and ISO connection for each poll and closes it after its jobs were "
+        "answered; never two open at once. It works, but every poll costs a TCP handshake, a COTP "
+        "connect and Setup Communication, and a connection resource of the CPU for a moment "
+        "(%" G_GUINT64_FORMAT " connections in %.1f s).", p->client_ip, p->connections, span));
+    set_text(&a->f->action, g_strdup("Keep one connection open and poll over it (most client "
+                                      "libraries can), unless the device needs it this way."));
+    confidence(a, "high", g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s, "
+                                          "each closed by the client with all jobs answered",
+                                          p->connections, e->cfg.storm_short_s));
+    defaults(a, title, NULL);
+    return;
+  }
+  GString *t = g_string_new(NULL);
+  g_string_printf(t, "Client %s opened %" G_GUINT64_FORMAT " connections to PLC %s in %.1f s (",
+                  p->client_ip, p->connections, p->plc, span);
+  const char *sep = "";
+  if (p->abandoned) {
+    g_string_append_printf(t, "%s%" G_GUINT64_FORMAT " abandoned with a job or the connect unanswered",
+                           sep, p->abandoned);
+    sep = ", ";
+  }
+  if (p->refused) {
+    g_string_append_printf(t, "%s%" G_GUINT64_FORMAT " refused", sep, p->refused);
+    sep = ", ";
+  }
+  if (p->open_peak >= 2)
+    g_string_append_printf(t, "%sup to %u open at once", sep, p->open_peak);
+  g_string_append(t, "): a reconnect loop");
+  confidence(a, "high", g_strdup_printf("%" G_GUINT64_FORMAT " connection starts from one client to "
+                                        "one PLC, %" G_GUINT64_FORMAT " of them refused or abandoned",
+                                        p->connections, p->refused + p->abandoned));
+  defaults(a, g_string_free(t, FALSE), NULL);
+}
+
+/* ------------------------------------------------------------------ S7comm-plus */
+
+static void text_s7plus_error(const S7Engine *e, Agg *a)
+{
+  const char *known = s7_s7plus_error_text(a->x.s7plus_error);
+  const PairContext *pair = s7_pair_lookup(e, a->client_ip, a->f->plc);
+  gboolean probe = a->x.session_ended_normally && pair && pair->s7plus_ok_start > a->x.session_end_ts;
+  char *title = g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", a->f->plc,
+                                a->f->detail, a->x.s7plus_error, known ? known : "unknown");
+  GString *ex = g_string_new(s7_kind_info(a->f->kind)->cause);
+  if (a->x.consequences)
+    g_string_append_printf(ex, " %u later %s of the same session (%s) followed from it and are "
+                           "counted here.", a->x.consequences, plural(a->x.consequences, "error", "errors"),
+                           a->x.consequence_functions ? a->x.consequence_functions : "");
+  if (probe) {
+    a->f->severity = S7_SEV_NOTE;
+    g_string_append(ex, " The session ended normally and a later session of the same client "
+                        "worked: an engineering tool or HMI probing what the CPU supports.");
+  }
+  set_text(&a->f->explanation, g_string_free(ex, FALSE));
+  if (!known)
+    confidence(a, "medium", g_strdup_printf("error %d is not among the S7comm-plus codes s7diag "
+                                            "knows; its meaning is a guess from the context",
+                                            a->x.s7plus_error));
+  else if (probe)
+    confidence(a, "medium", g_strdup("a probe of a session that ended normally before a working one"));
+  defaults(a, title, NULL);
+}
+
+static void text_s7plus_legacy(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char *title = g_strdup_printf("S7comm-plus %s session between %s and PLC %s", a->f->detail,
+                                a->client_ip, a->f->plc);
+  defaults(a, title, NULL);
+}
+
+/* ------------------------------------------------------------------ security notes */
+
+static void range_text(GString *s, const S7Range *r)
+{
+  S7ReqItem it = { .syntax_id = 0x10, .area = r->area, .db = r->db, .transport_size = 2, .length = 1 };
+  gboolean numbered = r->area == S7_AREA_C || r->area == S7_AREA_T || r->area == S7_AREA_C200 ||
+                      r->area == S7_AREA_T200;
+  it.address = numbered ? r->lo : r->lo << 3;
+  char buf[S7_ADDRESS_TEXT_MAX];
+  g_string_append(s, s7_format_address(&it, buf));
+  if (r->hi > r->lo + 1)
+    g_string_append_printf(s, "-%u", r->hi - 1);
+}
+
+static void text_unauthenticated_write(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  GString *t = g_string_new(NULL);
+  guint64 n = a->f->occurrences;
+  g_string_printf(t, "PLC %s accepts unauthenticated Write Var from %s: %" G_GUINT64_FORMAT
+                  " Write Var %s to ", a->f->plc, a->client_ip, n, plural(n, "job", "jobs"));
+  for (guint i = 0; i < a->x.n_ranges; i++) {
+    if (i)
+      g_string_append(t, i + 1 == a->x.n_ranges && !a->x.more_ranges ? " and " : ", ");
+    range_text(t, &a->x.ranges[i]);
+  }
+  if (a->x.more_ranges)
+    g_string_append(t, " and more");
+  double span = (a->f->last_ts_us - a->f->first_ts_us) / 1e6;
+  if (n > 1 && span > 0)
+    g_string_append_printf(t, " (%.1f/s)", (double)n / span);
+  defaults(a, g_string_free(t, FALSE), NULL);
+}
+
+static void text_plc_control(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  defaults(a, g_strdup_printf("%s sent %s to PLC %s", a->client_ip, a->f->detail, a->f->plc), NULL);
+}
+
+static void text_password(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  defaults(a, g_strdup_printf("%s sent a PLC password to %s", a->client_ip, a->f->plc), NULL);
+}
+
+/* ------------------------------------------------------------------ dispatch */
+
+void s7_finding_texts(const S7Engine *e, Agg *a)
+{
+  /* written anew from the facts each time (a snapshot before the end of a live capture) */
+  S7Finding *f = a->f;
+  g_clear_pointer(&f->title, g_free);
+  g_clear_pointer(&f->explanation, g_free);
+  g_clear_pointer(&f->action, g_free);
+  g_clear_pointer(&f->client_says, g_free);
+  g_clear_pointer(&f->confidence_reason, g_free);
+  f->confidence = NULL;
+  switch (a->f->kind) {
+  case S7K_PUTGET_DENIED: text_putget(e, a); break;
+  case S7K_INVALID_ADDRESS:
+  case S7K_OBJECT_MISSING:
+  case S7K_ACCESS_DENIED:
+  case S7K_DATA_TYPE_ERROR:
+    if (a->code_source == SRC_ITEM)
+      text_item(e, a);
+    else
+      text_error_code(e, a);
+    break;
+  case S7K_PDU_SIZE_EXCEEDED:
+    if (a->code_source == SRC_ITEM)
+      text_item(e, a);   /* snap7's server answers an item code 0x85 */
+    else
+      text_error_code(e, a);
+    break;
+  case S7K_PLC_ERROR:
+    if (a->code_source == SRC_FRAMES)
+      text_cotp_er(e, a);
+    else
+      text_error_code(e, a);
+    break;
+  case S7K_FUNCTION_NOT_AVAILABLE:
+  case S7K_PROTECTION_LEVEL:
+  case S7K_RESOURCE_ERROR:
+  case S7K_SETUP_REJECTED:
+    text_error_code(e, a);
+    break;
+  case S7K_CONNECT_REFUSED: text_connect_refused(e, a); break;
+  case S7K_CONNECT_NO_ANSWER: text_connect_no_answer(e, a); break;
+  case S7K_PORT_NO_ANSWER: text_port_no_answer(e, a); break;
+  case S7K_PORT_REFUSED: defaults(a, NULL, NULL); break;
+  case S7K_PORT_UNREACHABLE: text_port_unreachable(e, a); break;
+  case S7K_NO_RESPONSE: text_no_response(e, a); break;
+  case S7K_RECONNECT_STORM: text_storm(e, a); break;
+  case S7K_S7PLUS_ERROR: text_s7plus_error(e, a); break;
+  case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(e, a); break;
+  case S7K_PLC_CONTROL: text_plc_control(e, a); break;
+  case S7K_PASSWORD_ATTEMPT: text_password(e, a); break;
+  case S7K_S7PLUS_LEGACY: text_s7plus_legacy(e, a); break;
+  default: defaults(a, NULL, NULL); break;
+  }
+}
