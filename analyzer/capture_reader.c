@@ -12,6 +12,8 @@
 
 G_DEFINE_QUARK(s7diag-capture-reader-error-quark, s7_capture_reader_error)
 
+#define S7_EPOCH_MAX_S G_GINT64_CONSTANT(100000000000)
+
 struct S7CaptureReader {
   wtap *wth;
   S7WtapRec rec;
@@ -22,6 +24,7 @@ struct S7CaptureReader {
 
 struct S7CaptureWriter {
   wtap_dumper *wdh;
+  wtap_dump_params params;     /* used by the dumper until it is closed */
   guint idbs_added;
 };
 
@@ -116,11 +119,14 @@ gboolean s7_capture_reader_next(S7CaptureReader *r, S7Record *out)
       g_free(err_info);
     return FALSE;
   }
+  g_free(err_info);   /* some readers leave a note there even when the read worked */
   collect_idbs(r);
   const wtap_rec *rec = &r->rec.rec;
   memset(out, 0, sizeof *out);
   out->frame = ++r->frames;
-  out->ts_us = (gint64)rec->ts.secs * G_USEC_PER_SEC + rec->ts.nsecs / 1000;
+  /* a time beyond year 5138 is no capture time (found by fuzzing: it overflowed) */
+  gint64 secs = (gint64)rec->ts.secs;
+  out->ts_us = secs > -S7_EPOCH_MAX_S && secs < S7_EPOCH_MAX_S ? secs * G_USEC_PER_SEC + rec->ts.nsecs / 1000 : 0;
   out->is_packet = rec->rec_type == REC_TYPE_PACKET;
   if (out->is_packet) {
     out->link = link_of(rec->rec_header.packet_header.pkt_encap);
@@ -159,25 +165,35 @@ static gboolean add_new_idbs(S7CaptureWriter *w, S7CaptureReader *r)
   return TRUE;
 }
 
+/* The interface list wtap_dump_params_init* made (wtap_file_get_idb_info): the caller frees
+ * it after the dumper is closed (wtap.h, 4.0 to 4.6). It is a new struct around the reader's
+ * own array of interfaces: only the struct is ours (found by fuzzing: freeing the array too
+ * broke wtap_close). */
+static void free_idb_inf(wtap_dump_params *params)
+{
+  g_free(params->idb_inf);
+  params->idb_inf = NULL;
+}
+
 S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error)
 {
-  wtap_dump_params params;
-  wtap_dump_params_init_no_idbs(&params, r->wth);
-  params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
+  S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
+  wtap_dump_params_init_no_idbs(&w->params, r->wth);
+  w->params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
   int err = 0;
   char *err_info = NULL;
-  wtap_dumper *wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
-                                      &params, &err, &err_info);
-  wtap_dump_params_cleanup(&params);
-  if (!wdh) {
+  w->wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
+                            &w->params, &err, &err_info);
+  if (!w->wdh) {
     g_autofree char *why = wtap_error_text(err, err_info);
     close(fd);
+    free_idb_inf(&w->params);
+    wtap_dump_params_cleanup(&w->params);
+    g_free(w);
     g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_FAILED,
                 "cannot write the capture for tshark: %s", why);
     return NULL;
   }
-  S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
-  w->wdh = wdh;
   add_new_idbs(w, r);
   return w;
 }
@@ -204,5 +220,7 @@ void s7_capture_writer_close(S7CaptureWriter *w)
   s7w_bool needs_reload = FALSE;
   wtap_dump_close(w->wdh, &needs_reload, &err, &err_info);
   g_free(err_info);
+  free_idb_inf(&w->params);
+  wtap_dump_params_cleanup(&w->params);
   g_free(w);
 }
