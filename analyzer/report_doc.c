@@ -179,7 +179,7 @@ static void connections(S7DocWriter *w, const json_t *c)
   w->heading(w, 2, "Connections", S7_TONE_PLAIN);
   const json_t *conns = json_object_get(c, "connections");
   if (!json_array_size(conns)) {
-    w->paragraph(w, "No S7 connection in the capture.");
+    w->paragraph(w, "No connection to an S7 port in the capture.");
     return;
   }
   static const char *const head[] = { "Client", "PLC", "Calling TSAP", "Called TSAP", "Rack/slot",
@@ -198,7 +198,9 @@ static void connections(S7DocWriter *w, const json_t *c)
     r[4] = json_is_integer(json_object_get(k, "rack"))
                ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "rack"), INT(k, "slot"))
                : g_strdup("–");
-    r[5] = g_strdup(or_dash(STR(k, "connection_type")));
+    /* a TCP connection to an S7 port that never carried S7 (0.1 reports: no "s7" key) */
+    gboolean tcp_only = json_is_false(json_object_get(k, "s7"));
+    r[5] = g_strdup(tcp_only ? "TCP only" : or_dash(STR(k, "connection_type")));
     r[6] = num_or_dash(json_object_get(k, "pdu_size"));
     r[7] = json_is_integer(json_object_get(k, "max_amq_calling"))
                ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "max_amq_calling"),

@@ -69,6 +69,7 @@ static json_t *connection_json(const S7ConnSummary *c)
   }
   json_object_set_new(o, "connection_type", str_or_null(c->conn_type));
   json_object_set_new(o, "iso_connected", json_boolean(c->iso_connected));
+  json_object_set_new(o, "s7", json_boolean(c->s7_traffic));
   json_object_set_new(o, "pdu_size", c->pdu_size ? json_integer(c->pdu_size) : json_null());
   json_object_set_new(o, "max_amq_calling", c->pdu_size ? json_integer(c->max_amq_calling) : json_null());
   json_object_set_new(o, "max_amq_called", c->pdu_size ? json_integer(c->max_amq_called) : json_null());
@@ -237,7 +238,15 @@ json_t *s7_report_capture(const S7CaptureResult *r)
   count_severity(summary, findings);
   json_object_set_new(summary, "s7_pdus", json_integer((json_int_t)st->s7_pdus));
   json_object_set_new(summary, "s7plus_pdus", json_integer((json_int_t)st->s7plus_pdus));
-  json_object_set_new(summary, "s7_connections", json_integer((json_int_t)(conns->len + s7_engine_connections_not_listed(r->engine))));
+  json_int_t s7_conns = (json_int_t)s7_engine_connections_not_listed(r->engine), tcp_only = 0;
+  for (guint i = 0; i < conns->len; i++) {
+    if (((const S7ConnSummary *)g_ptr_array_index(conns, i))->s7_traffic)
+      s7_conns++;
+    else
+      tcp_only++;
+  }
+  json_object_set_new(summary, "s7_connections", json_integer(s7_conns));
+  json_object_set_new(summary, "tcp_only_connections", json_integer(tcp_only));
   json_object_set_new(summary, "unpaired_responses", json_integer((json_int_t)st->unpaired_responses));
   json_object_set_new(summary, "reordered_responses", json_integer((json_int_t)st->reordered_responses));
   json_object_set_new(o, "summary", summary);

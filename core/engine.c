@@ -17,12 +17,21 @@ void s7_engine_config_init(S7EngineConfig *cfg)
   cfg->connect_timeout_s = 3.0;
   cfg->storm_min_connections = 10;
   cfg->storm_short_s = 10.0;
+  cfg->idle_close_s = 1.0;
   cfg->max_evidence_frames = 32;
   cfg->max_listed_connections = 10000;
 }
 
+static void plc_close_clear(PlcClose *c)
+{
+  g_free(c->client_ip);
+  g_free(c->client_s);
+  g_free(c->conn_key);
+}
+
 static void plc_free(PlcContext *p)
 {
+  g_array_unref(p->burst);
   g_hash_table_unref(p->tsap_ok);
   g_hash_table_unref(p->db_ok);
   g_hash_table_unref(p->data_clients);
@@ -148,6 +157,8 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
     p->tsap_ok = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->db_ok = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     p->data_clients = string_set();
+    p->burst = g_array_new(FALSE, FALSE, sizeof(PlcClose));
+    g_array_set_clear_func(p->burst, (GDestroyNotify)plc_close_clear);
     g_hash_table_insert(e->plcs, g_strdup(plc), p);
   }
   return p;
@@ -216,12 +227,14 @@ static char *conn_key(const S7Endpoint *plc, const S7Endpoint *client)
 
 static gboolean conn_is_s7(const Conn *c)
 {
-  return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen;
+  return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen || c->n_s7 > 0;
 }
 
+/* Every TCP connection to an S7 port is in the inventory, with or without S7 traffic (a SYN
+ * nobody answered is no connection: port-no-answer tells of it) */
 static void list_connection(S7Engine *e, Conn *c)
 {
-  if (!conn_is_s7(c))
+  if (!conn_is_s7(c) && !c->synack)
     return;
   if (e->listed->len >= e->cfg.max_listed_connections) {
     e->not_listed++;
@@ -248,6 +261,7 @@ static void list_connection(S7Engine *e, Conn *c)
   s->end_ts_us = c->ended ? c->end_ts : c->last_ts;
   s->ended = s7_end_text(c->ended);
   s->iso_connected = c->cc_seen;
+  s->s7_traffic = conn_is_s7(c);
   s->s7_jobs = c->n_jobs;
   s->s7_errors = c->n_errors;
   s->s7plus_version = c->s7plus_version;
@@ -464,6 +478,95 @@ static void record_refusal(S7Engine *e, Conn *c, guint32 frame, gint64 ts, const
   s7_agg_add_frame(e, a, frame, ts);
 }
 
+static const char *const close_details[] = {
+  [CLOSE_AFTER_JOB] = "right after a job", [CLOSE_IDLE] = "after idle time",
+  [CLOSE_BEFORE_S7] = "before any S7 traffic", [CLOSE_DURING] = "during the session",
+};
+
+/* The PLC's closes of one burst: one finding for several at once, else each its own */
+void s7_plc_flush_closes(S7Engine *e, const char *plc, PlcContext *p)
+{
+  guint n = p->burst->len;
+  if (!n)
+    return;
+  if (n >= 2) {
+    g_autoptr(GHashTable) hosts = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < n; i++)
+      g_hash_table_add(hosts, g_array_index(p->burst, PlcClose, i).client_ip);
+    guint nh = g_hash_table_size(hosts);
+    const PlcClose *first = &g_array_index(p->burst, PlcClose, 0);
+    const char *who = nh == 1 ? first->client_ip : "several clients";
+    for (guint i = 0; i < n; i++) {
+      const PlcClose *c = &g_array_index(p->burst, PlcClose, i);
+      Agg *a = s7_agg_get(e, S7K_PLC_CLOSED, plc, who, who, "several connections at once", c->conn_key);
+      if (!a->x.close_how)
+        a->x.close_how = c->how;
+      a->x.closes++;
+      a->x.close_clients = MAX(a->x.close_clients, nh);
+      s7_agg_add_frame(e, a, c->frame, c->ts_us);
+    }
+  } else {
+    const PlcClose *c = &g_array_index(p->burst, PlcClose, 0);
+    Agg *a = s7_agg_get(e, S7K_PLC_CLOSED, plc, c->client_ip, c->client_s, close_details[c->variant],
+                        c->conn_key);
+    if (!a->x.close_how) {
+      a->x.close_how = c->how;
+      a->x.idle_us = c->idle_us;
+      a->x.job_frame = c->job_frame;
+      a->x.function = c->job_function;
+      a->x.ud_group = c->job_ud_group;
+      a->x.ud_subfunc = c->job_ud_subfunc;
+      a->x.waited_us = c->ts_us - c->job_ts_us;
+    }
+    a->x.closes++;
+    if (c->job_frame)
+      s7_agg_add_frame(e, a, c->job_frame, c->job_ts_us);
+    s7_agg_add_frame(e, a, c->frame, c->ts_us);
+  }
+  g_array_set_size(p->burst, 0);
+}
+
+/* The PLC side ends a connection the client still used. Not a PLC close: a refused connect
+ * (connect-refused), a reset SYN (port-refused), the PLC answering the client's own FIN or
+ * RST (an S7-1200 sends RST/ACK after the client's FIN), or a job so long unanswered that
+ * no-response tells it. */
+static void on_plc_close(S7Engine *e, Conn *c, const S7Event *ev, const char *how)
+{
+  gboolean established = c->synack || c->cc_seen || c->n_s7 > 0;
+  if (!established || c->refused || c->port_refused || c->fin_client || c->ended)
+    return;
+  PlcClose pc = { 0 };
+  Job *j = g_queue_peek_head(&c->jobs);
+  if (j) {
+    if (ev->ts_us - j->ts_us >= (gint64)(e->cfg.no_response_timeout_s * 1e6))
+      return;   /* the unanswered job is the fault: no-response says the PLC closed */
+    pc.variant = CLOSE_AFTER_JOB;
+    pc.job_frame = j->frame;
+    pc.job_ts_us = j->ts_us;
+    pc.job_function = j->function;
+    pc.job_ud_group = j->ud_group;
+    pc.job_ud_subfunc = j->ud_subfunc;
+  } else if (c->n_s7 == 0) {
+    pc.variant = CLOSE_BEFORE_S7;
+  } else {
+    pc.idle_us = ev->ts_us - c->last_s7_ts;
+    pc.variant = pc.idle_us >= (gint64)(e->cfg.idle_close_s * 1e6) ? CLOSE_IDLE : CLOSE_DURING;
+  }
+  PlcContext *p = s7_plc_context(e, c->plc_s);
+  if (p->burst->len) {
+    const PlcClose *last = &g_array_index(p->burst, PlcClose, p->burst->len - 1);
+    if (ev->ts_us - last->ts_us > PLC_CLOSE_BURST_US || p->burst->len >= MAX_BURST)
+      s7_plc_flush_closes(e, c->plc_s, p);
+  }
+  pc.client_ip = g_strdup(c->client.addr);
+  pc.client_s = g_strdup(c->client_s);
+  pc.conn_key = g_strdup(c->key);
+  pc.how = how;
+  pc.frame = ev->frame;
+  pc.ts_us = ev->ts_us;
+  g_array_append_val(p->burst, pc);
+}
+
 static void mark_end(Conn *c, const S7Event *ev, EndReason r)
 {
   if (c->ended)
@@ -526,6 +629,8 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
     } else if (cr_pending(c) && !from_client) {
       record_refusal(e, c, ev->frame, ev->ts_us, "TCP RST", -1);
     }
+    if (!from_client)
+      on_plc_close(e, c, ev, "RST");
     mark_end(c, ev, from_client ? END_RST_CLIENT : END_RST_PLC);
     s7_engine_check_stale_jobs(e, c, ev->ts_us, TRUE);
     conn_finish(e, c, ev->ts_us);
@@ -534,6 +639,8 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
   if (fl & S7_TCP_FIN) {
     if (cr_pending(c) && !from_client)
       record_refusal(e, c, ev->frame, ev->ts_us, "FIN", -1);
+    if (!from_client)
+      on_plc_close(e, c, ev, "FIN");
     if (from_client)
       c->fin_client = TRUE;
     else
@@ -629,6 +736,8 @@ static void on_s7_event(S7Engine *e, const S7Event *ev)
   Conn *c = conn_for(e, &ev->src, &ev->dst, ev, opening, &from_client);
   c->last_frame = ev->frame;
   c->last_ts = ev->ts_us;
+  c->n_s7++;
+  c->last_s7_ts = ev->ts_us;
   if (ev->type == S7_EV_S7) {
     e->stats.s7_pdus++;
     s7_engine_on_s7(e, c, ev, from_client);
@@ -725,6 +834,11 @@ void s7_engine_finish(S7Engine *e)
   for (GList *l = live; l; l = l->next)
     conn_finish(e, l->data, e->last_ts);
   g_list_free(live);
+  GHashTableIter pit;
+  gpointer pk, pv;
+  g_hash_table_iter_init(&pit, e->plcs);
+  while (g_hash_table_iter_next(&pit, &pk, &pv))
+    s7_plc_flush_closes(e, pk, pv);
   pairs_to_findings(e);
   s7_findings_finalize(e);
   g_ptr_array_sort(e->listed, cmp_summary);

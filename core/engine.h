@@ -24,6 +24,7 @@ typedef struct {
   double connect_timeout_s;      /* a COTP CR unanswered this long */
   guint storm_min_connections;   /* short connections client→PLC that make a storm */
   double storm_short_s;          /* a connection shorter than this is "short" */
+  double idle_close_s;           /* a PLC close after this much silence is an idle timeout */
   guint max_evidence_frames;     /* evidence frames kept per finding */
   guint max_listed_connections;  /* connections kept for the inventory */
 } S7EngineConfig;
@@ -76,6 +77,7 @@ typedef struct {
   gint64 start_ts_us, end_ts_us;
   const char *ended;                  /* "FIN by client", "RST by PLC", "open at capture end", … */
   gboolean iso_connected;
+  gboolean s7_traffic;                /* COTP connect, S7 or S7comm-plus seen (else TCP only) */
   guint64 s7_jobs, s7_errors;
   guint8 s7plus_version;              /* 0 = none */
   guint32 s7plus_session;

@@ -66,6 +66,11 @@ typedef struct {
   S7Range ranges[MAX_RANGES];
   guint n_ranges;
   gboolean more_ranges;
+  /* the PLC closed connections */
+  const char *close_how;       /* "RST" or "FIN" (of the first) */
+  gint64 idle_us;              /* the connection's silence before the close */
+  guint closes;                /* connections closed (several at once: the burst's size) */
+  guint close_clients;         /* distinct client hosts among them */
   /* connection-level findings counted by the pair (reconnect storms) */
   gpointer pair;               /* PairContext* */
 } S7Facts;

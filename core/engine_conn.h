@@ -68,6 +68,8 @@ typedef struct {
   GQueue jobs;                 /* of Job*, oldest first */
   GQueue early;                /* of EarlyResponse*, oldest first */
   guint64 n_jobs, n_errors, n_answered;
+  guint64 n_s7;                /* S7 and S7comm-plus PDUs either way */
+  gint64 last_s7_ts;
   gboolean abandoned;          /* ended with a job or the connect unanswered */
   /* S7comm-plus */
   guint8 s7plus_version;

@@ -15,8 +15,24 @@ typedef struct {
   gboolean by_write, by_read;
 } DbAccess;
 
+/* A connection the PLC closed, held back for a second: several at once make one finding */
+typedef enum { CLOSE_AFTER_JOB, CLOSE_IDLE, CLOSE_BEFORE_S7, CLOSE_DURING } CloseVariant;
+typedef struct {
+  CloseVariant variant;
+  char *client_ip, *client_s, *conn_key;
+  const char *how;             /* "RST" or "FIN" */
+  guint32 frame, job_frame;
+  gint64 ts_us, job_ts_us, idle_us;
+  guint16 job_function;
+  guint8 job_ud_group, job_ud_subfunc;
+} PlcClose;
+
+#define PLC_CLOSE_BURST_US G_USEC_PER_SEC   /* closes this close together are one event */
+#define MAX_BURST 64
+
 /* Capture-wide facts per PLC (ip:port) */
 typedef struct {
+  GArray *burst;               /* PlcClose: the PLC's latest closes, within a second */
   guint64 data_jobs, data_jobs_8104, data_jobs_ok;
   GHashTable *data_clients;    /* client hosts that sent Read/Write Var jobs (set) */
   guint64 szl_ok;
@@ -68,6 +84,7 @@ struct S7Engine {
 };
 
 /* engine.c */
+void s7_plc_flush_closes(S7Engine *e, const char *plc, PlcContext *p);
 void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client,
                           const Job *job);
 PlcContext *s7_plc_context(S7Engine *e, const char *plc);

@@ -416,6 +416,66 @@ static void text_storm(const S7Engine *e, Agg *a)
   defaults(a, g_string_free(t, FALSE), NULL);
 }
 
+static void text_plc_closed(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  const char *how = a->x.close_how && !strcmp(a->x.close_how, "RST") ? "reset" : "closed";
+  const char *d = a->f->detail ? a->f->detail : "";
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  char *title;
+  const char *why, *act;
+  guint n = MAX(a->x.closes, 1);
+  g_autofree char *times = n > 1 ? g_strdup_printf(" (%u times)", n) : g_strdup("");
+  if (!strcmp(d, "several connections at once")) {
+    a->f->connections = MAX(a->f->connections, n);
+    title = g_strdup_printf("PLC %s %s %u connections at once (%u %s): a CPU restart or STOP, "
+                            "or a CP reset", a->f->plc, how, n, MAX(a->x.close_clients, 1),
+                            plural(MAX(a->x.close_clients, 1), "client", "clients"));
+    why = "The PLC side ended several connections within a second of each other: the CPU went "
+          "to STOP or restarted, or its CP or the network module was reset. Every client sees "
+          "its connection reset at the same moment.";
+    act = "Look at the CPU's diagnostic buffer (TIA Portal: Online & diagnostics) for a STOP, "
+          "restart or CP reset at that time; let the clients reconnect on their own.";
+  } else if (!strcmp(d, "right after a job")) {
+    title = g_strdup_printf("PLC %s %s the connection from %s right after a %s job (%.1f s "
+                            "later)%s: it refused the job by closing", a->f->plc, how, a->client_ip,
+                            s7_function_text(a->x.function, a->x.ud_group, a->x.ud_subfunc, fbuf),
+                            a->x.waited_us / 1e6, times);
+    why = "The PLC ended the connection while the client's job was open, without answering it: "
+          "CPUs and CPs do this with a job they do not accept (an unknown function, a size they "
+          "cannot take, a malformed request) instead of answering an error.";
+    act = "Check what the job asks for (function, item count, sizes against the negotiated PDU) "
+          "and what the client library sends; try the same job with another client.";
+  } else if (!strcmp(d, "after idle time")) {
+    title = g_strdup_printf("PLC %s %s the connection from %s after %.1f s without traffic%s: "
+                            "the CPU's or CP's connection timeout", a->f->plc, how, a->client_ip,
+                            a->x.idle_us / 1e6, times);
+    why = "The connection had been silent before the PLC side ended it: CPs and some CPUs close "
+          "S7 connections that carry no traffic for a while, so a client that polls rarely "
+          "finds its connection gone.";
+    act = "Poll more often than the connection timeout, or let the client reconnect on its own "
+          "when the connection was closed.";
+  } else if (!strcmp(d, "before any S7 traffic")) {
+    title = g_strdup_printf("PLC %s %s the connection from %s before any S7 traffic%s",
+                            a->f->plc, how, a->client_ip, times);
+    why = "The PLC side ended the connection before a single S7 job went over it (after the TCP "
+          "or the ISO connect): its connection resources are taken, the partner is not allowed "
+          "(a CP's access list), or the device is not an S7 server on this port.";
+    act = "Check the CPU's free connection resources and a CP's access protection (IP access "
+          "list); check that the address belongs to the PLC.";
+  } else {
+    title = g_strdup_printf("PLC %s %s the connection from %s during the session (%.1f s after "
+                            "the last S7 traffic)%s", a->f->plc, how, a->client_ip,
+                            a->x.idle_us / 1e6, times);
+    why = "The PLC side ended the connection while it was in use.";
+    act = "Look at the CPU's diagnostic buffer at that time (STOP, restart, CP reset, "
+          "communication load).";
+  }
+  set_text(&a->f->explanation, g_strdup(why));
+  set_text(&a->f->action, g_strdup(act));
+  defaults(a, title, NULL);
+}
+
 /* ------------------------------------------------------------------ S7comm-plus */
 
 static void text_s7plus_error(const S7Engine *e, Agg *a)
@@ -547,6 +607,7 @@ void s7_finding_texts(const S7Engine *e, Agg *a)
   case S7K_PORT_UNREACHABLE: text_port_unreachable(e, a); break;
   case S7K_NO_RESPONSE: text_no_response(e, a); break;
   case S7K_RECONNECT_STORM: text_storm(e, a); break;
+  case S7K_PLC_CLOSED: text_plc_closed(e, a); break;
   case S7K_S7PLUS_ERROR: text_s7plus_error(e, a); break;
   case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(e, a); break;
   case S7K_PLC_CONTROL: text_plc_control(e, a); break;

@@ -191,6 +191,46 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "value.",
     "See the error code's meaning; check the engineering tool's or HMI's own diagnostics.",
     "TIA Portal / WinCC show their own error dialogs" },
+  { S7K_PLC_CLOSED, "plc-closed", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
+    "PLC closed",
+    "The PLC closed an established connection (RST or FIN from the port-102 side)",
+    "The PLC side ended a connection the client still used: right after a job (the CPU "
+    "refused the job by closing), after idle time (the CPU's or CP's connection timeout), "
+    "before any S7 traffic, or several connections at once (a CPU restart or STOP, a CP "
+    "reset).",
+    "Right after a job: check what the job asks (a function or size the CPU does not accept). "
+    "After idle time: poll often enough or let the client reconnect on its own. Several at "
+    "once: look at the CPU's diagnostic buffer for a restart, STOP or CP reset at that time.",
+    "nodes7: \"read ECONNRESET\" (0.3.18 logs \"ISO-on-TCP connection DISCONNECTED\", then "
+    "the next read fails: \"Timeout error - zero length packet\"); snap7: \"ISO : An error "
+    "occurred during recv TCP : Connection reset by peer\"; S7.Net: \"An existing connection "
+    "was forcibly closed by the remote host\"; PLC4X: \"Connection reset by peer\"" },
+  { S7K_WRITE_CONFLICT, "write-conflict", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
+    "write conflict",
+    "Two or more clients write the same address",
+    "Several clients wrote the same PLC address in this capture: one master overrides "
+    "another, and the value keeps flipping back to what the last writer sent.",
+    "Decide which station owns the address; let the others read it, or give each its own "
+    "address (or a request/acknowledge handshake) in the PLC program.",
+    "users report: \"the value keeps flipping back\", \"my write is overwritten\"" },
+  { S7K_AMQ_EXCEEDED, "amq-exceeded", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
+    "too many parallel jobs",
+    "The client has more jobs in flight than the negotiated Max AmQ",
+    "Setup Communication fixed how many jobs the client may have open at once (Max AmQ); "
+    "this client sent more. The CPU delays or drops the surplus, which the client sees as "
+    "timeouts.",
+    "Limit the client's parallel jobs to the negotiated Max AmQ (nodes7: maxParallel; S7.Net "
+    "and snap7 send one job at a time).",
+    "nodes7: \"Timed out\" for some items; snap7: \"TCP : Data receive Timeout\"" },
+  { S7K_PDU_FRAGMENTED, "pdu-fragmented", S7_SEV_NOTE, S7_GROUP_SEQUENCE,
+    "PDU larger than TPDU",
+    "The negotiated S7 PDU does not fit the COTP TPDU size",
+    "The S7 PDU size agreed in Setup Communication is larger than the COTP TPDU size agreed "
+    "in the connect: large answers arrive in several COTP DT fragments, which some clients "
+    "mishandle.",
+    "Let the client ask for a TPDU size of at least the PDU size (1024 bytes), or a PDU size "
+    "that fits the TPDU.",
+    "" },
   { S7K_UNAUTHENTICATED_WRITE, "unauthenticated-write", S7_SEV_NOTE, S7_GROUP_SECURITY,
     "unauthenticated write",
     "Write Var accepted: PUT/GET is unauthenticated memory access",
@@ -219,6 +259,15 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "The session uses S7comm-plus protocol version 1 or 2, which has no or weak integrity "
     "protection (old firmware or devices).",
     "Update the CPU/HMI firmware to one that uses protocol V3 with TLS where possible.",
+    "" },
+  { S7K_UNEXPECTED_PARTNER, "unexpected-partner", S7_SEV_NOTE, S7_GROUP_SECURITY,
+    "unexpected partner",
+    "A host that is not an allowed partner reached the PLC's port 102",
+    "S7 traffic to the PLC, or a connect to its port 102, from a host the partners file does "
+    "not allow. PUT/GET is unauthenticated memory access: only the partners that must talk "
+    "to a PLC should reach TCP 102 (a warning when the host wrote to or controlled the PLC).",
+    "Block TCP 102 from this host in the firewall between the cells, or add it to the "
+    "partners file if it is meant to talk to the PLC; document every S7 connection.",
     "" },
 };
 

@@ -124,6 +124,7 @@ gboolean s7sim_config_set(S7SimConfig *cfg, const char *key, const char *value, 
   UINT_KEY("max-connections", max_connections, 100000)
   UINT_KEY("delay-ms", delay_ms, 600000)
   UINT_KEY("drop-every", drop_every, 1000000)
+  UINT_KEY("idle-timeout", idle_timeout_s, 86400)
   UINT_KEY("m-size", m_size, 65536)
   UINT_KEY("i-size", i_size, 65536)
   UINT_KEY("q-size", q_size, 65536)

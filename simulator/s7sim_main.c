@@ -28,6 +28,7 @@ typedef struct {
   gsize in_len;
   GByteArray *out;           /* bytes to send */
   gint64 due_us;             /* delay-ms: when out may be sent */
+  gint64 last_rx_us;         /* idle-timeout: when the client last sent something */
   gboolean closing;
   S7SimSession s;
 } Client;
@@ -136,6 +137,7 @@ int main(int argc, char **argv)
   }
   gint port = cfg.port, rack = (gint)cfg.rack, slot = (gint)cfg.slot, pdu = cfg.pdu_size, amq = cfg.max_amq;
   gint maxc = (gint)cfg.max_connections, delay = (gint)cfg.delay_ms, drop = (gint)cfg.drop_every;
+  gint idle = (gint)cfg.idle_timeout_s;
   gboolean quiet = cfg.quiet;
   char *listen = NULL;
   GOptionEntry e[] = {
@@ -150,6 +152,7 @@ int main(int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dbs, "A DB: NUMBER:SIZE[:optimized|missing|read-only] (repeatable); other DBs are missing", "SPEC" },
     { "delay-ms", 0, 0, G_OPTION_ARG_INT, &delay, "Delay before each S7 answer", "MS" },
     { "drop-every", 0, 0, G_OPTION_ARG_INT, &drop, "Drop every Nth S7 answer (for no-response)", "N" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle, "Close a connection (FIN) after S seconds without a request, as a CPU or CP with a connection timeout (default: never)", "S" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Read settings (key = value, the option names) from FILE first", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No request log on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -178,7 +181,7 @@ int main(int argc, char **argv)
   struct { const char *k; gint v, max; } ints[] = {
     { "port", port, 65535 }, { "rack", rack, 7 }, { "slot", slot, 31 }, { "pdu", pdu, 65535 },
     { "max-amq", amq, 255 }, { "max-connections", maxc, 100000 }, { "delay-ms", delay, 600000 },
-    { "drop-every", drop, 1000000 } };
+    { "drop-every", drop, 1000000 }, { "idle-timeout", idle, 86400 } };
   for (guint i = 0; i < G_N_ELEMENTS(ints); i++) {
     char buf[16];
     g_snprintf(buf, sizeof buf, "%d", ints[i].v);
@@ -230,6 +233,14 @@ int main(int argc, char **argv)
       Client *c = &clients[i];
       if (c->fd < 0)
         continue;
+      if (cfg.idle_timeout_s && !c->out->len) {
+        gint64 expiry = c->last_rx_us + (gint64)cfg.idle_timeout_s * G_USEC_PER_SEC;
+        if (expiry <= now) {
+          client_close(&cfg, c, FALSE, "idle -> closed (connection timeout)");
+          continue;
+        }
+        wait_us = wait_us < 0 ? expiry - now : MIN(wait_us, expiry - now);
+      }
       gboolean may_send = c->out->len && (!c->due_us || c->due_us <= now);
       if (c->out->len && c->due_us > now)
         wait_us = wait_us < 0 ? c->due_us - now : MIN(wait_us, c->due_us - now);
@@ -260,6 +271,7 @@ int main(int argc, char **argv)
           c->in_len = 0;
           c->closing = FALSE;
           c->due_us = 0;
+          c->last_rx_us = g_get_monotonic_time();
           c->s = (S7SimSession){ &cfg, &live_iso, FALSE, 240, next_ref++, &answers };
           char host[INET6_ADDRSTRLEN] = "?";
           guint16 port_no = 0;
@@ -297,6 +309,7 @@ int main(int argc, char **argv)
           continue;
         }
         c->in_len += (gsize)r;
+        c->last_rx_us = g_get_monotonic_time();
         serve_input(&cfg, c);
       }
       if (c->fd >= 0 && c->closing && !c->out->len)

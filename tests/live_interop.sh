@@ -150,6 +150,12 @@ server s7sim --drop-every 2 --db 1:100
 client snap7 0 1 read:1:0:2 read:1:2:2 hold:1200 read:1:4:2
 end "no-response" "--no-response-timeout 1"
 
+begin plc-idle-close
+server s7sim --db 1:100 --idle-timeout 1
+client snap7 0 1 read:1:0:2 hold:2000 read:1:0:2
+client nodes7 0 1 read:1:0:2 hold:2000 read:1:0:2
+end "plc-closed"
+
 begin healthy
 server s7sim --db 1:100
 client snap7 0 1 read:1:0:4 read:1:4:4

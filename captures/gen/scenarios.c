@@ -831,6 +831,86 @@ static void unauthenticated_write_ranges(void)
   end();
 }
 
+/* Issue 14.1: the PLC resets the connection right after a Read Var job (the job refused by
+ * reset), as an HMI sees its connection reset on data */
+static void plc_closed_after_job(void)
+{
+  begin("plc-closed-after-job");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50400, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&c, 1, DBW(1, 0));
+  Item it = DBB(1, 0, 200);
+  send_read_job(&c, 2, &it, 1);
+  pcap_advance(&out, 200 * MS);
+  tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
+/* Issue 14.1: the PLC closes an idle connection after 30 s without traffic (its connection
+ * timeout); the client answers the FIN */
+static void plc_closed_idle(void)
+{
+  begin("plc-closed-idle");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50401, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&c, 1, MW(0));
+  pcap_advance(&out, 30 * S);
+  tcp_close(&c, 0);
+  end();
+}
+
+/* Issue 14.1: the PLC closes a TCP connection with a FIN before any S7 traffic: reported, and
+ * the connection is in the inventory (it was missing: "0 connections", "Limitations: None") */
+static void plc_closed_before_s7(void)
+{
+  begin("plc-closed-before-s7");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50402, PLC, 102);
+  tcp_handshake(&c);
+  pcap_advance(&out, 2 * S);
+  tcp_close(&c, 0);
+  end();
+}
+
+/* Issue 14.1: the PLC resets three clients' connections within 200 ms: one finding (a CPU
+ * restart or STOP, a CP reset), not three */
+static void plc_closed_at_once(void)
+{
+  begin("plc-closed-at-once");
+  TcpConn a, b, d;
+  tcp_init(&a, &out, HMI, 50403, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50404, PLC, 102);
+  tcp_init(&d, &out, ip4(10, 10, 3, 31), 50405, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&b, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&d, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&a, 1, MW(0));
+  read_ok(&b, 1, MW(2));
+  read_ok(&d, 1, MW(4));
+  pcap_advance(&out, 2 * S);
+  tcp_segment(&a, 0, F_RST | F_ACK, NULL, 0);
+  pcap_advance(&out, 80 * MS);
+  tcp_segment(&b, 0, F_RST | F_ACK, NULL, 0);
+  pcap_advance(&out, 80 * MS);
+  tcp_segment(&d, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
+/* Issue 14.1, not a fault: an S7-1200 answers the client's FIN with RST/ACK */
+static void plc_rst_after_client_fin(void)
+{
+  begin("plc-rst-after-client-fin");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50406, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  read_ok(&c, 1, MW(0));
+  tcp_segment(&c, 1, F_FIN | F_ACK, NULL, 0);
+  tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -890,5 +970,10 @@ int main(int argc, char **argv)
   response_before_job();
   s7plus_probe();
   unauthenticated_write_ranges();
+  plc_closed_after_job();
+  plc_closed_idle();
+  plc_closed_before_s7();
+  plc_closed_at_once();
+  plc_rst_after_client_fin();
   return 0;
 }
