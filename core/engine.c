@@ -31,6 +31,7 @@ static void plc_close_clear(PlcClose *c)
 
 static void plc_free(PlcContext *p)
 {
+  g_array_unref(p->writes);
   g_array_unref(p->burst);
   g_hash_table_unref(p->tsap_ok);
   g_hash_table_unref(p->db_ok);
@@ -157,6 +158,7 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
     p->tsap_ok = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     p->db_ok = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     p->data_clients = string_set();
+    p->writes = g_array_new(FALSE, FALSE, sizeof(WriteCell));
     p->burst = g_array_new(FALSE, FALSE, sizeof(PlcClose));
     g_array_set_clear_func(p->burst, (GDestroyNotify)plc_close_clear);
     g_hash_table_insert(e->plcs, g_strdup(plc), p);
@@ -837,8 +839,10 @@ void s7_engine_finish(S7Engine *e)
   GHashTableIter pit;
   gpointer pk, pv;
   g_hash_table_iter_init(&pit, e->plcs);
-  while (g_hash_table_iter_next(&pit, &pk, &pv))
+  while (g_hash_table_iter_next(&pit, &pk, &pv)) {
     s7_plc_flush_closes(e, pk, pv);
+    s7_writes_to_findings(e, pk, pv);
+  }
   pairs_to_findings(e);
   s7_findings_finalize(e);
   g_ptr_array_sort(e->listed, cmp_summary);

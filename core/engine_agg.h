@@ -71,6 +71,17 @@ typedef struct {
   gint64 idle_us;              /* the connection's silence before the close */
   guint closes;                /* connections closed (several at once: the burst's size) */
   guint close_clients;         /* distinct client hosts among them */
+  /* write conflicts: who wrote the address, how often, what */
+  struct {
+    char client[S7_ADDR_MAX];
+    char address[S7_ADDRESS_TEXT_MAX];
+    guint64 count;
+    gint64 first_ts, last_ts;
+    char value[40];
+    gboolean changes;
+  } writers[4];
+  guint n_writers;
+  gboolean values_differ;
   /* connection-level findings counted by the pair (reconnect storms) */
   gpointer pair;               /* PairContext* */
 } S7Facts;

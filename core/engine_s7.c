@@ -95,6 +95,151 @@ static void note_db_ok(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write
     d->by_read = TRUE;
 }
 
+/* ------------------------------------------------------------------ writes of each address */
+
+static gboolean is_numbered(guint8 area)
+{
+  return is_counter_or_timer(area);
+}
+
+/* A successful write of one item by this client: kept per (address range, client) */
+static void note_write(S7Engine *e, Conn *c, const S7ReqItem *it, const S7Event *ev, const Job *job)
+{
+  if (it->syntax_id != 0x10)
+    return;
+  guint32 lo, hi;
+  if (is_numbered(it->area)) {
+    lo = it->address * 16;
+    hi = lo + 16 * MAX(it->length, 1);
+  } else if (it->transport_size == 1) {
+    lo = it->address;   /* byte << 3 | bit */
+    hi = lo + 1;
+  } else {
+    guint32 first, len;
+    s7_item_byte_range(it, &first, &len);
+    lo = first * 8;
+    hi = (first + len) * 8;
+  }
+  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  WriteCell *w = NULL;
+  for (guint i = 0; i < pc->writes->len && !w; i++) {
+    WriteCell *q = &g_array_index(pc->writes, WriteCell, i);
+    if (q->area == it->area && q->db == it->db && q->lo_bit == lo && q->hi_bit == hi &&
+        !strcmp(q->client, c->client.addr))
+      w = q;
+  }
+  gint64 ts = job ? job->ts_us : ev->ts_us;
+  guint32 frame = job ? job->frame : ev->frame;
+  if (!w) {
+    if (pc->writes->len >= MAX_WRITE_CELLS)
+      return;
+    WriteCell n = { .area = it->area, .db = it->db, .lo_bit = lo, .hi_bit = hi, .tsize = it->transport_size,
+                    .first_ts = ts, .vlen = it->data_len };
+    g_strlcpy(n.client, c->client.addr, sizeof n.client);
+    s7_format_address(it, n.address);
+    memcpy(n.value, it->data, it->data_len);
+    memcpy(n.first_value, it->data, it->data_len);
+    g_array_append_val(pc->writes, n);
+    w = &g_array_index(pc->writes, WriteCell, pc->writes->len - 1);
+  } else if (w->vlen != it->data_len || memcmp(w->value, it->data, it->data_len)) {
+    w->changes = TRUE;
+    w->vlen = it->data_len;
+    memcpy(w->value, it->data, it->data_len);
+  }
+  w->count++;
+  w->last_ts = ts;
+  if (w->n_frames < G_N_ELEMENTS(w->frames)) {
+    w->frames[w->n_frames] = frame;
+    w->frame_ts[w->n_frames] = ts;
+    w->n_frames++;
+  }
+}
+
+/* A value as written, decoded by its transport size */
+static void value_text(const WriteCell *w, char *buf, gsize size)
+{
+  const guint8 *v = w->value;
+  guint n = w->vlen;
+  switch (w->tsize) {
+  case 1: if (n >= 1) { g_snprintf(buf, size, "%u", v[0] & 1); return; } break;
+  case 2: case 3: if (n == 1) { g_snprintf(buf, size, "%u (0x%02X)", v[0], v[0]); return; } break;
+  case 4: if (n == 2) { g_snprintf(buf, size, "%u", (guint)(v[0] << 8 | v[1])); return; } break;
+  case 5: if (n == 2) { g_snprintf(buf, size, "%d", (gint16)(v[0] << 8 | v[1])); return; } break;
+  case 6: case 7: case 8:
+    if (n == 4) {
+      guint32 u = (guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3];
+      if (w->tsize == 6)
+        g_snprintf(buf, size, "%u", u);
+      else if (w->tsize == 7)
+        g_snprintf(buf, size, "%d", (gint32)u);
+      else {
+        float f;
+        memcpy(&f, &u, sizeof f);
+        g_snprintf(buf, size, "%g", (double)f);
+      }
+      return;
+    }
+    break;
+  default: break;
+  }
+  GString *hex = g_string_new("0x");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf(hex, "%02X", v[i]);
+  if (n < 1)
+    g_string_assign(hex, "?");
+  g_strlcpy(buf, hex->str, size);
+  g_string_free(hex, TRUE);
+}
+
+/* Two or more clients writing overlapping ranges of a PLC: one finding per address */
+void s7_writes_to_findings(S7Engine *e, const char *plc, PlcContext *p)
+{
+  guint n = p->writes->len;
+  for (guint i = 0; i < n; i++) {
+    WriteCell *a = &g_array_index(p->writes, WriteCell, i);
+    for (guint j = i + 1; j < n; j++) {
+      WriteCell *b = &g_array_index(p->writes, WriteCell, j);
+      if (a->area != b->area || a->db != b->db || !strcmp(a->client, b->client) ||
+          a->hi_bit <= b->lo_bit || b->hi_bit <= a->lo_bit)
+        continue;
+      /* the narrower range names the place ("M101.1" inside "MB101") */
+      const WriteCell *narrow = (a->hi_bit - a->lo_bit) <= (b->hi_bit - b->lo_bit) ? a : b;
+      const WriteCell *cells[2] = { a, b };
+      const char *first = strcmp(a->client, b->client) < 0 ? a->client : b->client;
+      const char *second = first == a->client ? b->client : a->client;
+      g_autofree char *clients = g_strdup_printf("%s, %s", first, second);
+      Agg *g = s7_agg_get(e, S7K_WRITE_CONFLICT, plc, clients, clients, narrow->address, NULL);
+      g->f->occurrences = 0;
+      for (guint k = 0; k < 2; k++) {
+        const WriteCell *w = cells[k];
+        guint slot = g->x.n_writers;
+        for (guint m = 0; m < g->x.n_writers; m++)
+          if (!strcmp(g->x.writers[m].client, w->client) && !strcmp(g->x.writers[m].address, w->address))
+            slot = m;
+        if (slot == g->x.n_writers) {
+          if (slot >= G_N_ELEMENTS(g->x.writers))
+            continue;
+          g->x.n_writers++;
+          g_strlcpy(g->x.writers[slot].client, w->client, sizeof g->x.writers[slot].client);
+          g_strlcpy(g->x.writers[slot].address, w->address, sizeof g->x.writers[slot].address);
+          g->x.writers[slot].count = w->count;
+          g->x.writers[slot].first_ts = w->first_ts;
+          g->x.writers[slot].last_ts = w->last_ts;
+          g->x.writers[slot].changes = w->changes;
+          value_text(w, g->x.writers[slot].value, sizeof g->x.writers[slot].value);
+          for (guint f = 0; f < w->n_frames; f++)
+            s7_agg_add_frame(e, g, w->frames[f], w->frame_ts[f]);
+        }
+      }
+      guint64 total = 0;
+      for (guint m = 0; m < g->x.n_writers; m++)
+        total += g->x.writers[m].count;
+      g->f->occurrences = total;
+      g->x.values_differ = g->x.n_writers > 1 && strcmp(g->x.writers[0].value, g->x.writers[1].value) != 0;
+    }
+  }
+}
+
 /* ------------------------------------------------------------------ findings helpers */
 
 static Agg *finding(S7Engine *e, Conn *c, S7Kind kind, const char *detail)
@@ -210,8 +355,11 @@ static void on_item_codes(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
     if (it)
       area_touch(e, c, it, write, bad);
     if (!bad) {
-      if (it && rc == 0xFF)
+      if (it && rc == 0xFF) {
         note_db_ok(e, c, it, write);
+        if (write)
+          note_write(e, c, it, ev, job);
+      }
       continue;
     }
     all_ok = FALSE;

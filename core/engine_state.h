@@ -30,8 +30,28 @@ typedef struct {
 #define PLC_CLOSE_BURST_US G_USEC_PER_SEC   /* closes this close together are one event */
 #define MAX_BURST 64
 
+/* A client's writes of one address range of a PLC (write conflicts) */
+typedef struct {
+  guint8 area;
+  guint16 db;
+  guint32 lo_bit, hi_bit;      /* [lo, hi) in bits (timers/counters: number * 16) */
+  char client[S7_ADDR_MAX];    /* the writing host */
+  char address[S7_ADDRESS_TEXT_MAX];
+  guint8 tsize;
+  guint8 value[S7_ITEM_DATA_MAX], first_value[S7_ITEM_DATA_MAX];
+  guint8 vlen;
+  gboolean changes;            /* the client wrote different values over time */
+  guint64 count;
+  gint64 first_ts, last_ts;
+  guint32 frames[4];
+  gint64 frame_ts[4];
+  guint n_frames;
+} WriteCell;
+#define MAX_WRITE_CELLS 512      /* per PLC */
+
 /* Capture-wide facts per PLC (ip:port) */
 typedef struct {
+  GArray *writes;              /* WriteCell */
   GArray *burst;               /* PlcClose: the PLC's latest closes, within a second */
   guint64 data_jobs, data_jobs_8104, data_jobs_ok;
   GHashTable *data_clients;    /* client hosts that sent Read/Write Var jobs (set) */
@@ -102,5 +122,6 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
 void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean closing);
 void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c);
 void s7_engine_on_late_segment(S7Engine *e, Conn *c, const S7Event *ev);
+void s7_writes_to_findings(S7Engine *e, const char *plc, PlcContext *p);
 
 #endif

@@ -176,12 +176,27 @@ static void take_userdata_head(Cursor *c, S7Pdu *p, gboolean *ok)
     p->param_error = (guint16)occ_uint(&c->o[S7F_S7_PARAM_ERRCOD], 0, ok);
 }
 
+/* One data item's length, and its bytes when it has any (item may be NULL: not kept) */
+static void take_item_data(Cursor *c, S7ReqItem *item)
+{
+  guint64 len = occ_uint(&c->o[S7F_S7_DATA_LENGTH], 0, NULL);
+  if (!len)
+    return;
+  const S7FieldValue *d = occ_take(&c->o[S7F_S7_ITEM_DATA]);
+  if (!item || !d)
+    return;
+  item->data_total = (guint16)MIN(d->len, G_MAXUINT16);
+  item->data_len = (guint8)MIN(d->len, S7_ITEM_DATA_MAX);
+  memcpy(item->data, s7_field_row_bytes(c->o[S7F_S7_ITEM_DATA].row, d), item->data_len);
+}
+
 static void take_var_items(Cursor *c, S7Pdu *p, gboolean *ok)
 {
   /* the item count is one byte on the wire; a row claiming more is not a dissector's (found
    * by fuzzing: a count of 4 billion looped for minutes) */
   guint64 claimed = occ_uint(&c->o[S7F_S7_ITEMCOUNT], 0, ok);
   guint count = (guint)MIN(claimed, 255);
+  guint first_item = p->n_items;
   for (guint i = 0; i < count; i++) {
     if (p->rosctr == S7_ROSCTR_JOB) {
       S7ReqItem it = { 0 };
@@ -196,12 +211,19 @@ static void take_var_items(Cursor *c, S7Pdu *p, gboolean *ok)
       }
       if (p->n_items < S7_MAX_ITEMS)
         p->items[p->n_items++] = it;
-      if (p->function == S7_FUNC_WRITE_VAR)
-        occ_take(&c->o[S7F_S7_RETCODE]);  /* a write job's data items carry a reserved 0x00 */
     } else {
       guint8 rc = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, ok);
       if (p->n_retcodes < S7_MAX_ITEMS)
         p->retcodes[p->n_retcodes++] = rc;
+      take_item_data(c, NULL);   /* a read's data: not kept */
+    }
+  }
+  /* a write job's data items: a reserved return code 0x00, a length and the value each */
+  if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_WRITE_VAR) {
+    for (guint i = 0; i < count; i++) {
+      occ_take(&c->o[S7F_S7_RETCODE]);
+      guint k = first_item + i;
+      take_item_data(c, k < p->n_items ? &p->items[k] : NULL);
     }
   }
 }
@@ -230,8 +252,11 @@ static gboolean take_s7_pdu(Cursor *c, S7Pdu *p, gboolean *ok)
   }
   if (p->rosctr == S7_ROSCTR_USERDATA) {
     take_userdata_head(c, p, ok);
-    if (p->data_len >= 4 && p->n_retcodes < S7_MAX_ITEMS)
-      p->retcodes[p->n_retcodes++] = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, ok);
+    if (p->data_len >= 4) {
+      if (p->n_retcodes < S7_MAX_ITEMS)
+        p->retcodes[p->n_retcodes++] = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, ok);
+      occ_take(&c->o[S7F_S7_DATA_LENGTH]);
+    }
     return TRUE;
   }
   if (p->param_len == 0)

@@ -476,6 +476,35 @@ static void text_plc_closed(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
+static void text_write_conflict(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  a->f->connections = MAX(a->f->connections, a->x.n_writers);
+  GString *who = g_string_new(NULL);
+  for (guint i = 0; i < a->x.n_writers; i++) {
+    const __typeof__(a->x.writers[0]) *w = &a->x.writers[i];
+    double span = (w->last_ts - w->first_ts) / 1e6;
+    g_string_append_printf(who, "%s%s wrote %s %" G_GUINT64_FORMAT " %s", i ? "; " : "", w->client,
+                           w->address, w->count, plural(w->count, "time", "times"));
+    if (w->count > 1 && span > 0)
+      g_string_append_printf(who, " (%.1f/s)", (double)w->count / span);
+    g_string_append_printf(who, ", %s %s", w->changes ? "last" : "value", w->value);
+  }
+  char *title = g_strdup_printf("%u clients write %s on PLC %s%s: %s", a->x.n_writers,
+                                a->f->detail, a->f->plc,
+                                a->x.values_differ ? " with different values" : "", who->str);
+  set_text(&a->f->explanation, g_strdup_printf(
+      "%s Who wrote what: %s. %s", s7_kind_info(a->f->kind)->cause, who->str,
+      a->x.values_differ ? "The values differ, so the address ends up with whatever the last "
+                           "writer sent: the value keeps flipping back."
+                         : "They write the same value now, but each overrides the other."));
+  g_string_free(who, TRUE);
+  confidence(a, "high", g_strdup_printf("Write Var jobs of %u client hosts to overlapping "
+                                        "addresses of this PLC were answered with success",
+                                        a->x.n_writers));
+  defaults(a, title, NULL);
+}
+
 /* ------------------------------------------------------------------ S7comm-plus */
 
 static void text_s7plus_error(const S7Engine *e, Agg *a)
@@ -608,6 +637,7 @@ void s7_finding_texts(const S7Engine *e, Agg *a)
   case S7K_NO_RESPONSE: text_no_response(e, a); break;
   case S7K_RECONNECT_STORM: text_storm(e, a); break;
   case S7K_PLC_CLOSED: text_plc_closed(e, a); break;
+  case S7K_WRITE_CONFLICT: text_write_conflict(e, a); break;
   case S7K_S7PLUS_ERROR: text_s7plus_error(e, a); break;
   case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(e, a); break;
   case S7K_PLC_CONTROL: text_plc_control(e, a); break;

@@ -63,7 +63,16 @@ typedef struct {
   guint16 db;
   guint32 address;       /* byte << 3 | bit, or the number for T/C */
   guint16 length;        /* element count */
+  /* a Write Var job's value for the item: its first bytes as sent */
+  guint16 data_total;    /* bytes of data the item carries */
+  guint8 data_len;       /* bytes kept in data (at most S7_ITEM_DATA_MAX) */
+  guint8 data[8];
 } S7ReqItem;
+#define S7_ITEM_DATA_MAX 8
+/* An S7ANY item without data: syntax, area, transport size, DB, address (byte << 3 | bit), count */
+#define S7_ITEM(syntax_, area_, tsize_, db_, address_, length_) \
+  ((S7ReqItem){ .syntax_id = (syntax_), .area = (area_), .transport_size = (tsize_), .db = (db_), \
+                .address = (address_), .length = (length_) })
 
 typedef struct {
   guint8 rosctr;

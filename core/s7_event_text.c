@@ -31,6 +31,10 @@ static void s7_pdu(GString *out, const S7Pdu *p)
     const S7ReqItem *it = &p->items[i];
     g_string_append_printf(out, " item=%02x/%02x/%u/%u/0x%x/%u", it->syntax_id, it->area, it->db,
                            it->transport_size, it->address, it->length);
+    if (it->data_total) {
+      g_string_append_printf(out, "=%u:", it->data_total);
+      bytes(out, it->data, it->data_len);
+    }
   }
   if (p->n_retcodes) {
     g_string_append(out, " rc=");

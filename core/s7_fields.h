@@ -79,6 +79,8 @@ typedef enum {
   X(S7_ITEM_AREA, "s7comm.param.item.area", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_ITEM_ADDRESS, "s7comm.param.item.address", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_RETCODE, "s7comm.data.returncode", S7FK_NUM, S7FN_ALWAYS) \
+  X(S7_DATA_LENGTH, "s7comm.data.length", S7FK_NUM, S7FN_ALWAYS) \
+  X(S7_ITEM_DATA, "s7comm.resp.data", S7FK_BYTES, S7FN_ALWAYS) \
   X(S7_UD_LENGTH, "s7comm.param.userdata.length", S7FK_NUM, S7FN_UD_HEAD) \
   X(S7_UD_TYPE, "s7comm.param.userdata.type", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_UD_GROUP, "s7comm.param.userdata.funcgroup", S7FK_NUM, S7FN_ALWAYS) \

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       p->ud_type = (d[13] & 1) ? 4 : 8; p->ud_group = d[13] >> 4; p->ud_subfunc = d[14] & 3;
       p->n_items = d[14] >> 4;
       for (guint i = 0; i < p->n_items; i++)
-        p->items[i] = (S7ReqItem){ 0x10, (guint8)(0x80 + (d[15] & 7)), (guint8)(d[15] >> 4), d[13], (guint32)d[15] << 3, (guint16)(d[12] + 1) };
+        p->items[i] = S7_ITEM(0x10, (guint8)(0x80 + (d[15] & 7)), (guint8)(d[15] >> 4), d[13], (guint32)d[15] << 3, (guint16)(d[12] + 1));
       p->n_retcodes = d[15] % 5;
       for (guint i = 0; i < p->n_retcodes; i++)
         p->retcodes[i] = (guint8[]){ 0xFF, 0x05, 0x0A, 0x03, 0x06 }[(d[9] + i) % 5];

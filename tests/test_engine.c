@@ -55,7 +55,7 @@ static void read_job(S7Engine *e, guint16 cport, guint16 ref, guint16 db, guint3
   ev.u.s7.pdu_ref = ref;
   ev.u.s7.function = S7_FUNC_READ_VAR;
   ev.u.s7.n_items = 1;
-  ev.u.s7.items[0] = (S7ReqItem){ 0x10, S7_AREA_DB, 4, db, byte << 3, 1 };
+  ev.u.s7.items[0] = S7_ITEM(0x10, S7_AREA_DB, 4, db, byte << 3, 1);
   s7_engine_feed(e, &ev);
 }
 
@@ -324,21 +324,21 @@ static void test_code_table(void)
 static void test_addresses(void)
 {
   char b[S7_ADDRESS_TEXT_MAX];
-  S7ReqItem it = { 0x10, S7_AREA_DB, 4, 12, 40 << 3, 1 };
+  S7ReqItem it = S7_ITEM(0x10, S7_AREA_DB, 4, 12, 40 << 3, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "DB12.DBW40");
-  it = (S7ReqItem){ 0x10, S7_AREA_DB, 1, 3, 0 << 3 | 1, 1 };
+  it = S7_ITEM(0x10, S7_AREA_DB, 1, 3, 0 << 3 | 1, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "DB3.DBX0.1");
-  it = (S7ReqItem){ 0x10, S7_AREA_M, 4, 0, 100 << 3, 1 };
+  it = S7_ITEM(0x10, S7_AREA_M, 4, 0, 100 << 3, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "MW100");
-  it = (S7ReqItem){ 0x10, S7_AREA_I, 1, 0, 0, 1 };
+  it = S7_ITEM(0x10, S7_AREA_I, 1, 0, 0, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "I0.0");
-  it = (S7ReqItem){ 0x10, S7_AREA_Q, 1, 0, 4 << 3, 1 };
+  it = S7_ITEM(0x10, S7_AREA_Q, 1, 0, 4 << 3, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "Q4.0");
-  it = (S7ReqItem){ 0x10, S7_AREA_T, 29, 0, 5, 1 };
+  it = S7_ITEM(0x10, S7_AREA_T, 29, 0, 5, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "T5");
-  it = (S7ReqItem){ 0x10, S7_AREA_C, 28, 0, 2, 1 };
+  it = S7_ITEM(0x10, S7_AREA_C, 28, 0, 2, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "C2");
-  it = (S7ReqItem){ 0x10, S7_AREA_DB, 6, 1, 8 << 3, 1 };
+  it = S7_ITEM(0x10, S7_AREA_DB, 6, 1, 8 << 3, 1);
   g_assert_cmpstr(s7_format_address(&it, b), ==, "DB1.DBD8");
   guint8 tsap[2] = { 0x03, 0x22 };
   S7Tsap t = s7_decode_tsap(tsap, 2);

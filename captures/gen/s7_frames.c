@@ -159,7 +159,14 @@ uint32_t send_read_resp(TcpConn *c, uint16_t ref, const Item *items, const uint8
 
 uint32_t send_write_job(TcpConn *c, uint16_t ref, const Item *items, int n)
 {
+  return send_write_job_data(c, ref, items, n, NULL, 0);
+}
+
+uint32_t send_write_job_data(TcpConn *c, uint16_t ref, const Item *items, int n, const uint8_t *values,
+                             size_t n_values)
+{
   uint8_t param[512], data[512], b[1024];
+  size_t v = 0;
   size_t p = 2, d = 0;
   param[0] = 0x05;
   param[1] = (uint8_t)n;
@@ -170,8 +177,8 @@ uint32_t send_write_job(TcpConn *c, uint16_t ref, const Item *items, int n)
     data[d++] = items[i].tsize == 1 ? 0x03 : 0x04;
     put16(data + d, items[i].tsize == 1 ? 1 : (uint16_t)(len * 8));
     d += 2;
-    for (uint16_t k = 0; k < len; k++)
-      data[d++] = (uint8_t)(0x20 + k);
+    for (uint16_t k = 0; k < len; k++, v++)
+      data[d++] = values && v < n_values ? values[v] : (uint8_t)(0x20 + k);
     if ((d & 1) && i + 1 < n)
       data[d++] = 0;
   }

@@ -32,6 +32,9 @@ uint32_t send_read_job(TcpConn *c, uint16_t ref, const Item *items, int n);
 /* rcs[i] == 0xFF gives data of the item's size */
 uint32_t send_read_resp(TcpConn *c, uint16_t ref, const Item *items, const uint8_t *rcs, int n);
 uint32_t send_write_job(TcpConn *c, uint16_t ref, const Item *items, int n);
+/* the items' values, one after another (without them: 0x20, 0x21, ... per item) */
+uint32_t send_write_job_data(TcpConn *c, uint16_t ref, const Item *items, int n, const uint8_t *values,
+                             size_t n_values);
 uint32_t send_write_resp(TcpConn *c, uint16_t ref, const uint8_t *rcs, int n);
 uint32_t send_ack_error(TcpConn *c, uint16_t ref, uint8_t errcls, uint8_t errcod);
 uint32_t send_szl_req(TcpConn *c, uint16_t ref, uint16_t szl_id);

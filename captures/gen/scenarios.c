@@ -911,6 +911,42 @@ static void plc_rst_after_client_fin(void)
   end();
 }
 
+/* Issue 14.2: two masters write the same addresses: an HMI sets M101.1 while another station
+ * floods MB101 (a bit inside a written byte), and one writes MD8 = 45.0 (REAL) while the HMI
+ * writes 40.0: the value keeps flipping back */
+static void write_conflict(void)
+{
+  begin("write-conflict");
+  TcpConn hmi, scada;
+  tcp_init(&hmi, &out, HMI, 50410, PLC, 102);
+  tcp_init(&scada, &out, SCADA, 50411, PLC, 102);
+  open_session(&hmi, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&scada, TSAP_RACK0_SLOT1, 3, 240);
+  uint16_t ref = 1;
+  for (int i = 0; i < 6; i++, ref++) {
+    Item flood = { 0x10, 2, 1, 0, 0x83, 101, 0 };           /* MB101 */
+    uint8_t ok = 0xff;
+    send_write_job_data(&scada, ref, &flood, 1, (const uint8_t[]){ 0x00 }, 1);
+    send_write_resp(&scada, ref, &ok, 1);
+    pcap_advance(&out, 200 * MS);
+    if (i % 2 == 0) {
+      Item bit = { 0x10, 1, 1, 0, 0x83, 101, 1 };            /* M101.1 */
+      send_write_job_data(&hmi, ref, &bit, 1, (const uint8_t[]){ 0x01 }, 1);
+      send_write_resp(&hmi, ref, &ok, 1);
+      Item md = { 0x10, 8, 1, 0, 0x83, 8, 0 };               /* MD8, REAL */
+      send_write_job_data(&hmi, (uint16_t)(ref + 100), &md, 1, (const uint8_t[]){ 0x42, 0x20, 0x00, 0x00 }, 4);
+      send_write_resp(&hmi, (uint16_t)(ref + 100), &ok, 1);
+    }
+    Item md = { 0x10, 8, 1, 0, 0x83, 8, 0 };
+    send_write_job_data(&scada, (uint16_t)(ref + 200), &md, 1, (const uint8_t[]){ 0x42, 0x34, 0x00, 0x00 }, 4);
+    send_write_resp(&scada, (uint16_t)(ref + 200), &ok, 1);
+    pcap_advance(&out, 300 * MS);
+  }
+  tcp_close(&hmi, 1);
+  tcp_close(&scada, 1);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -975,5 +1011,6 @@ int main(int argc, char **argv)
   plc_closed_before_s7();
   plc_closed_at_once();
   plc_rst_after_client_fin();
+  write_conflict();
   return 0;
 }
