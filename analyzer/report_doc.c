@@ -279,6 +279,58 @@ static void areas(S7DocWriter *w, const json_t *c)
   g_ptr_array_unref(rows);
 }
 
+/* Each PLC: what it said about itself, and who reached its S7 port and what they did (the
+ * list to start a partners file from) */
+static void plcs(S7DocWriter *w, const json_t *c)
+{
+  const json_t *list = json_object_get(c, "plcs");
+  if (!json_array_size(list))
+    return;   /* 0.1 reports have no "plcs" */
+  w->heading(w, 2, "PLCs and their partners", S7_TONE_PLAIN);
+  size_t i;
+  json_t *p;
+  json_array_foreach(list, i, p) {
+    const char *order = STR(p, "order_number");
+    g_autofree char *ident = *order
+        ? g_strdup_printf("PLC %s: %s%s%s%s%s%s%s%s", STR(p, "plc"), order,
+                          *STR(p, "family") ? " (" : "", *STR(p, "family") ? STR(p, "family") : "",
+                          *STR(p, "family") ? ")" : "", *STR(p, "firmware") ? ", firmware " : "",
+                          *STR(p, "firmware") ? STR(p, "firmware") : "",
+                          *STR(p, "cpu_type") ? ", " : "", *STR(p, "cpu_type") ? STR(p, "cpu_type") : "")
+        : g_strdup_printf("PLC %s: unknown model (the capture holds no identity of it)", STR(p, "plc"));
+    w->paragraph(w, ident);
+    const char *names[][2] = { { "module_name", "Module name" }, { "system_name", "Station" },
+                               { "plant", "Plant designation" }, { "serial", "Serial number" } };
+    gboolean any = FALSE;
+    for (guint k = 0; k < G_N_ELEMENTS(names); k++) {
+      if (!*STR(p, names[k][0]))
+        continue;
+      if (!any)
+        w->fields_begin(w);
+      any = TRUE;
+      w->field(w, names[k][1], STR(p, names[k][0]), FALSE);
+    }
+    if (any)
+      w->fields_end(w);
+    static const char *const head[] = { "Host", "Connections", "Read Var", "Write Var", "PLC control", "Other jobs" };
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    size_t j;
+    json_t *h;
+    json_array_foreach(json_object_get(p, "peers"), j, h) {
+      char **r = g_new0(char *, 7);
+      r[0] = g_strdup(STR(h, "host"));
+      r[1] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "connections"));
+      r[2] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "read_jobs"));
+      r[3] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "write_jobs"));
+      r[4] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "control_jobs"));
+      r[5] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "other_jobs"));
+      g_ptr_array_add(rows, r);
+    }
+    w->table(w, 6, head, rows);
+    g_ptr_array_unref(rows);
+  }
+}
+
 static void security(S7DocWriter *w, const json_t *c)
 {
   w->heading(w, 2, "Security notes", S7_TONE_PLAIN);
@@ -383,6 +435,7 @@ static void capture(S7DocWriter *w, const json_t *c)
     w->picture(w, c);
   findings(w, c);
   connections(w, c);
+  plcs(w, c);
   areas(w, c);
   security(w, c);
   legend(w, c);

@@ -113,6 +113,40 @@ static json_t *area_json(const S7AreaSummary *a)
   return o;
 }
 
+static json_t *text_or_null(const char *s)
+{
+  return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *plc_json(const S7PlcSummary *p)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "plc", json_string(p->plc));
+  const S7Identity *id = &p->identity;
+  json_object_set_new(o, "order_number", text_or_null(id->order_number));
+  json_object_set_new(o, "family", text_or_null(p->family));
+  json_object_set_new(o, "firmware", text_or_null(id->firmware));
+  json_object_set_new(o, "cpu_type", text_or_null(id->cpu_type));
+  json_object_set_new(o, "module_name", text_or_null(id->module_name));
+  json_object_set_new(o, "system_name", text_or_null(id->system_name));
+  json_object_set_new(o, "plant", text_or_null(id->plant));
+  json_object_set_new(o, "serial", text_or_null(id->serial));
+  json_t *peers = json_array();
+  for (guint i = 0; i < p->peers->len; i++) {
+    const S7Peer *h = g_ptr_array_index(p->peers, i);
+    json_t *q = json_object();
+    json_object_set_new(q, "host", json_string(h->host));
+    json_object_set_new(q, "connections", json_integer((json_int_t)h->connections));
+    json_object_set_new(q, "read_jobs", json_integer((json_int_t)h->read_jobs));
+    json_object_set_new(q, "write_jobs", json_integer((json_int_t)h->write_jobs));
+    json_object_set_new(q, "control_jobs", json_integer((json_int_t)h->control_jobs));
+    json_object_set_new(q, "other_jobs", json_integer((json_int_t)h->other_jobs));
+    json_array_append_new(peers, q);
+  }
+  json_object_set_new(o, "peers", peers);
+  return o;
+}
+
 static void count_severity(json_t *summary, const GPtrArray *findings)
 {
   json_int_t n[3] = { 0 };
@@ -232,6 +266,12 @@ json_t *s7_report_capture(const S7CaptureResult *r)
   for (guint i = 0; i < areas->len; i++)
     json_array_append_new(aa, area_json(g_ptr_array_index(areas, i)));
   json_object_set_new(o, "areas", aa);
+
+  const GPtrArray *plcs = s7_engine_plcs(r->engine);
+  json_t *pa = json_array();
+  for (guint i = 0; i < plcs->len; i++)
+    json_array_append_new(pa, plc_json(g_ptr_array_index(plcs, i)));
+  json_object_set_new(o, "plcs", pa);
 
   const S7EngineStats *st = s7_engine_stats(r->engine);
   json_t *summary = json_object();

@@ -52,6 +52,19 @@ static void summary_free(S7ConnSummary *s)
   g_free(s);
 }
 
+static void peer_free(S7Peer *p)
+{
+  g_free(p->host);
+  g_free(p);
+}
+
+static void plc_summary_free(S7PlcSummary *p)
+{
+  g_free(p->plc);
+  g_ptr_array_unref(p->peers);
+  g_free(p);
+}
+
 static void area_free(S7AreaSummary *a)
 {
   g_free(a->plc);
@@ -113,6 +126,8 @@ void s7_engine_free(S7Engine *e)
   g_ptr_array_unref(e->listed);
   if (e->area_list)
     g_ptr_array_unref(e->area_list);
+  if (e->plc_list)
+    g_ptr_array_unref(e->plc_list);
   g_hash_table_unref(e->areas);
   g_free(e);
 }
@@ -140,6 +155,8 @@ void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolea
     .calling_tsap_len = c->calling_len, .called_tsap_len = c->called_len,
     .pdu_size = c->pdu_size, .max_amq_calling = c->amq_calling, .max_amq_called = c->amq_called,
   };
+  PlcContext *pc = g_hash_table_lookup(e->plcs, c->plc_s);
+  ctx.plc_identity = pc ? &pc->identity : NULL;
   if (job) {
     ctx.job_frame = job->frame;
     ctx.job_ts_us = job->ts_us;
@@ -164,6 +181,20 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc)
     g_hash_table_insert(e->plcs, g_strdup(plc), p);
   }
   return p;
+}
+
+void s7_plc_learn_identity(S7Engine *e, const char *plc, const S7Identity *id)
+{
+  S7Identity *have = &s7_plc_context(e, plc)->identity;
+#define TAKE(field) if (id->field[0]) g_strlcpy(have->field, id->field, sizeof have->field)
+  TAKE(order_number);
+  TAKE(firmware);
+  TAKE(system_name);
+  TAKE(module_name);
+  TAKE(plant);
+  TAKE(serial);
+  TAKE(cpu_type);
+#undef TAKE
 }
 
 PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc)
@@ -808,6 +839,52 @@ static void pairs_to_findings(S7Engine *e)
   }
 }
 
+static gint cmp_peer(gconstpointer pa, gconstpointer pb)
+{
+  return g_strcmp0((*(S7Peer *const *)pa)->host, (*(S7Peer *const *)pb)->host);
+}
+
+static gint cmp_plc(gconstpointer pa, gconstpointer pb)
+{
+  return g_strcmp0((*(S7PlcSummary *const *)pa)->plc, (*(S7PlcSummary *const *)pb)->plc);
+}
+
+/* Every PLC with its identity and the hosts that reached its S7 port */
+static void list_plcs(S7Engine *e)
+{
+  e->plc_list = g_ptr_array_new_with_free_func((GDestroyNotify)plc_summary_free);
+  g_autoptr(GHashTable) by_plc = g_hash_table_new(g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, e->pairs);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    PairContext *p = v;
+    S7PlcSummary *s = g_hash_table_lookup(by_plc, p->plc);
+    if (!s) {
+      s = g_new0(S7PlcSummary, 1);
+      s->plc = g_strdup(p->plc);
+      s->peers = g_ptr_array_new_with_free_func((GDestroyNotify)peer_free);
+      PlcContext *pc = g_hash_table_lookup(e->plcs, p->plc);
+      if (pc)
+        s->identity = pc->identity;
+      s->family = s7_plc_family(s->identity.order_number);
+      g_hash_table_insert(by_plc, s->plc, s);
+      g_ptr_array_add(e->plc_list, s);
+    }
+    S7Peer *peer = g_new0(S7Peer, 1);
+    peer->host = g_strdup(p->client_ip);
+    peer->connections = p->connections;
+    peer->read_jobs = p->read_jobs;
+    peer->write_jobs = p->write_jobs;
+    peer->control_jobs = p->control_jobs;
+    peer->other_jobs = p->other_jobs;
+    g_ptr_array_add(s->peers, peer);
+  }
+  for (guint i = 0; i < e->plc_list->len; i++)
+    g_ptr_array_sort(((S7PlcSummary *)g_ptr_array_index(e->plc_list, i))->peers, cmp_peer);
+  g_ptr_array_sort(e->plc_list, cmp_plc);
+}
+
 static gint cmp_summary(gconstpointer pa, gconstpointer pb)
 {
   const S7ConnSummary *a = *(S7ConnSummary *const *)pa, *b = *(S7ConnSummary *const *)pb;
@@ -856,6 +933,7 @@ void s7_engine_finish(S7Engine *e)
     g_free(k);
   }
   g_ptr_array_sort(e->area_list, cmp_area);
+  list_plcs(e);
   e->finished = TRUE;
 }
 
@@ -863,4 +941,5 @@ const GPtrArray *s7_engine_findings(const S7Engine *e) { return e->findings; }
 const GPtrArray *s7_engine_connections(const S7Engine *e) { return e->listed; }
 guint64 s7_engine_connections_not_listed(const S7Engine *e) { return e->not_listed; }
 const GPtrArray *s7_engine_areas(const S7Engine *e) { return e->area_list; }
+const GPtrArray *s7_engine_plcs(const S7Engine *e) { return e->plc_list; }
 const S7EngineStats *s7_engine_stats(const S7Engine *e) { return &e->stats; }

@@ -95,6 +95,21 @@ typedef struct {
   guint32 failed_lo, failed_hi;       /* what answered an error */
 } S7AreaSummary;
 
+/* A PLC of the capture: what it said about itself, and every host that reached its S7 port */
+typedef struct {
+  char *host;
+  guint64 connections;                /* TCP connections (or attempts) to the PLC's port */
+  guint64 read_jobs, write_jobs, control_jobs;  /* Read Var, Write Var, PLC control */
+  guint64 other_jobs;                 /* userdata and other functions */
+} S7Peer;
+
+typedef struct {
+  char *plc;                          /* "ip:port" */
+  S7Identity identity;                /* fields empty when the capture does not hold them */
+  const char *family;                 /* "S7-1200", "S7-1500", … from the order number; NULL */
+  GPtrArray *peers;                   /* S7Peer*, by host */
+} S7PlcSummary;
+
 typedef struct S7Engine S7Engine;
 
 /* Called when a finding gains an evidence frame (for per-frame annotation, e.g. the plugin). */
@@ -114,6 +129,7 @@ typedef struct {
   guint16 job_function;               /* the job's function (S7_FUNC_*) */
   guint n_job_items;                  /* the job's Read/Write Var items */
   const S7ReqItem *job_items;
+  const S7Identity *plc_identity;     /* what the PLC said about itself so far */
 } S7EventContext;
 
 typedef void (*S7EventNoteFunc)(const S7Event *ev, const S7EventContext *ctx, gpointer user_data);
@@ -137,6 +153,7 @@ const GPtrArray *s7_engine_findings(const S7Engine *e);
 const GPtrArray *s7_engine_connections(const S7Engine *e);
 guint64 s7_engine_connections_not_listed(const S7Engine *e);
 const GPtrArray *s7_engine_areas(const S7Engine *e);
+const GPtrArray *s7_engine_plcs(const S7Engine *e);   /* S7PlcSummary*, by PLC */
 
 typedef struct {
   guint64 events, s7_pdus, s7plus_pdus, jobs, responses, unpaired_responses;

@@ -508,6 +508,16 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
   const S7Pdu *p = &ev->u.s7;
   c->n_jobs++;
   e->stats.jobs++;
+  PairContext *pair = s7_pair_context(e, c->client.addr, c->plc_s);
+  if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_READ_VAR)
+    pair->read_jobs++;
+  else if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_WRITE_VAR)
+    pair->write_jobs++;
+  else if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_PLC_STOP || p->function == S7_FUNC_PI_SERVICE ||
+                                         p->function == S7_FUNC_REQ_DOWNLOAD))
+    pair->control_jobs++;
+  else
+    pair->other_jobs++;
   if (p->rosctr == S7_ROSCTR_JOB) {
     switch (p->function) {
     case S7_FUNC_PLC_STOP:
@@ -563,6 +573,10 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
   gboolean data = func == S7_FUNC_READ_VAR || func == S7_FUNC_WRITE_VAR;
 
   if (p->rosctr == S7_ROSCTR_USERDATA) {
+    const S7Identity *id = &p->identity;
+    if (id->order_number[0] || id->firmware[0] || id->system_name[0] || id->module_name[0] ||
+        id->plant[0] || id->serial[0] || id->cpu_type[0])
+      s7_plc_learn_identity(e, c->plc_s, id);
     if (p->param_error) {
       c->n_errors++;
       on_error_code(e, c, ev, job, p->param_error, SRC_PARAM, S7_FUNC_NONE, ud_group, ud_sub);

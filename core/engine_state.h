@@ -51,6 +51,7 @@ typedef struct {
 
 /* Capture-wide facts per PLC (ip:port) */
 typedef struct {
+  S7Identity identity;         /* what the PLC said about itself (SZL 0x0011/0x001C, S7comm-plus) */
   GArray *writes;              /* WriteCell */
   GArray *burst;               /* PlcClose: the PLC's latest closes, within a second */
   guint64 data_jobs, data_jobs_8104, data_jobs_ok;
@@ -75,6 +76,7 @@ typedef struct {
   guint n_frames;
   gint64 first_ts, last_ts;    /* first and last connection start */
   guint64 data_jobs, data_jobs_8104;
+  guint64 read_jobs, write_jobs, control_jobs, other_jobs;
   gint64 s7plus_ok_start;      /* start of the last S7comm-plus session without errors */
 } PairContext;
 
@@ -94,6 +96,7 @@ struct S7Engine {
   GHashTable *areas;           /* "plc|area" -> S7AreaSummary* */
   GPtrArray *findings;         /* S7Finding* (owned by aggs), after finish */
   GPtrArray *area_list;
+  GPtrArray *plc_list;         /* S7PlcSummary*, after finish */
   S7EngineStats stats;
   gint64 last_ts;
   gboolean finished;
@@ -108,6 +111,8 @@ void s7_plc_flush_closes(S7Engine *e, const char *plc, PlcContext *p);
 void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client,
                           const Job *job);
 PlcContext *s7_plc_context(S7Engine *e, const char *plc);
+/* Takes over what a PLC said about itself (fields it did not say stay as they were) */
+void s7_plc_learn_identity(S7Engine *e, const char *plc, const S7Identity *id);
 PairContext *s7_pair_context(S7Engine *e, const char *client_ip, const char *plc);
 PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc);
 

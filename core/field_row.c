@@ -153,6 +153,51 @@ static guint8 copy_bytes(const Occ *o, const S7FieldValue *v, guint8 *out, guint
 
 /* ------------------------------------------------------------------ S7 PDUs */
 
+/* A text field into buf, without the padding devices put after it (spaces, NULs) */
+static void take_text(Cursor *c, S7Field f, char *buf, gsize size)
+{
+  const S7FieldValue *v = occ_take(&c->o[f]);
+  if (!v)
+    return;
+  gsize n = MIN(v->len, size - 1);
+  memcpy(buf, s7_field_row_bytes(c->o[f].row, v), n);
+  buf[n] = '\0';
+  for (gsize i = 0; i < n; i++)
+    if ((guchar)buf[i] < 0x20 || (guchar)buf[i] >= 0x7f)
+      buf[i] = buf[i] ? ' ' : '\0';
+  g_strchomp(buf);
+}
+
+/* SZL 0x0011 (module identification): records of index, order number, version words; index 1
+ * is the module's order number, index 7 the firmware ('V' major, minor, patch) */
+static void take_szl11(Cursor *c, S7Identity *id)
+{
+  const S7FieldValue *ix;
+  while ((ix = occ_take(&c->o[S7F_SZL11_INDEX]))) {
+    char order[S7_IDENT_MAX] = "";
+    take_text(c, S7F_SZL11_ORDER, order, sizeof order);
+    guint64 ausbg = occ_uint(&c->o[S7F_SZL11_AUSBG], 0, NULL);
+    guint64 ausbe = occ_uint(&c->o[S7F_SZL11_AUSBE], 0, NULL);
+    if (ix->u == 1 && order[0])
+      g_strlcpy(id->order_number, order, sizeof id->order_number);
+    if (ix->u == 7 && (ausbg >> 8) == 'V')
+      g_snprintf(id->firmware, sizeof id->firmware, "V%u.%u.%u", (guint)(ausbg & 0xff),
+                 (guint)((ausbe >> 8) & 0xff), (guint)(ausbe & 0xff));
+  }
+}
+
+/* SZL 0x001C (component identification): the names, plant designation, serial, CPU type */
+static void take_szl1c(Cursor *c, S7Identity *id)
+{
+  while (occ_take(&c->o[S7F_SZL1C_INDEX]))
+    ;
+  take_text(c, S7F_SZL1C_SYSTEM, id->system_name, sizeof id->system_name);
+  take_text(c, S7F_SZL1C_MODULE, id->module_name, sizeof id->module_name);
+  take_text(c, S7F_SZL1C_PLANT, id->plant, sizeof id->plant);
+  take_text(c, S7F_SZL1C_SERIAL, id->serial, sizeof id->serial);
+  take_text(c, S7F_SZL1C_TYPE, id->cpu_type, sizeof id->cpu_type);
+}
+
 /* The userdata parameter head: its length (4 request, 8 response with an error code), then
  * type, function group, subfunction. */
 static void take_userdata_head(Cursor *c, S7Pdu *p, gboolean *ok)
@@ -234,6 +279,7 @@ static gboolean take_s7_pdu(Cursor *c, S7Pdu *p, gboolean *ok)
   memset(p, 0, offsetof(S7Pdu, items));
   p->n_items = 0;
   p->n_retcodes = 0;
+  memset(&p->identity, 0, sizeof p->identity);
   const S7FieldValue *rv = occ_take(&c->o[S7F_S7_ROSCTR]);
   if (!rv)
     return FALSE;
@@ -256,6 +302,16 @@ static gboolean take_s7_pdu(Cursor *c, S7Pdu *p, gboolean *ok)
       if (p->n_retcodes < S7_MAX_ITEMS)
         p->retcodes[p->n_retcodes++] = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, ok);
       occ_take(&c->o[S7F_S7_DATA_LENGTH]);
+    }
+    /* an SZL read (CPU functions, subfunction 1): its id, and what an answer says */
+    if (p->ud_group == S7_UD_GRP_CPU && p->ud_subfunc == 1 && p->data_len >= 8) {
+      p->szl_id = (guint16)occ_uint(&c->o[S7F_S7_SZL_ID], 0, NULL);
+      if (p->ud_type == S7_UD_TYPE_RESPONSE && !p->param_error) {
+        if ((p->szl_id & 0xff) == 0x11)
+          take_szl11(c, &p->identity);
+        else if (p->szl_id == 0x001c)
+          take_szl1c(c, &p->identity);
+      }
     }
     return TRUE;
   }

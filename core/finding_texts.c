@@ -83,7 +83,10 @@ static void text_putget(const S7Engine *e, Agg *a)
                                             ok, plural(ok, "job", "jobs")));
   }
   g_autofree char *meaning = code_meaning(0x8104);
-  g_autofree char *extra = g_strdup_printf("The PLC answered Read/Write Var with 0x8104: %s.", meaning);
+  g_autofree char *model = s7_putget_default_text(p ? p->identity.order_number : NULL,
+                                                  p ? p->identity.firmware : NULL);
+  g_autofree char *extra = g_strdup_printf("The PLC answered Read/Write Var with 0x8104: %s. %s",
+                                           meaning, model);
   defaults(a, title, extra);
 }
 

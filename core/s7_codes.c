@@ -2,6 +2,7 @@
 /* s7_codes.c — the one table of S7 codes, fault kinds and their texts. */
 #include "s7_codes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "s7_event.h"
@@ -519,3 +520,56 @@ const char *s7_function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, c
   g_snprintf(buf, S7_FUNCTION_TEXT_MAX, "function 0x%02x", func);
   return buf;
 }
+
+/* ------------------------------------------------------------------ PLC identity */
+
+const char *s7_plc_family(const char *order)
+{
+  if (!order || strncmp(order, "6ES7", 4) != 0)
+    return NULL;
+  const char *p = order + 4;
+  while (*p == ' ')
+    p++;
+  switch (*p) {
+  case '2': return "S7-1200";
+  case '3': return "S7-300";
+  case '4': return "S7-400";
+  case '5': return "S7-1500";
+  case '6': return "software controller";
+  default: return NULL;
+  }
+}
+
+/* Sources: Siemens "S7-1200 Programmable controller System Manual" (A5E02486680), Protection ->
+ * Connection mechanisms: "Permit access with PUT/GET communication" is not enabled by default
+ * (from firmware V4.0; V3 CPUs allowed PUT/GET); the S7-1500 has the same option, off by default
+ * (S7-1500 System Manual / Communication Function Manual A5E03735815). */
+char *s7_putget_default_text(const char *order, const char *firmware)
+{
+  const char *family = s7_plc_family(order);
+  if (!order || !*order)
+    return g_strdup("The capture holds no identity of this PLC (no SZL 0x0011 answer): unknown model.");
+  g_autofree char *what = g_strdup_printf("This PLC is a %s%s%s%s%s%s", order, family ? " (" : "",
+                                          family ? family : "", family ? ")" : "",
+                                          firmware && *firmware ? " with firmware " : "",
+                                          firmware && *firmware ? firmware : "");
+  if (family && !strcmp(family, "S7-1500"))
+    return g_strdup_printf("%s: on every S7-1500, PUT/GET access is off until it is permitted in the "
+                           "CPU's protection settings (Siemens S7-1500 documentation).", what);
+  if (family && !strcmp(family, "S7-1200")) {
+    int major = firmware && firmware[0] == 'V' ? atoi(firmware + 1) : -1;
+    if (major >= 4)
+      return g_strdup_printf("%s: from firmware V4.0 on, PUT/GET access is off until it is permitted "
+                             "(Siemens S7-1200 System Manual A5E02486680, Protection -> Connection "
+                             "mechanisms).", what);
+    if (major >= 0)
+      return g_strdup_printf("%s: before firmware V4.0 an S7-1200 allowed PUT/GET without the "
+                             "option, so 0x8104 here points at the request or the hardware "
+                             "configuration.", what);
+    return g_strdup_printf("%s: from firmware V4.0 on, PUT/GET access is off until it is permitted "
+                           "(Siemens S7-1200 System Manual A5E02486680).", what);
+  }
+  return g_strdup_printf("%s: %s do not have the PUT/GET option; 0x8104 there means the function is "
+                         "not implemented.", what, family ? family : "such devices");
+}
+

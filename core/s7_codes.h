@@ -99,6 +99,14 @@ S7Kind s7_kind_for_error(guint16 code, guint16 function, gboolean *note);
 /* Which fault kind an item return code stands for; FALSE for success (0xFF) and 0x00. */
 gboolean s7_kind_for_item_return(guint8 rc, S7Kind *kind);
 
+/* The PLC family from an order number: "6ES7 212-…" S7-1200, "6ES7 5xx" S7-1500, "6ES7 31x"
+ * S7-300, "6ES7 41x" S7-400, "6ES7 6xx" software controller; NULL when it is none of them */
+const char *s7_plc_family(const char *order_number);
+
+/* What Siemens documents about PUT/GET for this PLC, as a sentence for the advice (the model
+ * and firmware when the capture holds them; "unknown model" when it does not) */
+char *s7_putget_default_text(const char *order_number, const char *firmware);
+
 G_END_DECLS
 
 #endif

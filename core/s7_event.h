@@ -74,6 +74,20 @@ typedef struct {
   ((S7ReqItem){ .syntax_id = (syntax_), .area = (area_), .transport_size = (tsize_), .db = (db_), \
                 .address = (address_), .length = (length_) })
 
+#define S7_IDENT_MAX 34
+/* What a PLC says about itself: SZL 0x0011 (module identification: order number, firmware)
+ * and SZL 0x001C (component identification: names, plant designation, serial number); or an
+ * S7comm-plus session's ServerSessionVersion ("6ES7 214-1AG40-0XB0 ;V4.5") */
+typedef struct {
+  char order_number[S7_IDENT_MAX];   /* "6ES7 315-2EH14-0AB0" */
+  char firmware[16];                 /* "V3.2.7" */
+  char system_name[S7_IDENT_MAX];    /* name of the automation system / station */
+  char module_name[S7_IDENT_MAX];    /* the CPU's name in the project ("PLC_1") */
+  char plant[S7_IDENT_MAX];          /* plant designation */
+  char serial[S7_IDENT_MAX];
+  char cpu_type[S7_IDENT_MAX];       /* "CPU 315-2 PN/DP" */
+} S7Identity;
+
 typedef struct {
   guint8 rosctr;
   guint16 pdu_ref;
@@ -96,6 +110,8 @@ typedef struct {
   guint16 szl_id;
   /* PI service name (e.g. "_INSE", "P_PROGRAM"), empty if none */
   char pi_service[16];
+  /* the device's identity, from an SZL 0x0011 / 0x001C answer (empty when not in it) */
+  S7Identity identity;
 } S7Pdu;
 
 /* A job (Job, or a userdata request) and a response (Ack, Ack_Data, userdata response). */
@@ -121,6 +137,9 @@ typedef struct {
   guint64 return_value;
   gint16 error_code;     /* low 16 bits of the return value, signed */
   gboolean has_integrity;
+  gboolean tls;          /* a TLS record in the COTP payload (the session is TLS-protected) */
+  guint64 raw_return;    /* the whole 64-bit return value */
+  S7Identity identity;   /* from a CreateObject response's ServerSessionVersion */
 } S7PlusPdu;
 
 typedef struct {

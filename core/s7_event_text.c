@@ -36,6 +36,13 @@ static void s7_pdu(GString *out, const S7Pdu *p)
       bytes(out, it->data, it->data_len);
     }
   }
+  if (p->szl_id)
+    g_string_append_printf(out, " szl=0x%04x", p->szl_id);
+  const S7Identity *id = &p->identity;
+  if (id->order_number[0] || id->firmware[0] || id->system_name[0] || id->module_name[0] ||
+      id->plant[0] || id->serial[0] || id->cpu_type[0])
+    g_string_append_printf(out, " ident=[%s|%s|%s|%s|%s|%s|%s]", id->order_number, id->firmware,
+                           id->system_name, id->module_name, id->plant, id->serial, id->cpu_type);
   if (p->n_retcodes) {
     g_string_append(out, " rc=");
     for (guint i = 0; i < p->n_retcodes && i < S7_MAX_ITEMS; i++)

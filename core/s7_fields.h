@@ -89,6 +89,17 @@ typedef enum {
   X(S7_AMQ_CALLED, "s7comm.param.maxamq_called", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_PDU_LENGTH, "s7comm.param.pdu_length", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_PI_SERVICE, "s7comm.param.pistart.servicename", S7FK_STR, S7FN_ALWAYS) \
+  X(S7_SZL_ID, "s7comm.data.userdata.szl_id", S7FK_NUM, S7FN_ALWAYS) \
+  X(SZL11_INDEX, "s7comm.szl.xy11.0001.index", S7FK_NUM, S7FN_ALWAYS) \
+  X(SZL11_ORDER, "s7comm.szl.xy11.0001.anz", S7FK_STR, S7FN_ALWAYS) \
+  X(SZL11_AUSBG, "s7comm.szl.xy11.0001.ausbg", S7FK_NUM, S7FN_ALWAYS) \
+  X(SZL11_AUSBE, "s7comm.szl.xy11.0001.ausbe", S7FK_NUM, S7FN_ALWAYS) \
+  X(SZL1C_INDEX, "s7comm.szl.001c.000x.index", S7FK_NUM, S7FN_ALWAYS) \
+  X(SZL1C_SYSTEM, "s7comm.szl.001c.0001.name", S7FK_STR, S7FN_ALWAYS) \
+  X(SZL1C_MODULE, "s7comm.szl.001c.0002.name", S7FK_STR, S7FN_ALWAYS) \
+  X(SZL1C_PLANT, "s7comm.szl.001c.0003.tag", S7FK_STR, S7FN_ALWAYS) \
+  X(SZL1C_SERIAL, "s7comm.szl.001c.0005.serialn", S7FK_STR, S7FN_ALWAYS) \
+  X(SZL1C_TYPE, "s7comm.szl.001c.0007.cputypname", S7FK_STR, S7FN_ALWAYS) \
   X(DATA, "data.data", S7FK_BYTES, S7FN_ALWAYS)
 
 #define S7_FIELD_ENUM(name, field, kind, need) S7F_##name,

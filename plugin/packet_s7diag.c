@@ -28,6 +28,7 @@ static int hf_code = -1, hf_detail = -1, hf_client_says = -1;
 static int hf_plc = -1, hf_client = -1, hf_direction = -1;
 static int hf_calling_tsap = -1, hf_called_tsap = -1, hf_rack = -1, hf_slot = -1, hf_conn_type = -1;
 static int hf_pdu_size = -1, hf_amq_calling = -1, hf_amq_called = -1;
+static int hf_order_number = -1, hf_firmware = -1, hf_cpu_type = -1, hf_module_name = -1;
 static int hf_function = -1, hf_request_in = -1, hf_response_in = -1, hf_response_time = -1;
 static int hf_item_address = -1, hf_item_length = -1, hf_item_result = -1;
 
@@ -176,6 +177,20 @@ static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e)
       proto_item_set_generated(proto_tree_add_string(ct, hf_called_tsap, tvb, 0, 0, s));
     }
   }
+  const S7Identity *id = e->identity;
+  if (id && id->order_number[0]) {
+    const char *family = s7_plc_family(id->order_number);
+    ti = proto_tree_add_string_format_value(ct, hf_order_number, tvb, 0, 0, id->order_number,
+                                            "%s%s%s%s", id->order_number, family ? " (" : "",
+                                            family ? family : "", family ? ")" : "");
+    proto_item_set_generated(ti);
+  }
+  if (id && id->firmware[0])
+    proto_item_set_generated(proto_tree_add_string(ct, hf_firmware, tvb, 0, 0, id->firmware));
+  if (id && id->cpu_type[0])
+    proto_item_set_generated(proto_tree_add_string(ct, hf_cpu_type, tvb, 0, 0, id->cpu_type));
+  if (id && id->module_name[0])
+    proto_item_set_generated(proto_tree_add_string(ct, hf_module_name, tvb, 0, 0, id->module_name));
   if (e->pdu_size) {
     proto_item_set_generated(proto_tree_add_uint(ct, hf_pdu_size, tvb, 0, 0, e->pdu_size));
     proto_item_set_generated(proto_tree_add_uint(ct, hf_amq_calling, tvb, 0, 0, e->amq_calling));
@@ -438,6 +453,12 @@ void s7diag_register(void)
     { &hf_slot, { "Slot", "s7diag.slot", FT_UINT8, BASE_DEC, NULL, 0, "From the called TSAP", HFILL } },
     { &hf_conn_type, { "Connection type", "s7diag.conn_type", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_pdu_size, { "Negotiated PDU size", "s7diag.pdu_size", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
+    { &hf_order_number, { "PLC order number", "s7diag.plc.order_number", FT_STRING, BASE_NONE, NULL, 0,
+      "From the PLC's SZL 0x0011 answer", HFILL } },
+    { &hf_firmware, { "PLC firmware", "s7diag.plc.firmware", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+    { &hf_cpu_type, { "PLC type", "s7diag.plc.cpu_type", FT_STRING, BASE_NONE, NULL, 0,
+      "From the PLC's SZL 0x001C answer", HFILL } },
+    { &hf_module_name, { "PLC module name", "s7diag.plc.module_name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_amq_calling, { "Max AmQ calling", "s7diag.max_amq_calling", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
     { &hf_amq_called, { "Max AmQ called", "s7diag.max_amq_called", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
     { &hf_function, { "PDU", "s7diag.pdu", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },

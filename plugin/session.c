@@ -83,6 +83,7 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
   e->from_client = ctx->from_client;
   e->plc = intern(ctx->plc);
   e->client = intern(ctx->client);
+  e->identity = ctx->plc_identity;
   e->calling_len = (guint8)MIN(ctx->calling_tsap_len, S7_TSAP_MAX);
   e->called_len = (guint8)MIN(ctx->called_tsap_len, S7_TSAP_MAX);
   memcpy(e->calling_tsap, ctx->calling_tsap, e->calling_len);

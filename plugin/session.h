@@ -18,6 +18,7 @@ typedef struct {
   S7EventType type;
   gboolean from_client;
   const char *plc, *client;         /* file-scope strings */
+  const S7Identity *identity;       /* the PLC's, as the engine knows it (the engine owns it) */
   /* connection context at this event */
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
   guint8 calling_len, called_len;

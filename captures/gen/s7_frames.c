@@ -215,7 +215,7 @@ uint32_t send_ack_data_func(TcpConn *c, uint16_t ref, uint8_t func)
 static uint32_t send_userdata(TcpConn *c, int from_client, uint16_t ref, uint8_t group, uint8_t sub,
                               uint16_t errcod, const uint8_t *data, size_t dlen)
 {
-  uint8_t b[256];
+  uint8_t b[1024];
   int resp = !from_client;
   uint8_t param[12] = { 0x00, 0x01, 0x12, (uint8_t)(resp ? 8 : 4), (uint8_t)(resp ? 0x12 : 0x11),
                         (uint8_t)((resp ? 0x80 : 0x40) | group), sub, 0, 0, 0, 0, 0 };
@@ -244,6 +244,60 @@ uint32_t send_szl_resp(TcpConn *c, uint16_t ref, uint16_t szl_id, uint16_t errco
   uint8_t d[14] = { 0xff, 0x09, 0x00, 0x0a, 0, 0, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00 };
   put16(d + 4, szl_id);
   return send_userdata(c, 0, ref, 4, 1, 0, d, sizeof d);
+}
+
+/* An SZL answer with records of rec_len bytes each */
+static uint32_t send_szl_records(TcpConn *c, uint16_t ref, uint16_t szl_id, const uint8_t *recs,
+                                 uint16_t rec_len, uint16_t n)
+{
+  uint8_t d[900];
+  size_t len = 8 + (size_t)rec_len * n;
+  d[0] = 0xff; d[1] = 0x09;
+  put16(d + 2, (uint16_t)len);
+  put16(d + 4, szl_id);
+  put16(d + 6, 0);
+  put16(d + 8, rec_len);
+  put16(d + 10, n);
+  memcpy(d + 12, recs, (size_t)rec_len * n);
+  return send_userdata(c, 0, ref, 4, 1, 0, d, 4 + len);
+}
+
+uint32_t send_szl11_resp(TcpConn *c, uint16_t ref, const char *order, uint8_t major, uint8_t minor,
+                         uint8_t patch)
+{
+  /* records of 28 bytes: index, order number (20 chars), module type, version words */
+  uint8_t r[3 * 28];
+  memset(r, 0, sizeof r);
+  static const uint16_t ix[3] = { 0x0001, 0x0006, 0x0007 };
+  for (int i = 0; i < 3; i++) {
+    uint8_t *q = r + 28 * i;
+    put16(q, ix[i]);
+    memset(q + 2, ' ', 20);
+    if (i < 2)
+      memcpy(q + 2, order, strlen(order) < 20 ? strlen(order) : 20);
+    if (i == 2) {
+      q[24] = 'V'; q[25] = major; q[26] = minor; q[27] = patch;
+    } else {
+      put16(q + 24, 0x0001); put16(q + 26, 0x0001);
+    }
+  }
+  return send_szl_records(c, ref, 0x0011, r, 28, 3);
+}
+
+uint32_t send_szl1c_resp(TcpConn *c, uint16_t ref, const char *station, const char *module,
+                         const char *plant, const char *serial, const char *cpu_type)
+{
+  /* records of 34 bytes: index, 32 characters */
+  const char *texts[5] = { station, module, plant, serial, cpu_type };
+  static const uint16_t ix[5] = { 0x0001, 0x0002, 0x0003, 0x0005, 0x0007 };
+  uint8_t r[5 * 34];
+  memset(r, 0, sizeof r);
+  for (int i = 0; i < 5; i++) {
+    put16(r + 34 * i, ix[i]);
+    size_t l = strlen(texts[i]);
+    memcpy(r + 34 * i + 2, texts[i], l < 32 ? l : 32);
+  }
+  return send_szl_records(c, ref, 0x001c, r, 34, 5);
 }
 
 uint32_t send_password(TcpConn *c, uint16_t ref)

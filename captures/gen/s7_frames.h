@@ -39,6 +39,12 @@ uint32_t send_write_resp(TcpConn *c, uint16_t ref, const uint8_t *rcs, int n);
 uint32_t send_ack_error(TcpConn *c, uint16_t ref, uint8_t errcls, uint8_t errcod);
 uint32_t send_szl_req(TcpConn *c, uint16_t ref, uint16_t szl_id);
 uint32_t send_szl_resp(TcpConn *c, uint16_t ref, uint16_t szl_id, uint16_t errcod);
+/* SZL 0x0011 (module identification: order number, firmware) and 0x001C (component
+ * identification: station and module name, plant designation, serial, CPU type) answers */
+uint32_t send_szl11_resp(TcpConn *c, uint16_t ref, const char *order, uint8_t major, uint8_t minor,
+                         uint8_t patch);
+uint32_t send_szl1c_resp(TcpConn *c, uint16_t ref, const char *station, const char *module,
+                         const char *plant, const char *serial, const char *cpu_type);
 uint32_t send_password(TcpConn *c, uint16_t ref);
 uint32_t send_password_resp(TcpConn *c, uint16_t ref, uint16_t errcod);
 uint32_t send_plc_stop(TcpConn *c, uint16_t ref);

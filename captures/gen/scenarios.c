@@ -947,6 +947,27 @@ static void write_conflict(void)
   end();
 }
 
+/* Issue 14.3: the PLC's identity (SZL 0x0011 and 0x001C answers) is in the inventory, and the
+ * PUT/GET advice names the model and firmware: an S7-1200 with firmware V4.5.0 */
+static void putget_denied_s7_1200(void)
+{
+  begin("putget-denied-s7-1200");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50420, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  send_szl_req(&c, 1, 0x0011);
+  send_szl11_resp(&c, 1, "6ES7 214-1AG40-0XB0", 4, 5, 0);
+  send_szl_req(&c, 2, 0x001c);
+  send_szl1c_resp(&c, 2, "Line 4 filling", "PLC_Filler", "PLANT-A/L4", "S V-K1234567", "CPU 1214C DC/DC/DC");
+  for (uint16_t ref = 3; ref <= 4; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&c, ref, &it, 1);
+    send_ack_error(&c, ref, 0x81, 0x04);
+  }
+  tcp_close(&c, 1);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -1012,5 +1033,6 @@ int main(int argc, char **argv)
   plc_closed_at_once();
   plc_rst_after_client_fin();
   write_conflict();
+  putget_denied_s7_1200();
   return 0;
 }
