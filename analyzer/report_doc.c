@@ -183,7 +183,7 @@ static void connections(S7DocWriter *w, const json_t *c)
     return;
   }
   static const char *const head[] = { "Client", "PLC", "Calling TSAP", "Called TSAP", "Rack/slot",
-                                      "Type", "PDU size", "Max AmQ", "Start", "End", "Ended",
+                                      "Type", "TPDU", "PDU size", "Max AmQ", "Start", "End", "Ended",
                                       "Jobs", "Errors", "S7comm-plus" };
   guint ncols = G_N_ELEMENTS(head);
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
@@ -201,18 +201,19 @@ static void connections(S7DocWriter *w, const json_t *c)
     /* a TCP connection to an S7 port that never carried S7 (0.1 reports: no "s7" key) */
     gboolean tcp_only = json_is_false(json_object_get(k, "s7"));
     r[5] = g_strdup(tcp_only ? "TCP only" : or_dash(STR(k, "connection_type")));
-    r[6] = num_or_dash(json_object_get(k, "pdu_size"));
-    r[7] = json_is_integer(json_object_get(k, "max_amq_calling"))
+    r[6] = num_or_dash(json_object_get(k, "tpdu_size"));
+    r[7] = num_or_dash(json_object_get(k, "pdu_size"));
+    r[8] = json_is_integer(json_object_get(k, "max_amq_calling"))
                ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "max_amq_calling"),
                                  INT(k, "max_amq_called"))
                : g_strdup("–");
-    r[8] = g_strdup(or_dash(STR(k, "start")));
-    r[9] = g_strdup(or_dash(STR(k, "end")));
-    r[10] = g_strdup(or_dash(STR(k, "ended")));
-    r[11] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_jobs"));
-    r[12] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_errors"));
+    r[9] = g_strdup(or_dash(STR(k, "start")));
+    r[10] = g_strdup(or_dash(STR(k, "end")));
+    r[11] = g_strdup(or_dash(STR(k, "ended")));
+    r[12] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_jobs"));
+    r[13] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_errors"));
     const json_t *p = json_object_get(k, "s7plus");
-    r[13] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs",
+    r[14] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs",
                                                 INT(p, "version"), INT(p, "pdus"))
                               : g_strdup("–");
     g_ptr_array_add(rows, r);

@@ -73,6 +73,8 @@ static json_t *connection_json(const S7ConnSummary *c)
   json_object_set_new(o, "pdu_size", c->pdu_size ? json_integer(c->pdu_size) : json_null());
   json_object_set_new(o, "max_amq_calling", c->pdu_size ? json_integer(c->max_amq_calling) : json_null());
   json_object_set_new(o, "max_amq_called", c->pdu_size ? json_integer(c->max_amq_called) : json_null());
+  json_object_set_new(o, "tpdu_size", c->tpdu_size ? json_integer(c->tpdu_size) : json_null());
+  json_object_set_new(o, "peak_jobs_in_flight", json_integer(c->peak_in_flight));
   json_object_set_new(o, "first_frame", json_integer(c->first_frame));
   json_object_set_new(o, "last_frame", json_integer(c->last_frame));
   json_object_set_new(o, "start", iso_time(c->start_ts_us));

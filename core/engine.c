@@ -286,6 +286,8 @@ static void list_connection(S7Engine *e, Conn *c)
     s->conn_type = t.valid ? s7_conn_type_name(t.type) : "other";
   }
   s->pdu_size = c->pdu_size;
+  s->tpdu_size = c->tpdu_size;
+  s->peak_in_flight = c->peak_in_flight;
   s->max_amq_calling = c->amq_calling;
   s->max_amq_called = c->amq_called;
   s->first_frame = c->first_frame;
@@ -726,12 +728,15 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     c->called_len = MIN(ev->u.cotp.dst_tsap_len, S7_TSAP_MAX);
     memcpy(c->calling_tsap, ev->u.cotp.src_tsap, c->calling_len);
     memcpy(c->called_tsap, ev->u.cotp.dst_tsap, c->called_len);
+    c->tpdu_size = ev->u.cotp.tpdu_size;
     count_start(e, c);
     break;
   case S7_COTP_CC:
     if (from_client || c->cc_seen)
       break;
     c->cc_seen = TRUE;
+    if (ev->u.cotp.tpdu_size)
+      c->tpdu_size = ev->u.cotp.tpdu_size;
     {
       PlcContext *p = s7_plc_context(e, c->plc_s);
       p->live_iso++;

@@ -73,6 +73,8 @@ typedef struct {
   guint rack, slot;
   const char *conn_type;              /* "PG", "OP", "S7 basic", "other" */
   guint16 pdu_size, max_amq_calling, max_amq_called;  /* 0 = not negotiated */
+  guint32 tpdu_size;                  /* COTP TPDU size from CR/CC (0: not in the capture) */
+  guint peak_in_flight;               /* most S7 jobs open at once */
   guint32 first_frame, last_frame;
   gint64 start_ts_us, end_ts_us;
   const char *ended;                  /* "FIN by client", "RST by PLC", "open at capture end", … */

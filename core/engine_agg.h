@@ -37,6 +37,7 @@ typedef struct {
   gboolean all_db;             /* every failing item is in a DB */
   int db;                      /* their DB when they share one, else -1 */
   gboolean offset0;            /* an item at byte 0 of the DB failed */
+  guint32 fail_lo, fail_hi;    /* the first failing item's byte range */
   /* PUT/GET: this client's refused Read/Write Var jobs */
   guint64 refused_jobs;
   /* refused connects */
@@ -71,6 +72,11 @@ typedef struct {
   gint64 idle_us;              /* the connection's silence before the close */
   guint closes;                /* connections closed (several at once: the burst's size) */
   guint close_clients;         /* distinct client hosts among them */
+  /* job limits */
+  guint in_flight, amq;        /* jobs open at once, the negotiated Max AmQ */
+  guint32 pdu_size, tpdu_size; /* negotiated PDU, COTP TPDU */
+  guint32 job_bytes;           /* the job's (or its answer's) size that did not fit */
+  gboolean answer_too_big;     /* the answer would not fit (else the request) */
   /* write conflicts: who wrote the address, how often, what */
   struct {
     char client[S7_ADDR_MAX];

@@ -20,6 +20,7 @@ typedef struct {
   gint64 ts_us;
   guint n_items;
   S7ReqItem *items;            /* owned, n_items long */
+  guint32 request_size, answer_size;  /* Read/Write Var: the job's size and its answer's (bytes) */
 } Job;
 
 /* A response that had no job: the capture started after its job, or the capture's order is
@@ -63,6 +64,7 @@ typedef struct {
   gint64 cr_ts;
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
   guint8 calling_len, called_len;
+  guint32 tpdu_size;           /* agreed in CR/CC (the CC's when it has one) */
   /* S7 */
   guint16 pdu_size, amq_calling, amq_called;
   GQueue jobs;                 /* of Job*, oldest first */
@@ -71,6 +73,8 @@ typedef struct {
   guint64 n_s7;                /* S7 and S7comm-plus PDUs either way */
   gint64 last_s7_ts;
   gboolean abandoned;          /* ended with a job or the connect unanswered */
+  guint peak_in_flight;        /* most jobs open at once */
+  gboolean amq_noted, fragment_noted;
   /* S7comm-plus */
   guint8 s7plus_version;
   guint32 s7plus_session;

@@ -255,7 +255,7 @@ static void add_evidence(S7Engine *e, Agg *a, const Job *job, const S7Event *ev)
 }
 
 /* An error code (header or userdata parameter) answering a job */
-static void on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, guint16 code,
+static Agg *on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, guint16 code,
                           CodeSource src, guint16 func, guint8 ud_group, guint8 ud_subfunc)
 {
   gboolean harmless;
@@ -278,6 +278,7 @@ static void on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
     s7_pair_context(e, c->client.addr, c->plc_s)->data_jobs_8104++;
   }
   add_evidence(e, a, job, ev);
+  return a;
 }
 
 /* The failing items of one response with one kind: one finding that lists them */
@@ -334,6 +335,12 @@ static void group_emit(S7Engine *e, Conn *c, const S7Event *ev, const Job *job, 
     a->x.item_bits = g->first && g->first->transport_size == 1;
     a->x.all_db = g->all_db;
     a->x.db = g->one_db ? (int)g->db : -1;
+    if (g->first) {
+      guint32 first, len;
+      s7_item_byte_range(g->first, &first, &len);
+      a->x.fail_lo = first;
+      a->x.fail_hi = first + len;
+    }
   }
   a->x.offset0 |= g->offset0;
   add_evidence(e, a, job, ev);
@@ -484,6 +491,24 @@ void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean cl
   }
 }
 
+/* The bytes a Read/Write Var job takes, and its answer: the S7 header (10, an Ack_Data 12),
+ * the parameter (2 + 12 per item for a job, 2 for an answer) and the data (4 + the value,
+ * padded to an even length between items) */
+static void job_sizes(const S7Pdu *p, guint32 *request, guint32 *answer)
+{
+  guint32 data_req = 0, data_ans = 0;
+  for (guint i = 0; i < p->n_items; i++) {
+    guint32 first, len;
+    s7_item_byte_range(&p->items[i], &first, &len);
+    guint32 pad = i + 1 < p->n_items ? (len & 1) : 0;
+    data_ans += 4 + len + pad;
+    if (p->function == S7_FUNC_WRITE_VAR)
+      data_req += 4 + len + pad;
+  }
+  *request = 10 + 2 + 12 * p->n_items + data_req;
+  *answer = 12 + 2 + (p->function == S7_FUNC_READ_VAR ? data_ans : p->n_items);
+}
+
 static void push_job(Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
@@ -500,7 +525,65 @@ static void push_job(Conn *c, const S7Event *ev)
   j->n_items = p->n_items;
   if (p->n_items)
     j->items = g_memdup2(p->items, sizeof(S7ReqItem) * p->n_items);
+  if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_READ_VAR || p->function == S7_FUNC_WRITE_VAR))
+    job_sizes(p, &j->request_size, &j->answer_size);
   g_queue_push_tail(&c->jobs, j);
+  c->peak_in_flight = MAX(c->peak_in_flight, g_queue_get_length(&c->jobs));
+}
+
+/* More jobs in flight than the negotiated Max AmQ (the client's own parallel jobs) */
+static void check_amq(S7Engine *e, Conn *c, const S7Event *ev)
+{
+  guint open = g_queue_get_length(&c->jobs);
+  if (!c->amq_calling || open <= c->amq_calling)
+    return;
+  Agg *a = finding(e, c, S7K_AMQ_EXCEEDED, NULL);
+  a->x.in_flight = MAX(a->x.in_flight, open);
+  a->x.amq = c->amq_calling;
+  s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
+}
+
+/* A job that does not fit the negotiated PDU, or whose answer would not: known before the
+ * CPU answers 0x8500 (which then tells it itself) */
+static gboolean job_too_big(const Conn *c, const Job *j)
+{
+  return c->pdu_size && j->request_size &&
+         (j->request_size > c->pdu_size || j->answer_size > c->pdu_size);
+}
+
+static void size_facts(Agg *a, const Conn *c, const Job *j)
+{
+  if (a->x.job_bytes)
+    return;
+  gboolean req = j->request_size > c->pdu_size;
+  a->x.pdu_size = c->pdu_size;
+  a->x.job_bytes = req ? j->request_size : j->answer_size;
+  a->x.answer_too_big = !req;
+  a->x.function = j->function;
+  a->x.job_frame = j->frame;
+}
+
+/* A job larger than the negotiated PDU itself (its answer's size is told with the 0x8500) */
+static void check_job_size(S7Engine *e, Conn *c, const Job *j, const S7Event *ev)
+{
+  if (!c->pdu_size || !j->request_size || j->request_size <= c->pdu_size)
+    return;
+  Agg *a = finding(e, c, S7K_PDU_SIZE_EXCEEDED, "job larger than the PDU");
+  size_facts(a, c, j);
+  s7_agg_add_frame(e, a, j->frame, j->ts_us);
+  s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
+}
+
+/* A negotiated S7 PDU that does not fit the COTP TPDU: large answers arrive in fragments */
+static void check_fragmentation(S7Engine *e, Conn *c, const S7Event *ev)
+{
+  if (c->fragment_noted || !c->tpdu_size || !c->pdu_size || (guint32)c->pdu_size + 3 <= c->tpdu_size)
+    return;
+  c->fragment_noted = TRUE;
+  Agg *a = finding(e, c, S7K_PDU_FRAGMENTED, NULL);
+  a->x.pdu_size = c->pdu_size;
+  a->x.tpdu_size = c->tpdu_size;
+  s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
 }
 
 static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
@@ -551,6 +634,7 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
   if (answered_early(e, c, p, ev->ts_us))
     return;   /* its response came first: nothing left to wait for */
   push_job(c, ev);
+  check_amq(e, c, ev);
 }
 
 static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
@@ -589,14 +673,19 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
       c->n_errors++;
       if (data && code == 0x8104)
         pc->data_jobs_8104++;
-      on_error_code(e, c, ev, job, code, SRC_HEADER, func, 0, 0);
+      Agg *a = on_error_code(e, c, ev, job, code, SRC_HEADER, func, 0, 0);
+      if (job && code == 0x8500 && job_too_big(c, job))
+        size_facts(a, c, job);   /* the size it would have needed, for the text */
     } else if (func == S7_FUNC_SETUP_COMM) {
       c->pdu_size = p->pdu_size;
       c->amq_calling = p->max_amq_calling;
       c->amq_called = p->max_amq_called;
+      check_fragmentation(e, c, ev);
     } else if (data) {
       pc->data_jobs_ok++;
       on_item_codes(e, c, ev, job, func == S7_FUNC_WRITE_VAR);
+      if (job)
+        check_job_size(e, c, job, ev);
     }
   }
   s7_engine_note_event(e, c, ev, FALSE, job);

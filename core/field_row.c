@@ -397,6 +397,7 @@ static void emit_cotp(Cursor *c, S7Event *ev, S7EventSink sink, gpointer user_da
         ev->u.cotp.src_tsap_len = copy_bytes(so, s, ev->u.cotp.src_tsap, S7_TSAP_MAX);
       if (d)
         ev->u.cotp.dst_tsap_len = copy_bytes(dO, d, ev->u.cotp.dst_tsap, S7_TSAP_MAX);
+      ev->u.cotp.tpdu_size = (guint32)occ_uint(&c->o[S7F_COTP_TPDU_SIZE], 0, NULL);
     } else if (tpdu == S7_COTP_DR && !cause_used) {
       cause_used = TRUE;
       ev->u.cotp.cause = (guint8)occ_uint(&c->o[S7F_COTP_CAUSE], 0, NULL);

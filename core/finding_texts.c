@@ -113,6 +113,51 @@ static void text_error_code(const S7Engine *e, Agg *a)
   defaults(a, title, extra);
 }
 
+/* 0x8500 with what did not fit, or a job larger than the PDU seen before any answer said so */
+static void text_pdu_size(const S7Engine *e, Agg *a)
+{
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  const char *ftext = function_text(a, fbuf);
+  if (a->code_source == SRC_HEADER) {
+    text_error_code(e, a);
+    if (a->x.job_bytes) {
+      set_text(&a->f->confidence_reason, g_strdup_printf(
+          "the %s job in frame %u asks for %s of %u bytes, more than the negotiated PDU of %u "
+          "bytes", ftext, a->x.job_frame, a->x.answer_too_big ? "an answer" : "a request",
+          a->x.job_bytes, a->x.pdu_size));
+    }
+    return;
+  }
+  char *title = g_strdup_printf("%s from %s to PLC %s is %u bytes, more than the negotiated PDU of "
+                                "%u bytes", ftext, a->client_ip, a->f->plc, a->x.job_bytes, a->x.pdu_size);
+  a->f->severity = S7_SEV_WARNING;
+  set_text(&a->f->explanation, g_strdup_printf(
+      "The job in frame %u does not fit the PDU size agreed in Setup Communication; the CPU may "
+      "refuse it (0x8500) or drop it.", a->x.job_frame));
+  confidence(a, "high", g_strdup_printf("the job's own size (%u bytes) is on the wire; the PDU "
+                                        "was negotiated to %u bytes", a->x.job_bytes, a->x.pdu_size));
+  defaults(a, title, NULL);
+}
+
+static void text_amq(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char *title = g_strdup_printf("Client %s had %u jobs in flight to PLC %s, more than the negotiated "
+                                "Max AmQ of %u", a->client_ip, a->x.in_flight, a->f->plc, a->x.amq);
+  confidence(a, "high", g_strdup_printf("%u jobs were sent before the answers to the earlier ones; "
+                                        "Setup Communication allowed %u", a->x.in_flight, a->x.amq));
+  defaults(a, title, NULL);
+}
+
+static void text_fragmented(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  char *title = g_strdup_printf("The S7 PDU of %u bytes between %s and PLC %s does not fit the COTP "
+                                "TPDU of %u bytes: large answers come in fragments", a->x.pdu_size,
+                                a->client_ip, a->f->plc, a->x.tpdu_size);
+  defaults(a, title, NULL);
+}
+
 /* COTP error TPDU outside a connect */
 static void text_cotp_er(const S7Engine *e, Agg *a)
 {
@@ -140,7 +185,15 @@ static void text_item(const S7Engine *e, Agg *a)
   if (a->f->kind == S7K_INVALID_ADDRESS && a->x.db >= 0) {
     const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
     const DbAccess *ok = p ? g_hash_table_lookup(p->db_ok, GUINT_TO_POINTER((guint)a->x.db + 1)) : NULL;
-    if (ok) {
+    if (ok && a->x.fail_hi <= ok->hi) {
+      /* the DB answered beyond this address: not too short, not optimized */
+      confidence(a, "medium", g_strdup_printf(
+          "DB%d answered other addresses up to byte %u, beyond this one (bytes %u-%u): the DB "
+          "exists, allows absolute access and is long enough", a->x.db, ok->hi ? ok->hi - 1 : 0,
+          a->x.fail_lo, a->x.fail_hi ? a->x.fail_hi - 1 : 0));
+      title = g_strdup_printf("%s on PLC %s refused (0x05), though DB%d answers addresses up to byte %u",
+                              a->f->detail, a->f->plc, a->x.db, ok->hi ? ok->hi - 1 : 0);
+    } else if (ok) {
       const char *how = ok->by_write && ok->by_read ? "Read and Write Var" : ok->by_write ? "Write Var" : "Read Var";
       confidence(a, "high", g_strdup_printf(
           "%s to DB%d bytes %u-%u succeeded, so the DB exists and allows absolute access: the "
@@ -618,8 +671,10 @@ void s7_finding_texts(const S7Engine *e, Agg *a)
     if (a->code_source == SRC_ITEM)
       text_item(e, a);   /* snap7's server answers an item code 0x85 */
     else
-      text_error_code(e, a);
+      text_pdu_size(e, a);
     break;
+  case S7K_AMQ_EXCEEDED: text_amq(e, a); break;
+  case S7K_PDU_FRAGMENTED: text_fragmented(e, a); break;
   case S7K_PLC_ERROR:
     if (a->code_source == SRC_FRAMES)
       text_cotp_er(e, a);

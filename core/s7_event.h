@@ -166,6 +166,7 @@ typedef struct {
       guint8 cause;             /* DR cause / ER reject cause */
       guint8 src_tsap[S7_TSAP_MAX], dst_tsap[S7_TSAP_MAX];
       guint8 src_tsap_len, dst_tsap_len;
+      guint32 tpdu_size;        /* CR/CC: the TPDU size parameter in bytes (0: none) */
     } cotp;
     S7Pdu s7;
     S7PlusPdu s7plus;

@@ -93,7 +93,8 @@ void s7_event_append_text(GString *out, const S7Event *ev)
     endpoint(out, &ev->u.icmp.quoted_dst);
     break;
   case S7_EV_COTP:
-    g_string_append_printf(out, " tpdu=0x%02x cause=0x%02x src_tsap=", ev->u.cotp.tpdu, ev->u.cotp.cause);
+    g_string_append_printf(out, " tpdu=0x%02x cause=0x%02x size=%u src_tsap=", ev->u.cotp.tpdu,
+                           ev->u.cotp.cause, ev->u.cotp.tpdu_size);
     bytes(out, ev->u.cotp.src_tsap, MIN(ev->u.cotp.src_tsap_len, S7_TSAP_MAX));
     g_string_append(out, " dst_tsap=");
     bytes(out, ev->u.cotp.dst_tsap, MIN(ev->u.cotp.dst_tsap_len, S7_TSAP_MAX));

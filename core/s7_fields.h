@@ -62,6 +62,7 @@ typedef enum {
   X(COTP_DST_TSAP, "cotp.dst-tsap-bytes", S7FK_BYTES, S7FN_ALWAYS) \
   X(COTP_CAUSE, "cotp.cause", S7FK_NUM, S7FN_ALWAYS) \
   X(COTP_REJECT_CAUSE, "cotp.reject_cause", S7FK_NUM, S7FN_ALWAYS) \
+  X(COTP_TPDU_SIZE, "cotp.tpdu_size", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_ROSCTR, "s7comm.header.rosctr", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_PDUREF, "s7comm.header.pduref", S7FK_NUM, S7FN_ALWAYS) \
   X(S7_PARLG, "s7comm.header.parlg", S7FK_NUM, S7FN_ALWAYS) \

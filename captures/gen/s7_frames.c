@@ -25,17 +25,33 @@ static uint32_t send_pdu(TcpConn *c, int from_client, const uint8_t *pdu, size_t
   return tcp_segment(c, from_client, F_PSH | F_ACK, buf, n);
 }
 
-static uint32_t send_cotp_conn(TcpConn *c, int from_client, uint8_t code, uint16_t calling,
-                               uint16_t called)
+static uint32_t send_cotp_conn_tpdu(TcpConn *c, int from_client, uint8_t code, uint16_t calling,
+                                    uint16_t called, uint8_t tpdu_code)
 {
   uint8_t b[22] = { 3, 0, 0, 22, 17, code, 0, 0, 0, 1, 0,
-                    0xc1, 2, 0, 0, 0xc2, 2, 0, 0, 0xc0, 1, 0x0a };
+                    0xc1, 2, 0, 0, 0xc2, 2, 0, 0, 0xc0, 1, tpdu_code };
   if (code == 0xd0) {  /* CC: destination reference = the CR's source reference */
     b[6] = 0; b[7] = 1; b[8] = 0; b[9] = 0x44;
   }
   put16(b + 13, calling);
   put16(b + 17, called);
   return tcp_segment(c, from_client, F_PSH | F_ACK, b, sizeof b);
+}
+
+static uint32_t send_cotp_conn(TcpConn *c, int from_client, uint8_t code, uint16_t calling,
+                               uint16_t called)
+{
+  return send_cotp_conn_tpdu(c, from_client, code, calling, called, 0x0a);   /* 1024 bytes */
+}
+
+uint32_t send_cotp_cr_tpdu(TcpConn *c, uint16_t calling, uint16_t called, uint8_t tpdu_code)
+{
+  return send_cotp_conn_tpdu(c, 1, 0xe0, calling, called, tpdu_code);
+}
+
+uint32_t send_cotp_cc_tpdu(TcpConn *c, uint16_t calling, uint16_t called, uint8_t tpdu_code)
+{
+  return send_cotp_conn_tpdu(c, 0, 0xd0, calling, called, tpdu_code);
 }
 
 uint32_t send_cotp_cr(TcpConn *c, uint16_t calling, uint16_t called)

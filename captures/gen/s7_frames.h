@@ -27,6 +27,9 @@ size_t s7_job_header(uint8_t *buf, uint8_t rosctr, uint16_t ref, uint16_t plen, 
 uint32_t send_cotp_cr(TcpConn *c, uint16_t calling, uint16_t called);
 uint32_t send_cotp_cc(TcpConn *c, uint16_t calling, uint16_t called);
 uint32_t send_cotp_dr(TcpConn *c, uint8_t cause);
+/* with the TPDU size parameter: code 7 = 128 bytes … 9 = 512, 10 = 1024 (the default above) */
+uint32_t send_cotp_cr_tpdu(TcpConn *c, uint16_t calling, uint16_t called, uint8_t tpdu_code);
+uint32_t send_cotp_cc_tpdu(TcpConn *c, uint16_t calling, uint16_t called, uint8_t tpdu_code);
 uint32_t send_setup(TcpConn *c, int from_client, uint16_t ref, uint16_t amq, uint16_t pdu);
 uint32_t send_read_job(TcpConn *c, uint16_t ref, const Item *items, int n);
 /* rcs[i] == 0xFF gives data of the item's size */

@@ -968,6 +968,49 @@ static void putget_denied_s7_1200(void)
   end();
 }
 
+/* Issue 14.4: a client with four jobs in flight where Setup Communication allowed two */
+static void amq_exceeded(void)
+{
+  begin("amq-exceeded");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50430, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 2, 240);
+  Item j[4] = { DBW(3, 0), DBW(3, 2), DBW(3, 4), DBW(3, 6) };
+  uint8_t ok = 0xff;
+  for (int i = 0; i < 4; i++)
+    send_read_job(&c, (uint16_t)(20 + i), &j[i], 1);
+  for (int i = 0; i < 4; i++)
+    send_read_resp(&c, (uint16_t)(20 + i), &j[i], &ok, 1);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Issue 14.4: the COTP connect agrees a TPDU of 512 bytes, Setup Communication a PDU of 960:
+ * large answers arrive in fragments (a note); and a Write Var of 300 bytes on that PDU is
+ * fine, while on a second connection with PDU 240 it is larger than the PDU itself */
+static void pdu_limits(void)
+{
+  begin("pdu-limits");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50431, PLC, 102);
+  tcp_handshake(&a);
+  send_cotp_cr_tpdu(&a, TSAP_PG, TSAP_RACK0_SLOT1, 9);
+  send_cotp_cc_tpdu(&a, TSAP_PG, TSAP_RACK0_SLOT1, 9);
+  send_setup(&a, 1, 0xff00, 3, 960);
+  send_setup(&a, 0, 0xff00, 3, 960);
+  read_ok(&a, 1, DBB(4, 0, 100));
+  tcp_init(&b, &out, HMI, 50432, PLC, 102);
+  open_session(&b, TSAP_RACK0_SLOT1, 1, 240);
+  Item w = DBB(4, 0, 300);
+  uint8_t rc = 0x85;   /* a snap7-like answer: the item too large */
+  send_write_job(&b, 1, &w, 1);
+  send_ack_error(&b, 1, 0x85, 0x00);
+  (void)rc;
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  end();
+}
+
 int main(int argc, char **argv)
 {
   if (argc != 2) {
@@ -1034,5 +1077,7 @@ int main(int argc, char **argv)
   plc_rst_after_client_fin();
   write_conflict();
   putget_denied_s7_1200();
+  amq_exceeded();
+  pdu_limits();
   return 0;
 }
