@@ -16,7 +16,7 @@
 #include "report_output.h"
 
 typedef struct {
-  char *format, *output, *tshark, *fail_on, *evidence;
+  char *format, *output, *tshark, *fail_on, *evidence, *partners;
   char **ports;
   double no_response_timeout, connect_timeout;
   gboolean quiet, no_prefilter;
@@ -47,6 +47,8 @@ const GOptionEntry *s7_analyze_options(void)
       "Run tshark on the whole file instead of prefiltering S7 traffic with libpcap into parallel shards", NULL },
     { "shards", 0, 0, G_OPTION_ARG_INT, &o.shards,
       "Split each capture into N shards whatever its size (default: -j for one capture of 32 MB or more, else 1)", "N" },
+    { "partners", 0, 0, G_OPTION_ARG_FILENAME, &o.partners,
+      "Audit the segmentation: the allowed client -> PLC pairs, one 'CLIENT PLC [read-only|read-write|full]' per line (addresses, CIDR prefixes, *); every other host that reached a PLC is an unexpected-partner", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no warnings on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
@@ -195,6 +197,11 @@ int s7_cmd_analyze(int argc, char **argv)
   parse_ports(o.ports, &ecfg);
   ecfg.no_response_timeout_s = o.no_response_timeout;
   ecfg.connect_timeout_s = o.connect_timeout;
+  g_autoptr(GError) partners_err = NULL;
+  S7Partners *partners = o.partners ? s7_partners_load(o.partners, &partners_err) : NULL;
+  if (o.partners && !partners)
+    s7_die_usage("--partners: %s", partners_err->message);
+  ecfg.partners = partners;
   /* which tshark, and how its dissectors decode S7 (once per tshark binary, cached) */
   S7Tshark tshark;
   GError *perr = NULL;
@@ -263,7 +270,9 @@ int s7_cmd_analyze(int argc, char **argv)
   g_free(b.results);
   g_ptr_array_unref(inputs);
   s7_tshark_clear(&tshark);
+  s7_partners_free(partners);
   g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
+  g_free(o.partners);
   g_strfreev(o.ports);
   return rc;
 }

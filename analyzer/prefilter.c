@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "wire_sniff.h"
 
 static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
 
@@ -85,8 +86,13 @@ static gboolean tcp_keep(const Ip *ip, const guint16 *ports, guint n, guint32 *h
   if (ip->later_fragment || ip->payload_len < 4)
     return FALSE;
   guint16 sp = be16(ip->payload), dp = be16(ip->payload + 2);
-  if (!s7_port_listed(ports, n, sp) && !s7_port_listed(ports, n, dp))
-    return FALSE;
+  if (!s7_port_listed(ports, n, sp) && !s7_port_listed(ports, n, dp)) {
+    /* ISO-on-TCP on another port: the engine tells of it (analyze it with --port) */
+    guint doff = ip->payload_len >= 13 ? (ip->payload[12] >> 4) * 4u : 0;
+    if (doff < 20 || doff >= ip->payload_len ||
+        !s7_sniff_tpkt(ip->payload + doff, ip->payload_len - doff))
+      return FALSE;
+  }
   *hash = conn_hash(ip->src, ip->dst, ip->alen, sp, dp);
   return TRUE;
 }

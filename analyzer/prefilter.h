@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prefilter.h — which packets the engine needs, decided from raw bytes before tshark sees
- * them: TCP to or from an S7 port (VLAN-tagged too), and ICMP/ICMPv6 errors quoting such a
- * packet; packets of a link layer it does not read are all passed on. It only saves work: the
- * engine decides again what is S7, so a prefiltered run and a plain one give the same result. Also the connection a packet belongs to (a hash of its TCP 5-tuple, the same for
- * both directions; an ICMP error hashes like the packet it quotes), for sharding. */
+ * them: TCP to or from an S7 port (VLAN-tagged too), ICMP/ICMPv6 errors quoting such a
+ * packet, and TCP on other ports whose payload starts like ISO-on-TCP (TPKT + COTP); packets
+ * of a link layer it does not read are all passed on. It only saves work: the engine decides
+ * again what is S7, so a prefiltered run and a plain one give the same result. Also the
+ * connection a packet belongs to (a hash of its TCP 5-tuple, the same for both directions;
+ * an ICMP error hashes like the packet it quotes), for sharding. */
 #ifndef S7DIAG_PREFILTER_H
 #define S7DIAG_PREFILTER_H
 

@@ -207,15 +207,22 @@ static void connections(S7DocWriter *w, const json_t *c)
                ? g_strdup_printf("%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, INT(k, "max_amq_calling"),
                                  INT(k, "max_amq_called"))
                : g_strdup("–");
-    r[9] = g_strdup(or_dash(STR(k, "start")));
+    /* what the capture missed of the connection (0.2 reports: no such keys) */
+    gboolean began_before = json_is_false(json_object_get(k, "handshake_seen"));
+    const char *dirs = STR(k, "directions");
+    r[9] = began_before ? g_strdup_printf("%s (began before the capture)", or_dash(STR(k, "start")))
+                        : g_strdup(or_dash(STR(k, "start")));
     r[10] = g_strdup(or_dash(STR(k, "end")));
-    r[11] = g_strdup(or_dash(STR(k, "ended")));
+    r[11] = dirs && *dirs && strcmp(dirs, "both") != 0
+                ? g_strdup_printf("%s (%s captured)", or_dash(STR(k, "ended")), dirs)
+                : g_strdup(or_dash(STR(k, "ended")));
     r[12] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_jobs"));
     r[13] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_errors"));
     const json_t *p = json_object_get(k, "s7plus");
-    r[14] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs",
-                                                INT(p, "version"), INT(p, "pdus"))
-                              : g_strdup("–");
+    gboolean tls = json_is_true(json_object_get(k, "tls"));
+    r[14] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs%s",
+                                                INT(p, "version"), INT(p, "pdus"), tls ? ", then TLS" : "")
+                              : g_strdup(tls ? "TLS" : "–");
     g_ptr_array_add(rows, r);
   }
   w->table(w, ncols, head, rows);
@@ -313,21 +320,23 @@ static void plcs(S7DocWriter *w, const json_t *c)
     }
     if (any)
       w->fields_end(w);
-    static const char *const head[] = { "Host", "Connections", "Read Var", "Write Var", "PLC control", "Other jobs" };
+    static const char *const head[] = { "Host", "Connections", "Read Var", "Write Var", "PLC control", "Other jobs",
+                                        "As a --partners line" };
     GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     size_t j;
     json_t *h;
     json_array_foreach(json_object_get(p, "peers"), j, h) {
-      char **r = g_new0(char *, 7);
+      char **r = g_new0(char *, 8);
       r[0] = g_strdup(STR(h, "host"));
       r[1] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "connections"));
       r[2] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "read_jobs"));
       r[3] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "write_jobs"));
       r[4] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "control_jobs"));
       r[5] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(h, "other_jobs"));
+      r[6] = g_strdup(or_dash(STR(h, "partner_line")));   /* 0.2 reports: none */
       g_ptr_array_add(rows, r);
     }
-    w->table(w, 6, head, rows);
+    w->table(w, 7, head, rows);
     g_ptr_array_unref(rows);
   }
 }
@@ -394,6 +403,21 @@ static void limitations(S7DocWriter *w, const json_t *c)
     if (!n++)
       w->list_begin(w);
     w->item(w, json_string_value(v), S7_TONE_WARNING);
+  }
+  json_array_foreach(json_object_get(c, "limitations"), i, v) {
+    if (!n++)
+      w->list_begin(w);
+    GString *t = g_string_new(STR(v, "text"));
+    const json_t *frames = json_object_get(v, "frames");
+    size_t k;
+    json_t *fr;
+    json_array_foreach(frames, k, fr)
+      g_string_append_printf(t, "%s%" JSON_INTEGER_FORMAT, k ? ", " : (json_array_size(frames) == 1 ? " Frame " : " Frames "),
+                             json_integer_value(fr));
+    if (json_array_size(frames))
+      g_string_append(t, json_array_size(frames) < (size_t)INT(v, "count") ? ", …" : ".");
+    w->item(w, t->str, S7_TONE_PLAIN);
+    g_string_free(t, TRUE);
   }
   json_int_t unpaired = INT(json_object_get(c, "summary"), "unpaired_responses");
   if (unpaired) {

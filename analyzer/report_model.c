@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "s7_address.h"
+
 static json_t *str_or_null(const char *s)
 {
   return s ? json_string(s) : json_null();
@@ -82,6 +84,9 @@ static json_t *connection_json(const S7ConnSummary *c)
   json_object_set_new(o, "ended", json_string(c->ended));
   json_object_set_new(o, "s7_jobs", json_integer((json_int_t)c->s7_jobs));
   json_object_set_new(o, "s7_errors", json_integer((json_int_t)c->s7_errors));
+  json_object_set_new(o, "handshake_seen", json_boolean(c->handshake_seen));
+  json_object_set_new(o, "directions", json_string(c->directions));
+  json_object_set_new(o, "tls", json_boolean(c->tls));
   if (c->s7plus_version) {
     json_t *p = json_object();
     json_object_set_new(p, "version", json_integer(c->s7plus_version));
@@ -138,6 +143,10 @@ static json_t *plc_json(const S7PlcSummary *p)
     const S7Peer *h = g_ptr_array_index(p->peers, i);
     json_t *q = json_object();
     json_object_set_new(q, "host", json_string(h->host));
+    json_object_set_new(q, "access", json_string(s7_access_name(h->needed)));
+    g_autofree char *plc_ip = s7_endpoint_host(p->plc);
+    g_autofree char *line = g_strdup_printf("%s %s %s", h->host, plc_ip, s7_access_name(h->needed));
+    json_object_set_new(q, "partner_line", json_string(line));
     json_object_set_new(q, "connections", json_integer((json_int_t)h->connections));
     json_object_set_new(q, "read_jobs", json_integer((json_int_t)h->read_jobs));
     json_object_set_new(q, "write_jobs", json_integer((json_int_t)h->write_jobs));
@@ -248,6 +257,22 @@ json_t *s7_report_capture(const S7CaptureResult *r)
   for (guint i = 0; i < r->warnings->len; i++)
     json_array_append_new(w, json_string(g_ptr_array_index(r->warnings, i)));
   json_object_set_new(o, "warnings", w);
+  json_t *la = json_array();
+  const GPtrArray *limits = s7_engine_limitations(r->engine);
+  for (guint i = 0; i < limits->len; i++) {
+    const S7Limitation *l = g_ptr_array_index(limits, i);
+    json_t *lo = json_object();
+    json_object_set_new(lo, "id", json_string(l->id));
+    json_object_set_new(lo, "subject", str_or_null(l->subject));
+    json_object_set_new(lo, "count", json_integer((json_int_t)l->count));
+    json_t *frames = json_array();
+    for (guint k = 0; k < l->frames->len; k++)
+      json_array_append_new(frames, json_integer(g_array_index(l->frames, guint32, k)));
+    json_object_set_new(lo, "frames", frames);
+    json_object_set_new(lo, "text", json_string(l->text));
+    json_array_append_new(la, lo);
+  }
+  json_object_set_new(o, "limitations", la);
 
   const GPtrArray *findings = s7_engine_findings(r->engine);
   json_t *fa = json_array();

@@ -73,6 +73,17 @@ gboolean s7_code_lookup(const char *text, S7CodeInfo *o)
     o->value = type << 8 | code;
     return TRUE;
   }
+  const S7PlusGeneric *g = s7_s7plus_generic_by_name(t);
+  if (g) {
+    o->category = S7_CODE_S7PLUS_GENERIC;
+    o->category_name = "S7comm-plus generic error code (bits 40-46 of the return value)";
+    o->value = g->code;
+    g_snprintf(o->canonical, sizeof o->canonical, "%s", g->name);
+    o->meaning = g->meaning ? g->meaning : g->name;
+    o->action = g->action;
+    set_kind(o, S7K_S7PLUS_ERROR);
+    return TRUE;
+  }
   if (t[0] == '-') {
     char *end;
     gint64 n = g_ascii_strtoll(t, &end, 10);

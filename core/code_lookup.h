@@ -18,17 +18,19 @@ typedef enum {
   S7_CODE_COTP_ER,       /* COTP error TPDU reject cause */
   S7_CODE_S7PLUS,        /* S7comm-plus return value (negative) */
   S7_CODE_TRANSPORT,     /* TCP RST, ICMP type/code */
+  S7_CODE_S7PLUS_GENERIC, /* S7comm-plus generic error code, by name ("TooManySessions") */
 } S7CodeCategory;
 
 typedef struct {
   S7CodeCategory category;
   gint64 value;
-  char canonical[24];    /* "0x8104", "0x05", "DR 0x81", "-12", "ICMP 3/13" */
+  char canonical[32];    /* "0x8104", "0x05", "DR 0x81", "-12", "ICMP 3/13", "TooManySessions" */
   const char *category_name;
   const char *meaning;   /* NULL when the value is unknown */
   gboolean has_kind;
   S7Kind kind;
   gboolean harmless;     /* a probe answer (e.g. 0xD402) */
+  const char *action;    /* what to do, where the code alone tells (NULL: see the kind) */
 } S7CodeInfo;
 
 /* Parses text; FALSE when it is not a code. Two hex digits read as an item return code

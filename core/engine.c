@@ -107,6 +107,7 @@ S7Engine *s7_engine_new(const S7EngineConfig *cfg)
   e->agg_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   e->listed = g_ptr_array_new_with_free_func((GDestroyNotify)summary_free);
   e->areas = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)area_free);
+  s7_quality_init(&e->quality);
   return e;
 }
 
@@ -129,6 +130,9 @@ void s7_engine_free(S7Engine *e)
   if (e->plc_list)
     g_ptr_array_unref(e->plc_list);
   g_hash_table_unref(e->areas);
+  s7_quality_clear(&e->quality);
+  if (e->limitations)
+    g_ptr_array_unref(e->limitations);
   g_free(e);
 }
 
@@ -260,7 +264,8 @@ static char *conn_key(const S7Endpoint *plc, const S7Endpoint *client)
 
 static gboolean conn_is_s7(const Conn *c)
 {
-  return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen || c->n_s7 > 0;
+  return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen || c->n_s7 > 0 ||
+         c->tls_records > 0;
 }
 
 /* Every TCP connection to an S7 port is in the inventory, with or without S7 traffic (a SYN
@@ -302,6 +307,10 @@ static void list_connection(S7Engine *e, Conn *c)
   s->s7plus_version = c->s7plus_version;
   s->s7plus_session = c->s7plus_session;
   s->s7plus_pdus = c->s7plus_pdus;
+  s->tls = c->tls_records > 0;
+  s->handshake_seen = c->syn_count > 0 || c->synack;
+  s->directions = s7_quality_plc_unseen(c) ? "client only"
+                  : c->pkts_client == 0 && c->pkts_plc > 0 ? "PLC only" : "both";
   g_ptr_array_add(e->listed, s);
 }
 
@@ -362,7 +371,7 @@ static Agg *conn_finding(S7Engine *e, Conn *c, S7Kind kind, const char *detail)
 /* The client closes a connection whose COTP CR is still unanswered: it gave up waiting. */
 static void client_gave_up(S7Engine *e, Conn *c, const S7Event *ev)
 {
-  if (!cr_pending(c))
+  if (!cr_pending(c) || s7_quality_plc_unseen(c))
     return;
   c->cr_resolved = TRUE;
   c->abandoned = TRUE;
@@ -384,7 +393,8 @@ static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
     a->x.last_syn_gap_us = c->last_syn_ts - c->prev_syn_ts;
     add_syn_frames(e, a, c);
   }
-  if (cr_pending(c) && (now - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6)) {
+  if (cr_pending(c) && (now - c->cr_ts) >= (gint64)(e->cfg.connect_timeout_s * 1e6) &&
+      !s7_quality_plc_unseen(c)) {
     Agg *a = conn_finding(e, c, S7K_CONNECT_NO_ANSWER, NULL);
     a->x.waited_us = now - c->cr_ts;
     s7_agg_add_frame(e, a, c->cr_frame, c->cr_ts);
@@ -401,6 +411,7 @@ static void conn_finish(S7Engine *e, Conn *c, gint64 now)
       p->live_iso--;
   }
   count_end(e, c);
+  s7_quality_conn_end(e, c);
   list_connection(e, c);
   if (e->last_conn == c)
     e->last_conn = NULL;
@@ -623,6 +634,8 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
     conn_finish(e, c, ev->ts_us);
     c = conn_for(e, &ev->src, &ev->dst, ev, TRUE, &from_client);
   }
+  if (s7_quality_tcp(e, c, ev, from_client))
+    return;   /* a copy of the frame before: counted, not seen twice */
   c->last_frame = ev->frame;
   c->last_ts = ev->ts_us;
   if (ev->u.tcp.capture_gap) {
@@ -807,6 +820,7 @@ void s7_engine_feed(S7Engine *e, const S7Event *ev)
     e->last_ts = ev->ts_us;
   if (!event_is_s7(e, ev)) {
     e->stats.not_s7_events++;
+    s7_quality_other_port(e, ev);
     return;
   }
   e->stats.events++;
@@ -840,6 +854,52 @@ static void pairs_to_findings(S7Engine *e)
     a->x.pair = p;
     a->f->occurrences = p->connections;
     for (guint i = 0; i < p->n_frames; i++)
+      s7_agg_add_frame(e, a, p->frames[i], p->frame_ts[i]);
+  }
+}
+
+/* What a client host did to a PLC, as the access it needs */
+static S7Access access_needed(const PairContext *p)
+{
+  if (p->control_jobs)
+    return S7_ACCESS_FULL;
+  if (p->write_jobs)
+    return S7_ACCESS_READ_WRITE;
+  return S7_ACCESS_READ_ONLY;   /* read, asked the CPU, or only connected */
+}
+
+/* The segmentation audit: every host that reached a PLC's S7 port against the partner list */
+static void partners_to_findings(S7Engine *e)
+{
+  if (!e->cfg.partners)
+    return;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, e->pairs);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    PairContext *p = v;
+    g_autofree char *plc_ip = s7_endpoint_host(p->plc);
+    guint line = 0;
+    S7Access granted = s7_partners_access(e->cfg.partners, p->client_ip, plc_ip, &line);
+    S7Access needed = access_needed(p);
+    if (granted >= needed)
+      continue;
+    const char *detail = granted == S7_ACCESS_NONE ? "not allowed"
+                         : granted == S7_ACCESS_READ_ONLY ? "beyond read-only" : "beyond read-write";
+    Agg *a = s7_agg_get(e, S7K_UNEXPECTED_PARTNER, p->plc, p->client_ip, p->client_ip, detail, NULL);
+    a->x.pair = p;
+    a->x.granted = granted;
+    a->x.needed = needed;
+    a->x.rule_line = line;
+    a->f->occurrences = p->connections ? p->connections : 1;
+    /* the evidence: what went beyond the list first, then the connection starts */
+    if (needed == S7_ACCESS_FULL)
+      s7_agg_add_frame(e, a, p->first_control_frame, p->first_control_ts);
+    if (needed >= S7_ACCESS_READ_WRITE && p->first_write_frame)
+      s7_agg_add_frame(e, a, p->first_write_frame, p->first_write_ts);
+    if (granted == S7_ACCESS_NONE && p->first_read_frame)
+      s7_agg_add_frame(e, a, p->first_read_frame, p->first_read_ts);
+    for (guint i = 0; i < p->n_frames && i < 4; i++)
       s7_agg_add_frame(e, a, p->frames[i], p->frame_ts[i]);
   }
 }
@@ -883,6 +943,11 @@ static void list_plcs(S7Engine *e)
     peer->write_jobs = p->write_jobs;
     peer->control_jobs = p->control_jobs;
     peer->other_jobs = p->other_jobs;
+    peer->needed = access_needed(p);
+    if (e->cfg.partners) {
+      g_autofree char *plc_ip = s7_endpoint_host(p->plc);
+      peer->granted = s7_partners_access(e->cfg.partners, p->client_ip, plc_ip, NULL);
+    }
     g_ptr_array_add(s->peers, peer);
   }
   for (guint i = 0; i < e->plc_list->len; i++)
@@ -926,6 +991,7 @@ void s7_engine_finish(S7Engine *e)
     s7_writes_to_findings(e, pk, pv);
   }
   pairs_to_findings(e);
+  partners_to_findings(e);
   s7_findings_finalize(e);
   g_ptr_array_sort(e->listed, cmp_summary);
   e->area_list = g_ptr_array_new_with_free_func((GDestroyNotify)area_free);
@@ -939,6 +1005,7 @@ void s7_engine_finish(S7Engine *e)
   }
   g_ptr_array_sort(e->area_list, cmp_area);
   list_plcs(e);
+  e->limitations = s7_quality_limitations(e);
   e->finished = TRUE;
 }
 
@@ -947,4 +1014,5 @@ const GPtrArray *s7_engine_connections(const S7Engine *e) { return e->listed; }
 guint64 s7_engine_connections_not_listed(const S7Engine *e) { return e->not_listed; }
 const GPtrArray *s7_engine_areas(const S7Engine *e) { return e->area_list; }
 const GPtrArray *s7_engine_plcs(const S7Engine *e) { return e->plc_list; }
+const GPtrArray *s7_engine_limitations(const S7Engine *e) { return e->limitations; }
 const S7EngineStats *s7_engine_stats(const S7Engine *e) { return &e->stats; }

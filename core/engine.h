@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "partners.h"
 #include "s7_codes.h"
 #include "s7_event.h"
 
@@ -27,6 +28,7 @@ typedef struct {
   double idle_close_s;           /* a PLC close after this much silence is an idle timeout */
   guint max_evidence_frames;     /* evidence frames kept per finding */
   guint max_listed_connections;  /* connections kept for the inventory */
+  const S7Partners *partners;    /* the allowed partners (not owned); NULL: no audit */
 } S7EngineConfig;
 
 void s7_engine_config_init(S7EngineConfig *cfg);
@@ -84,6 +86,9 @@ typedef struct {
   guint8 s7plus_version;              /* 0 = none */
   guint32 s7plus_session;
   guint64 s7plus_pdus;
+  gboolean tls;                       /* TLS records in COTP: a protected S7comm-plus session */
+  gboolean handshake_seen;            /* the TCP handshake is in the capture */
+  const char *directions;             /* "both", "client only", "PLC only" */
 } S7ConnSummary;
 
 typedef struct {
@@ -103,6 +108,8 @@ typedef struct {
   guint64 connections;                /* TCP connections (or attempts) to the PLC's port */
   guint64 read_jobs, write_jobs, control_jobs;  /* Read Var, Write Var, PLC control */
   guint64 other_jobs;                 /* userdata and other functions */
+  S7Access needed;                    /* the access what it did needs (a partner list's line) */
+  S7Access granted;                   /* what the partner list allows it; NONE without a list */
 } S7Peer;
 
 typedef struct {
@@ -111,6 +118,27 @@ typedef struct {
   const char *family;                 /* "S7-1200", "S7-1500", … from the order number; NULL */
   GPtrArray *peers;                   /* S7Peer*, by host */
 } S7PlcSummary;
+
+/* What the capture itself hides or distorts: told beside the findings, in every format */
+typedef enum {
+  S7_LIMIT_ONE_SIDED,      /* only one direction of connections captured */
+  S7_LIMIT_NO_HANDSHAKE,   /* connections begun before the capture */
+  S7_LIMIT_COPIES,         /* frames captured twice */
+  S7_LIMIT_OTHER_PORT,     /* ISO-on-TCP on a TCP port that was not analyzed */
+  S7_LIMIT_FAR_FROM_PLC,   /* routers between the capture point and the PLC (TTL) */
+  S7_LIMIT_TLS,            /* TLS-protected S7comm-plus sessions */
+  S7_LIMIT_COUNT
+} S7LimitKind;
+
+typedef struct {
+  S7LimitKind kind;
+  const char *id;          /* stable: "one-sided", "no-handshake", "duplicated-frames",
+                              "other-port", "far-from-plc", "tls" */
+  char *subject;           /* the PLC ("ip:port") or the port it concerns; NULL: the capture */
+  char *text;              /* what it hides and what to do, with the counts */
+  guint64 count;           /* connections, frames or PLCs concerned */
+  GArray *frames;          /* guint32, ascending: the first few concerned */
+} S7Limitation;
 
 typedef struct S7Engine S7Engine;
 
@@ -156,6 +184,10 @@ const GPtrArray *s7_engine_connections(const S7Engine *e);
 guint64 s7_engine_connections_not_listed(const S7Engine *e);
 const GPtrArray *s7_engine_areas(const S7Engine *e);
 const GPtrArray *s7_engine_plcs(const S7Engine *e);   /* S7PlcSummary*, by PLC */
+const GPtrArray *s7_engine_limitations(const S7Engine *e);   /* S7Limitation* */
+/* A limitation kind's stable id and what it means, for the catalogue and `explain` */
+const char *s7_limitation_id(S7LimitKind kind);
+const char *s7_limitation_about(S7LimitKind kind);
 
 typedef struct {
   guint64 events, s7_pdus, s7plus_pdus, jobs, responses, unpaired_responses;

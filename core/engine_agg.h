@@ -59,6 +59,7 @@ typedef struct {
   char router[S7_ADDR_MAX];
   /* S7comm-plus */
   gint16 s7plus_error;
+  guint8 s7plus_generic;       /* the return value's generic error code (TooManySessions …) */
   guint consequences;          /* later errors of the same session folded in */
   char *consequence_functions; /* "DeleteObject, …" */
   gboolean session_ended_normally;
@@ -90,6 +91,9 @@ typedef struct {
   gboolean values_differ;
   /* connection-level findings counted by the pair (reconnect storms) */
   gpointer pair;               /* PairContext* */
+  /* the partner list (unexpected partners) */
+  S7Access granted, needed;    /* what the list allows the pair, what the pair did */
+  guint rule_line;             /* the granting rule (0: none)*/
 } S7Facts;
 
 typedef struct {

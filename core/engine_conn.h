@@ -33,6 +33,15 @@ typedef struct {
   gint64 ts_us;
 } EarlyResponse;
 
+/* A TCP segment, to know its copy */
+typedef struct {
+  gint64 ts_us;
+  guint32 seq, ack, len;
+  guint16 ip_id;
+  guint8 flags;
+  guint8 set : 1, have_ip_id : 1;
+} LastSegment;
+
 typedef enum { END_OPEN = 0, END_FIN_CLIENT, END_FIN_PLC, END_RST_CLIENT, END_RST_PLC,
                END_COTP_DR } EndReason;
 
@@ -43,23 +52,17 @@ typedef struct {
   char *plc_s, *client_s;      /* "ip:port" */
   guint32 first_frame, last_frame;
   gint64 start_ts, last_ts;
-  gboolean counted;            /* counted as a connection start of its client/PLC pair */
   /* TCP */
   guint syn_count;
   guint32 syn_frames[MAX_SYN_FRAMES];
   gint64 first_syn_ts, last_syn_ts, prev_syn_ts;
-  gboolean synack, icmp_seen, port_refused;
-  gboolean fin_client, fin_plc;
   EndReason ended;
   guint32 end_frame;
   gint64 end_ts;
-  gboolean capture_gap;
   guint32 plc_ack_frame;       /* the PLC's last bare TCP ACK (no payload) */
   guint32 gap_frame;           /* the last frame whose TCP segment showed a capture gap */
   gint64 plc_ack_ts;
   /* COTP */
-  gboolean cr_seen, cc_seen, refused;
-  gboolean cr_resolved;        /* CC, refusal or the client's give-up was seen */
   guint32 cr_frame;
   gint64 cr_ts;
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
@@ -72,16 +75,31 @@ typedef struct {
   guint64 n_jobs, n_errors, n_answered;
   guint64 n_s7;                /* S7 and S7comm-plus PDUs either way */
   gint64 last_s7_ts;
-  gboolean abandoned;          /* ended with a job or the connect unanswered */
   guint peak_in_flight;        /* most jobs open at once */
-  gboolean amq_noted, fragment_noted;
   /* S7comm-plus */
   guint8 s7plus_version;
   guint32 s7plus_session;
   guint64 s7plus_pdus, s7plus_ok, s7plus_errors;
+  guint16 s7plus_request;        /* the function of the client's latest request */
   guint32 s7plus_first_frame;
   gint64 s7plus_first_ts;
   gpointer s7plus_first_error;   /* the Agg of the session's first error (consequences fold in) */
+  guint64 tls_records;           /* TLS records in COTP (a protected session) */
+  guint32 tls_frame;
+  /* capture quality */
+  guint64 pkts_client, pkts_plc;
+  guint64 data_segments;         /* segments with payload (a connection's stray last ACK has none) */
+  LastSegment last_seg[2];       /* [from_client] */
+  /* flags, packed (a record is kept for every connection) */
+  guint counted : 1;            /* counted as a connection start of its client/PLC pair */
+  guint synack : 1, icmp_seen : 1, port_refused : 1;
+  guint fin_client : 1, fin_plc : 1;
+  guint capture_gap : 1;
+  guint cr_seen : 1, cc_seen : 1, refused : 1;
+  guint cr_resolved : 1;        /* CC, refusal or the client's give-up was seen */
+  guint abandoned : 1;          /* ended with a job or the connect unanswered */
+  guint amq_noted : 1, fragment_noted : 1;
+  guint client_acks : 1;          /* the client sent ACKs: the PLC's side exists */
 } Conn;
 
 void s7_job_free(Job *j);

@@ -467,7 +467,7 @@ void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean cl
   while (l) {
     GList *next = l->next;
     Job *j = l->data;
-    if (now_us - j->ts_us >= limit && !c->capture_gap) {
+    if (now_us - j->ts_us >= limit && !c->capture_gap && !s7_quality_plc_unseen(c)) {
       char fbuf[S7_FUNCTION_TEXT_MAX];
       const char *ftext = s7_function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
       Agg *a = finding(e, c, S7K_NO_RESPONSE, ftext);
@@ -592,15 +592,28 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
   c->n_jobs++;
   e->stats.jobs++;
   PairContext *pair = s7_pair_context(e, c->client.addr, c->plc_s);
-  if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_READ_VAR)
+  guint32 *first = NULL;
+  gint64 *first_ts = NULL;
+  if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_READ_VAR) {
     pair->read_jobs++;
-  else if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_WRITE_VAR)
+    first = &pair->first_read_frame, first_ts = &pair->first_read_ts;
+  } else if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_WRITE_VAR) {
     pair->write_jobs++;
-  else if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_PLC_STOP || p->function == S7_FUNC_PI_SERVICE ||
-                                         p->function == S7_FUNC_REQ_DOWNLOAD))
+    first = &pair->first_write_frame, first_ts = &pair->first_write_ts;
+  } else if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_PLC_STOP || p->function == S7_FUNC_PI_SERVICE ||
+                                           p->function == S7_FUNC_REQ_DOWNLOAD)) {
     pair->control_jobs++;
-  else
+    first = &pair->first_control_frame, first_ts = &pair->first_control_ts;
+  } else if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_SETUP_COMM) {
+    first = NULL;   /* part of every connection, not a job of the application */
+  } else {
     pair->other_jobs++;
+    first = &pair->first_read_frame, first_ts = &pair->first_read_ts;   /* informational */
+  }
+  if (first && !*first) {
+    *first = ev->frame;
+    *first_ts = ev->ts_us;
+  }
   if (p->rosctr == S7_ROSCTR_JOB) {
     switch (p->function) {
     case S7_FUNC_PLC_STOP:
@@ -713,6 +726,11 @@ void s7_engine_on_s7(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_clie
 void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)
 {
   const S7PlusPdu *p = &ev->u.s7plus;
+  if (p->tls) {
+    if (!c->tls_records++)
+      c->tls_frame = ev->frame;
+    return;
+  }
   c->s7plus_pdus++;
   if (p->version != S7PLUS_VERSION_KEEPALIVE && p->version > c->s7plus_version)
     c->s7plus_version = p->version;
@@ -722,6 +740,10 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
     c->s7plus_first_frame = ev->frame;
     c->s7plus_first_ts = ev->ts_us;
   }
+  if (!from_client && p->identity.order_number[0])
+    s7_plc_learn_identity(e, c->plc_s, &p->identity);
+  if (from_client && p->opcode == S7PLUS_OP_REQUEST)
+    c->s7plus_request = p->function;
   if (from_client || !p->has_return)
     return;
   if (p->error_code >= 0) {
@@ -729,8 +751,11 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
     return;
   }
   c->s7plus_errors++;
-  const char *fn = s7plus_function_name(p->function);
-  g_autofree char *detail = fn ? g_strdup(fn) : g_strdup_printf("function 0x%04x", p->function);
+  /* an Error / Error2 PDU answers the client's latest request: name that */
+  guint16 function = (p->function == S7PLUS_FUNC_ERROR || p->function == S7PLUS_FUNC_ERROR2) &&
+                     c->s7plus_request ? c->s7plus_request : p->function;
+  const char *fn = s7plus_function_name(function);
+  g_autofree char *detail = fn ? g_strdup(fn) : g_strdup_printf("function 0x%04x", function);
   Agg *first = c->s7plus_first_error;
   if (first) {
     /* a later error of the same session follows from the first one: fold it in */
@@ -751,7 +776,8 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
   s7_agg_set_code(a, SRC_FRAMES, 0, code);
   if (!a->x.s7plus_error) {
     a->x.s7plus_error = p->error_code;
-    a->x.function = p->function;
+    a->x.s7plus_generic = p->generic_error;
+    a->x.function = function;
   }
   c->s7plus_first_error = a;
   s7_agg_add_frame(e, a, ev->frame, ev->ts_us);
@@ -759,7 +785,8 @@ void s7_engine_on_s7plus(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_
 
 /* At the end of a connection: the session's facts. A session whose highest version is 1 or 2
  * has no (or weak) integrity protection; every session starts with a V1 CreateObject, so only
- * the highest version seen says what the session used. */
+ * the highest version seen says what the session used, and only of a session the CPU accepted
+ * that did not continue inside TLS. */
 void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
 {
   if (!c->s7plus_pdus)
@@ -772,7 +799,9 @@ void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
     PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
     p->s7plus_ok_start = MAX(p->s7plus_ok_start, c->s7plus_first_ts);
   }
-  if (c->s7plus_version != 1 && c->s7plus_version != 2)
+  /* a session that was never set up (CreateObject refused), or that went on inside TLS
+   * (whose version the capture does not show), used no legacy protocol */
+  if ((c->s7plus_version != 1 && c->s7plus_version != 2) || !c->s7plus_ok || c->tls_records)
     return;
   g_autofree char *detail = g_strdup_printf("V%u", c->s7plus_version);
   Agg *a = finding(e, c, S7K_S7PLUS_LEGACY, detail);

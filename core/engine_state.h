@@ -5,6 +5,7 @@
 #ifndef S7DIAG_ENGINE_STATE_H
 #define S7DIAG_ENGINE_STATE_H
 
+#include "capture_quality.h"
 #include "engine_agg.h"
 #include "engine_conn.h"
 #include "s7_address.h"
@@ -77,6 +78,8 @@ typedef struct {
   gint64 first_ts, last_ts;    /* first and last connection start */
   guint64 data_jobs, data_jobs_8104;
   guint64 read_jobs, write_jobs, control_jobs, other_jobs;
+  guint32 first_read_frame, first_write_frame, first_control_frame;   /* 0: none */
+  gint64 first_read_ts, first_write_ts, first_control_ts;
   gint64 s7plus_ok_start;      /* start of the last S7comm-plus session without errors */
 } PairContext;
 
@@ -97,6 +100,8 @@ struct S7Engine {
   GPtrArray *findings;         /* S7Finding* (owned by aggs), after finish */
   GPtrArray *area_list;
   GPtrArray *plc_list;         /* S7PlcSummary*, after finish */
+  QualityState quality;
+  GPtrArray *limitations;      /* S7Limitation*, after finish */
   S7EngineStats stats;
   gint64 last_ts;
   gboolean finished;

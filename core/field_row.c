@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "s7plus_header.h"
+#include "wire_sniff.h"
 
 /* ------------------------------------------------------------------ the row */
 
@@ -465,6 +466,17 @@ void s7_row_to_events(const S7FieldRow *row, const S7FieldProfile *prof, S7RowSt
     ev.u.tcp.payload_len = (guint32)occ_uint(&c.o[S7F_TCP_LEN], 0, NULL);
     ev.u.tcp.retransmission = retransmission;
     ev.u.tcp.capture_gap = row->count[S7F_TCP_LOST] || row->count[S7F_TCP_ACK_LOST];
+    ev.u.tcp.seq = (guint32)occ_uint(&c.o[S7F_TCP_SEQ], 0, NULL);
+    ev.u.tcp.ack = (guint32)occ_uint(&c.o[S7F_TCP_ACK], 0, NULL);
+    ev.u.tcp.ttl = (guint8)occ_uint(&c.o[v6 ? S7F_IPV6_HLIM : S7F_IP_TTL], 0, NULL);
+    const S7FieldValue *id = v6 ? NULL : occ_take(&c.o[S7F_IP_ID]);
+    ev.u.tcp.have_ip_id = id != NULL;
+    ev.u.tcp.ip_id = id ? (guint16)id->u : 0;
+    /* a payload no dissector took (data.data is the whole TCP payload then): ISO-on-TCP? */
+    if (occ_left(&c.o[S7F_DATA])) {
+      const S7FieldValue *d = &row->values[c.o[S7F_DATA].i];
+      ev.u.tcp.tpkt = s7_sniff_tpkt(s7_field_row_bytes(row, d), d->len);
+    }
     sink(&ev, user_data);
   }
   /* A retransmitted segment repeats what its original carried: Wireshark 4.0 does not
@@ -487,14 +499,19 @@ void s7_row_to_events(const S7FieldRow *row, const S7FieldProfile *prof, S7RowSt
   if (n_pdus > 1 && (!ok || any_left(&c, S7F_S7_PDUREF, S7F_S7_PDU_LENGTH)))
     stats->ambiguous_rows++;
 
-  /* S7comm-plus PDUs: COTP payloads starting with 0x72 (undissected by the stock tshark) */
+  /* S7comm-plus PDUs: COTP payloads starting with 0x72 (undissected by the stock tshark),
+   * and TLS records in COTP (a session protected after InitSsl: only the fact is told) */
   const S7FieldValue *d;
   while ((d = occ_take(&c.o[S7F_DATA]))) {
     const guint8 *b = s7_field_row_bytes(row, d);
-    if (d->len < 1 || b[0] != 0x72)
-      continue;
     ev.type = S7_EV_S7PLUS;
-    if (s7plus_parse(b, d->len, &ev.u.s7plus))
+    if (d->len >= 1 && b[0] == 0x72) {
+      if (s7plus_parse(b, d->len, &ev.u.s7plus))
+        sink(&ev, user_data);
+    } else if (s7_sniff_tls_record(b, d->len)) {
+      memset(&ev.u.s7plus, 0, sizeof ev.u.s7plus);
+      ev.u.s7plus.tls = TRUE;
       sink(&ev, user_data);
+    }
   }
 }

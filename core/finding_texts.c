@@ -566,11 +566,24 @@ static void text_write_conflict(const S7Engine *e, Agg *a)
 static void text_s7plus_error(const S7Engine *e, Agg *a)
 {
   const char *known = s7_s7plus_error_text(a->x.s7plus_error);
+  const S7PlusGeneric *g = a->x.s7plus_generic ? s7_s7plus_generic(a->x.s7plus_generic) : NULL;
   const PairContext *pair = s7_pair_lookup(e, a->client_ip, a->f->plc);
   gboolean probe = a->x.session_ended_normally && pair && pair->s7plus_ok_start > a->x.session_end_ts;
-  char *title = g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", a->f->plc,
-                                a->f->detail, a->x.s7plus_error, known ? known : "unknown");
+  gboolean init_ssl = a->x.function == S7PLUS_FUNC_INIT_SSL;
+  char *title = g ? g_strdup_printf("PLC %s answered S7comm-plus %s with %s (error %d: %s)", a->f->plc,
+                                    a->f->detail, g->name, a->x.s7plus_error, known ? known : "unknown")
+                  : g_strdup_printf("PLC %s answered S7comm-plus %s with error %d (%s)", a->f->plc,
+                                    a->f->detail, a->x.s7plus_error, known ? known : "unknown");
   GString *ex = g_string_new(s7_kind_info(a->f->kind)->cause);
+  if (g && g->meaning)
+    g_string_append_printf(ex, " %s: %s.", g->name, g->meaning);
+  else if (a->x.s7plus_generic)
+    g_string_append_printf(ex, " Generic error code %u%s%s.", a->x.s7plus_generic, g ? " " : "",
+                           g ? g->name : "");
+  if (init_ssl)
+    g_string_append(ex, " The CPU refused InitSsl, the start of a TLS-protected session: its "
+                        "firmware does not support secure PG/PC and HMI communication, or the "
+                        "option is not enabled in the CPU's properties.");
   if (a->x.consequences)
     g_string_append_printf(ex, " %u later %s of the same session (%s) followed from it and are "
                            "counted here.", a->x.consequences, plural(a->x.consequences, "error", "errors"),
@@ -579,14 +592,64 @@ static void text_s7plus_error(const S7Engine *e, Agg *a)
     a->f->severity = S7_SEV_NOTE;
     g_string_append(ex, " The session ended normally and a later session of the same client "
                         "worked: an engineering tool or HMI probing what the CPU supports.");
+  } else if (a->x.s7plus_generic == 24 /* TooManySessions */) {
+    a->f->severity = S7_SEV_ERROR;   /* the session was not set up: nothing works */
   }
   set_text(&a->f->explanation, g_string_free(ex, FALSE));
-  if (!known)
+  if (init_ssl)
+    set_text(&a->f->action, g_strdup("Enable secure PG/PC and HMI communication in the CPU's properties "
+                                     "(TIA Portal V17 or later, firmware that supports it), or "
+                                     "configure the client for the CPU's legacy (non-TLS) access."));
+  else if (g && g->action)
+    set_text(&a->f->action, g_strdup(g->action));
+  if (!known && !g)
     confidence(a, "medium", g_strdup_printf("error %d is not among the S7comm-plus codes s7diag "
                                             "knows; its meaning is a guess from the context",
                                             a->x.s7plus_error));
   else if (probe)
     confidence(a, "medium", g_strdup("a probe of a session that ended normally before a working one"));
+  defaults(a, title, NULL);
+}
+
+/* ------------------------------------------------------------------ segmentation audit */
+
+static void text_unexpected_partner(const S7Engine *e, Agg *a)
+{
+  (void)e;
+  const PairContext *p = a->x.pair;
+  GString *did = g_string_new(NULL);
+  if (p->control_jobs)
+    g_string_append_printf(did, "controlled it (%" G_GUINT64_FORMAT " PLC control %s)", p->control_jobs,
+                           p->control_jobs == 1 ? "job" : "jobs");
+  if (p->write_jobs)
+    g_string_append_printf(did, "%swrote to it (%" G_GUINT64_FORMAT " Write Var %s)", did->len ? ", " : "",
+                           p->write_jobs, p->write_jobs == 1 ? "job" : "jobs");
+  if (p->read_jobs)
+    g_string_append_printf(did, "%sread from it (%" G_GUINT64_FORMAT " Read Var %s)", did->len ? ", " : "",
+                           p->read_jobs, p->read_jobs == 1 ? "job" : "jobs");
+  if (p->other_jobs)
+    g_string_append_printf(did, "%sasked it %" G_GUINT64_FORMAT " other %s", did->len ? ", " : "",
+                           p->other_jobs, p->other_jobs == 1 ? "job" : "jobs");
+  if (!did->len)
+    g_string_append_printf(did, "connected to its S7 port (%" G_GUINT64_FORMAT " %s)", p->connections,
+                           p->connections == 1 ? "connection" : "connections");
+  a->f->severity = a->x.needed >= S7_ACCESS_READ_WRITE ? S7_SEV_WARNING : S7_SEV_NOTE;
+  char *title;
+  if (a->x.granted == S7_ACCESS_NONE)
+    title = g_strdup_printf("Host %s is not an allowed partner of PLC %s and %s", a->client_ip, a->f->plc,
+                            did->str);
+  else
+    title = g_strdup_printf("Host %s %s PLC %s, but the partner list allows it %s (line %u)", a->client_ip,
+                            a->x.needed == S7_ACCESS_FULL ? "controlled" : "wrote to", a->f->plc,
+                            s7_access_name(a->x.granted), a->x.rule_line);
+  set_text(&a->f->explanation, g_strdup_printf(
+      "%s %s: %s. It needed %s access.", s7_kind_info(a->f->kind)->cause,
+      a->x.granted == S7_ACCESS_NONE ? "No rule of the partner list allows this host to reach the PLC"
+                                     : "The partner list allows this host less than it did",
+      did->str, s7_access_name(a->x.needed)));
+  g_string_free(did, TRUE);
+  confidence(a, "high", g_strdup("the host's connections and S7 jobs in the capture, checked against "
+                                 "the partner list"));
   defaults(a, title, NULL);
 }
 
@@ -697,6 +760,7 @@ void s7_finding_texts(const S7Engine *e, Agg *a)
   case S7K_PLC_CLOSED: text_plc_closed(e, a); break;
   case S7K_WRITE_CONFLICT: text_write_conflict(e, a); break;
   case S7K_S7PLUS_ERROR: text_s7plus_error(e, a); break;
+  case S7K_UNEXPECTED_PARTNER: text_unexpected_partner(e, a); break;
   case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(e, a); break;
   case S7K_PLC_CONTROL: text_plc_control(e, a); break;
   case S7K_PASSWORD_ATTEMPT: text_password(e, a); break;

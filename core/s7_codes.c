@@ -363,16 +363,119 @@ static const S7CodeText cotp_er_causes[] = {
   { 0x03, "Invalid parameter value" },
 };
 
+/* S7comm-plus error codes (the return value's low 16 bits, signed), as the s7comm-plus
+ * dissector by Thomas Wiens names them (packet-s7comm_plus.c, errorcode_names[]); the most
+ * useful ones for a diagnosis */
 static const struct { gint16 code; const char *text; } s7plus_errors[] = {
   { 0, "OK" },
   { 17, "Message session pre-legitimated" },
   { 19, "Warning: service executed with partial error" },
   { 22, "Service session delegitimated" },
-  { -12, "Object not found" },
-  { -17, "Invalid CRC" },
-  { -134, "Service Multi-ES not supported" },
-  { -255, "Invalid LID" },
+  { -1, "Unknown error" }, { -2, "Invalid value type" }, { -3, "Invalid argument value" },
+  { -4, "Not enough memory available" },
+  { -12, "Object not found" }, { -13, "Cardinality overflow" },
+  { -17, "Invalid CRC" }, { -18, "Cannot deliver" }, { -22, "No more data available" },
+  { -24, "Invalid ID" }, { -25, "Invalid type ID" }, { -30, "Invalid RID" }, { -32, "Invalid AID" },
+  { -41, "Read-only property" }, { -50, "Read-only object" }, { -51, "Object is locked" },
+  { -53, "Buffer overflow" }, { -61, "Invalid value range" }, { -75, "Value timeout" },
+  { -95, "Not implemented" },
+  { -100, "Service access denied" }, { -101, "Service activate failed" },
+  { -102, "Service disconnected" }, { -104, "Service invalid address" },
+  { -105, "Service invalid object" }, { -106, "Service invalid session" },
+  { -107, "Service not allowed" }, { -108, "Service not available" },
+  { -109, "Service not connected" }, { -110, "Service not owner" }, { -111, "Service timeout" },
+  { -112, "Service too many requests" }, { -113, "Service too many sessions" },
+  { -117, "Service pending request not found" }, { -119, "Service unknown request" },
+  { -124, "Service not changeable in RUN" },
+  { -134, "Service Multi-ES not supported" }, { -135, "Service aborted" },
+  { -255, "Invalid LID" }, { -258, "Invalid version" }, { -263, "Invalid state" },
+  { -351, "Integrity error" }, { -352, "Security disconnect" }, { -353, "SSL handshake failed" },
+  { -501, "System limit exceeded" },
+  { -505, "Start TLS failed" }, { -506, "Stopping TLS failed" }, { -507, "No support for TLS" },
 };
+
+/* The return value's generic error code (bits 40-46), same source (genericerrorcode_names[]),
+ * with what it means for the user and what to do where it tells something. TooManySessions is
+ * how an S7-1200/1500 refuses a session when its connection resources are used up (the
+ * classic S7's COTP refusal); legitimation failures point at the CPU's protection settings
+ * (S7-1200 System Manual A5E02486680, "Protection"; connection resources: S7-1500
+ * Communication Function Manual A5E03735815, "Connection resources"). Names and values: see
+ * docs/fault-facts.md. */
+static const S7PlusGeneric s7plus_generic[] = {
+  { 0, "Ok", NULL, NULL }, { 1, "General", NULL, NULL }, { 2, "ApplicationError", NULL, NULL },
+  { 3, "AccessDenied",
+    "the CPU's protection (access level, password) does not allow this to the session",
+    "Give the client the password of the access level it needs, or lower the CPU's protection "
+    "level (CPU properties, Protection & Security), then download the hardware configuration." },
+  { 10, "InvalidObjectIdentifier", NULL, NULL }, { 13, "InvalidRange", NULL, NULL },
+  { 14, "InvalidSession",
+    "the session is unknown to the CPU or was closed by it: the client must set up a new session",
+    "Make the client open a new session after a disconnect instead of reusing the old one; look "
+    "for what ended the session (CPU restart, timeout, another client)." },
+  { 16, "ServiceTimeout", NULL, NULL }, { 17, "Disconnected", NULL, NULL },
+  { 19, "InvalidAddress", NULL, NULL },
+  { 20, "ServiceNotAllowed",
+    "the service is not allowed in the session's state or at its access level", NULL },
+  { 22, "NotOwner", NULL, NULL },
+  { 23, "TooManyRequests",
+    "the client sends more requests at once than the CPU accepts",
+    "Lower the number of requests the client keeps in flight, or its polling rate." },
+  { 24, "TooManySessions",
+    "the CPU has no free S7comm-plus session: its connection resources are used up (the "
+    "S7-1200/1500 form of a refused connection)",
+    "Close unused connections to this CPU (HMIs, engineering stations, other clients: each "
+    "S7comm-plus client takes one of its connection resources), or reserve more for HMI / "
+    "PG connections in the CPU's properties (Connection resources); check the CPU's "
+    "diagnostics for the connections in use." },
+  { 25, "SessionDelegitimated",
+    "the session lost its legitimation (password / access level) and must legitimate again",
+    "Let the client legitimate again (enter the password again); check whether the protection "
+    "settings or the password of the CPU were changed." },
+  { 26, "UnknownService",
+    "the CPU does not know the service (older firmware)", NULL },
+  { 29, "NotChangableInRun", "the change needs the CPU in STOP", NULL },
+  { 34, "ObjectIsLocked", NULL, NULL }, { 38, "NotEnoughMemoryAvailable", NULL, NULL },
+  { 62, "ServiceAborted", NULL, NULL }, { 64, "InvalidVersion", NULL, NULL },
+  { 76, "GeneralIntegrity",
+    "the message's integrity check failed: a client that does not match the CPU's integrity "
+    "protection, or a damaged or altered message",
+    "Use a client (TIA Portal, WinCC, driver) whose version matches the CPU's firmware; check "
+    "the network path for devices that alter packets." },
+  { 78, "TemporarilyOutOfResources",
+    "the CPU is out of resources for now",
+    "Retry later and lower the load on the CPU (fewer clients, slower polling)." },
+  { 82, "SslError",
+    "the TLS protection of the session failed (certificates, TLS version)",
+    "Check the CPU's certificate and the client's trust in it, and that both support the same "
+    "TLS version (TLS 1.3 on current firmware)." },
+  { 85, "ServiceNotAvailable", NULL, NULL },
+  { 86, "TLSError",
+    "the TLS protection of the session failed (certificates, TLS version)",
+    "Check the CPU's certificate and the client's trust in it, and that both support the same "
+    "TLS version (TLS 1.3 on current firmware)." },
+};
+
+const S7PlusGeneric *s7_s7plus_generic_by_name(const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(s7plus_generic); i++)
+    if (!g_ascii_strcasecmp(s7plus_generic[i].name, name))
+      return &s7plus_generic[i];
+  return NULL;
+}
+
+const S7PlusGeneric *s7_s7plus_generic_table(gsize *n)
+{
+  *n = G_N_ELEMENTS(s7plus_generic);
+  return s7plus_generic;
+}
+
+const S7PlusGeneric *s7_s7plus_generic(guint8 code)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(s7plus_generic); i++)
+    if (s7plus_generic[i].code == code)
+      return &s7plus_generic[i];
+  return NULL;
+}
 
 static const S7CodeText functions[] = {
   { S7_FUNC_CPU_SERVICES, "CPU services" },

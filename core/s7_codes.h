@@ -76,6 +76,16 @@ const char *s7_item_return_client_says(guint8 rc);
 const char *s7_cotp_dr_cause_text(guint8 cause);
 const char *s7_cotp_er_cause_text(guint8 cause);
 const char *s7_s7plus_error_text(gint16 code);
+/* The generic error code of an S7comm-plus return value (bits 40-46): its name
+ * ("TooManySessions"), what it means for the user and what to do (NULL when the name is all
+ * that can be said); NULL for a code s7diag does not know */
+typedef struct {
+  guint8 code;
+  const char *name, *meaning, *action;
+} S7PlusGeneric;
+const S7PlusGeneric *s7_s7plus_generic(guint8 code);
+const S7PlusGeneric *s7_s7plus_generic_by_name(const char *name);   /* case-insensitive */
+const S7PlusGeneric *s7_s7plus_generic_table(gsize *n);
 const char *s7_function_name(guint16 func);
 const char *s7_area_name(guint8 area);
 const char *s7_userdata_group_name(guint8 group);

@@ -137,8 +137,10 @@ typedef struct {
   guint64 return_value;
   gint16 error_code;     /* low 16 bits of the return value, signed */
   gboolean has_integrity;
-  gboolean tls;          /* a TLS record in the COTP payload (the session is TLS-protected) */
-  guint64 raw_return;    /* the whole 64-bit return value */
+  guint8 generic_error;  /* bits 40-46 of the return value: AccessDenied, TooManySessions … */
+  gboolean server_error; /* bit 47 */
+  gboolean tls;          /* not S7comm-plus but a TLS record in the COTP payload (a session
+                            protected with TLS after InitSsl: its content cannot be read) */
   S7Identity identity;   /* from a CreateObject response's ServerSessionVersion */
 } S7PlusPdu;
 
@@ -155,6 +157,11 @@ typedef struct {
       guint32 payload_len;      /* TCP payload bytes (0: a bare ACK, SYN, FIN, RST) */
       gboolean retransmission;  /* tshark/epan flagged it; the engine also counts SYNs itself */
       gboolean capture_gap;     /* previous segment not captured / ACKed unseen segment */
+      guint32 seq, ack;         /* relative sequence and acknowledgement numbers */
+      guint8 ttl;               /* IPv4 TTL / IPv6 hop limit of the packet (0: unknown) */
+      gboolean have_ip_id;
+      guint16 ip_id;            /* IPv4 identification (a copy of a frame has the same) */
+      gboolean tpkt;            /* the payload starts like TPKT + COTP (ISO-on-TCP) */
     } tcp;
     struct {
       guint8 icmp_type, icmp_code;

@@ -82,9 +82,12 @@ void s7_event_append_text(GString *out, const S7Event *ev)
   }
   switch (ev->type) {
   case S7_EV_TCP:
-    g_string_append_printf(out, " flags=0x%02x len=%u%s%s", ev->u.tcp.flags, ev->u.tcp.payload_len,
-                           ev->u.tcp.retransmission ? " retransmission" : "",
-                           ev->u.tcp.capture_gap ? " gap" : "");
+    g_string_append_printf(out, " flags=0x%02x len=%u seq=%u ack=%u ttl=%u", ev->u.tcp.flags,
+                           ev->u.tcp.payload_len, ev->u.tcp.seq, ev->u.tcp.ack, ev->u.tcp.ttl);
+    if (ev->u.tcp.have_ip_id)
+      g_string_append_printf(out, " id=0x%04x", ev->u.tcp.ip_id);
+    g_string_append_printf(out, "%s%s%s", ev->u.tcp.retransmission ? " retransmission" : "",
+                           ev->u.tcp.capture_gap ? " gap" : "", ev->u.tcp.tpkt ? " tpkt" : "");
     break;
   case S7_EV_ICMP_UNREACH:
     g_string_append_printf(out, " type=%u code=%u quoted=", ev->u.icmp.icmp_type, ev->u.icmp.icmp_code);
@@ -104,10 +107,18 @@ void s7_event_append_text(GString *out, const S7Event *ev)
     break;
   case S7_EV_S7PLUS: {
     const S7PlusPdu *p = &ev->u.s7plus;
+    if (p->tls) {
+      g_string_append(out, " tls-record");
+      break;
+    }
     g_string_append_printf(out, " v=%u op=0x%02x func=0x%04x seq=%u session=0x%08x integrity=%d",
                            p->version, p->opcode, p->function, p->seq, p->session_id, p->has_integrity);
     if (p->has_return)
-      g_string_append_printf(out, " ret=0x%" G_GINT64_MODIFIER "x err=%d", p->return_value, p->error_code);
+      g_string_append_printf(out, " ret=0x%" G_GINT64_MODIFIER "x err=%d generic=%u%s", p->return_value,
+                             p->error_code, p->generic_error, p->server_error ? " server-error" : "");
+    if (p->identity.order_number[0])
+      g_string_append_printf(out, " order=\"%s\" firmware=\"%s\"", p->identity.order_number,
+                             p->identity.firmware);
     break;
   }
   }

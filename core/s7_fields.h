@@ -45,10 +45,15 @@ typedef enum {
   X(IP_DST, "ip.dst", S7FK_ADDR, S7FN_ALWAYS) \
   X(IPV6_SRC, "ipv6.src", S7FK_ADDR, S7FN_ALWAYS) \
   X(IPV6_DST, "ipv6.dst", S7FK_ADDR, S7FN_ALWAYS) \
+  X(IP_TTL, "ip.ttl", S7FK_NUM, S7FN_ALWAYS) \
+  X(IP_ID, "ip.id", S7FK_NUM, S7FN_ALWAYS) \
+  X(IPV6_HLIM, "ipv6.hlim", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_SRCPORT, "tcp.srcport", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_DSTPORT, "tcp.dstport", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_FLAGS, "tcp.flags", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_LEN, "tcp.len", S7FK_NUM, S7FN_ALWAYS) \
+  X(TCP_SEQ, "tcp.seq", S7FK_NUM, S7FN_ALWAYS) \
+  X(TCP_ACK, "tcp.ack", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_LOST, "tcp.analysis.lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_ACK_LOST, "tcp.analysis.ack_lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_RETRANS, "tcp.analysis.retransmission", S7FK_FLAG, S7FN_ALWAYS) \

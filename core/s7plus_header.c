@@ -32,6 +32,30 @@ static gboolean is_opcode(guint8 b)
 
 static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
 
+/* A CreateObject response carries the ServerSessionVersion (attribute 306), whose member 319
+ * is a text "1;6ES7 214-1AG40-0XB0 ;V4.5": the PLC's order number and firmware */
+static void find_session_version(const guint8 *d, gsize len, S7Identity *id)
+{
+  for (gsize i = 0; i + 6 < len; i++) {
+    if (memcmp(d + i, "6ES7", 4) != 0)
+      continue;
+    gsize end = i;
+    while (end < len && end - i < S7_IDENT_MAX - 1 && d[end] >= 0x20 && d[end] < 0x7f && d[end] != ';')
+      end++;
+    memcpy(id->order_number, d + i, end - i);
+    id->order_number[end - i] = '\0';
+    g_strchomp(id->order_number);
+    if (end + 2 < len && d[end] == ';' && d[end + 1] == 'V') {
+      gsize v = end + 1, ve = v;
+      while (ve < len && ve - v < sizeof id->firmware - 1 && (d[ve] == 'V' || d[ve] == '.' || g_ascii_isdigit(d[ve])))
+        ve++;
+      memcpy(id->firmware, d + v, ve - v);
+      id->firmware[ve - v] = '\0';
+    }
+    return;
+  }
+}
+
 gboolean s7plus_parse(const guint8 *d, gsize len, S7PlusPdu *out)
 {
   S7PlusLayout unused;
@@ -76,7 +100,11 @@ gboolean s7plus_parse_layout(const guint8 *d, gsize len, S7PlusPdu *out, S7PlusL
       out->has_return = TRUE;
       out->return_value = rv;
       out->error_code = (gint16)(rv & 0xffff);
+      out->generic_error = (guint8)((rv >> 40) & 0x7f);
+      out->server_error = (rv >> 47) & 1;
     }
+    if (out->function == S7PLUS_FUNC_CREATE_OBJECT)
+      find_session_version(d + off, len - off, &out->identity);
   }
   return TRUE;
 }
@@ -107,6 +135,14 @@ const char *s7plus_function_name(guint16 f)
   case 0x0560: return "EndSequence";
   case 0x056b: return "Invoke";
   case 0x0586: return "GetVarSubStreamed";
+  case 0x04b1: return "Error";
+  case 0x0506: return "AddLink";
+  case 0x051a: return "RemoveLink";
+  case 0x057c: return "SetVarSubStreamed";
+  case 0x0590: return "GetVariablesAddress";
+  case 0x059a: return "Abort";
+  case 0x05a9: return "Error2";
+  case 0x05b3: return "InitSsl";
   default: return NULL;
   }
 }

@@ -23,6 +23,8 @@
 int proto_s7diag = -1;
 static int s7diag_tap = -1;
 
+static int hf_limitation = -1;
+static expert_field ei_limit[S7_LIMIT_COUNT];
 static int hf_fault = -1, hf_severity = -1, hf_title = -1, hf_action = -1, hf_confidence = -1;
 static int hf_code = -1, hf_detail = -1, hf_client_says = -1;
 static int hf_plc = -1, hf_client = -1, hf_direction = -1;
@@ -38,6 +40,7 @@ static expert_field ei_kind[S7K_COUNT][3];   /* [kind][severity] */
 static expert_field ei_s7comm_disabled = EI_INIT;
 static expert_field ei_frozen = EI_INIT;
 static expert_field ei_fields_missing = EI_INIT;
+static expert_field ei_partners_error = EI_INIT;
 
 /* preferences */
 static range_t *pref_ports;
@@ -46,6 +49,10 @@ static guint pref_connect_s = 3;
 static s7d_pref_bool pref_security_notes = TRUE;
 static s7d_pref_bool pref_info_tags = TRUE;
 static s7d_pref_bool pref_expand = TRUE;
+static const char *pref_partners = "";
+static S7Partners *partners;            /* loaded from pref_partners at each (re)load */
+static char *partners_error;            /* why it could not be loaded */
+static guint32 partners_error_frame;    /* the frame that says so */
 
 static guint16 ports[S7_MAX_PORTS];
 static guint n_ports;
@@ -84,6 +91,18 @@ static void s7diag_init(void)
   cfg.n_ports = n_ports;
   cfg.no_response_timeout_s = pref_no_response_s;
   cfg.connect_timeout_s = pref_connect_s;
+  g_clear_pointer(&partners, s7_partners_free);
+  g_clear_pointer(&partners_error, g_free);
+  partners_error_frame = 0;
+  if (pref_partners && *pref_partners) {
+    GError *err = NULL;
+    partners = s7_partners_load(pref_partners, &err);
+    if (!partners) {
+      partners_error = g_strdup(err->message);
+      g_error_free(err);
+    }
+  }
+  cfg.partners = partners;
   s7d_session_start(&cfg);
   s7comm_disabled_frame = 0;
   frozen_frame = 0;
@@ -93,6 +112,7 @@ static void s7diag_init(void)
 static void s7diag_cleanup(void)
 {
   s7d_session_end();
+  g_clear_pointer(&partners, s7_partners_free);
 }
 
 static gboolean s7comm_enabled(void)
@@ -109,7 +129,9 @@ static gboolean s7comm_enabled(void)
 
 static gboolean finding_shown(const S7Finding *f)
 {
-  return pref_security_notes || s7_kind_info(f->kind)->group != S7_GROUP_SECURITY;
+  /* the segmentation audit is asked for with its partner list: always shown */
+  return pref_security_notes || s7_kind_info(f->kind)->group != S7_GROUP_SECURITY ||
+         f->kind == S7K_UNEXPECTED_PARTNER;
 }
 
 static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const S7Finding *f)
@@ -304,11 +326,26 @@ static void add_info_tags(packet_info *pinfo, const S7dFrame *fr)
   }
 }
 
+/* What the capture hides (one-sided, begun before the capture, copies, far from the PLC,
+ * TLS): on the frames the engine names, so the user reads it where it shows */
+static void add_limitations(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, const S7dFrame *fr)
+{
+  guint n = wmem_array_get_count(fr->limitations);
+  const S7Limitation **ls = (const S7Limitation **)wmem_array_get_raw(fr->limitations);
+  for (guint i = 0; i < n; i++) {
+    proto_item *ti = proto_tree_add_string_format(st, hf_limitation, tvb, 0, 0, ls[i]->id,
+                                                  "Capture limitation: %s", ls[i]->text);
+    proto_item_set_generated(ti);
+    expert_add_info_format(pinfo, ti, &ei_limit[ls[i]->kind], "%s", ls[i]->text);
+  }
+}
+
 static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const S7dFrame *fr)
 {
   proto_item *ti = proto_tree_add_item(tree, proto_s7diag, tvb, 0, 0, ENC_NA);
   proto_item_set_generated(ti);
   proto_tree *st = proto_item_add_subtree(ti, ett_s7diag);
+  add_limitations(st, pinfo, tvb, fr);
   guint n = wmem_array_get_count(fr->findings);
   const S7Finding **fs = (const S7Finding **)wmem_array_get_raw(fr->findings);
   guint shown = 0;
@@ -338,6 +375,8 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   const char *missing = NULL;
   const S7FieldProfile *profile = s7diag_row_profile(&missing);
   if (!pinfo->fd->visited) {
+    if (partners_error && !partners_error_frame)
+      partners_error_frame = pinfo->num;
     if (s7d_session_finished()) {
       if (!frozen_frame)
         frozen_frame = pinfo->num;   /* a live capture grew after the diagnosis was made */
@@ -354,13 +393,16 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   }
 
   if (pinfo->num == s7comm_disabled_frame || pinfo->num == frozen_frame ||
-      pinfo->num == fields_missing_frame) {
+      pinfo->num == fields_missing_frame || pinfo->num == partners_error_frame) {
     proto_item *ti = proto_tree_add_item(tree, proto_s7diag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     if (pinfo->num == s7comm_disabled_frame)
       expert_add_info(pinfo, ti, &ei_s7comm_disabled);
     if (pinfo->num == frozen_frame)
       expert_add_info(pinfo, ti, &ei_frozen);
+    if (pinfo->num == partners_error_frame)
+      expert_add_info_format(pinfo, ti, &ei_partners_error, "The partner list could not be read, "
+                             "no segmentation audit: %s", partners_error);
     if (pinfo->num == fields_missing_frame)
       expert_add_info_format(pinfo, ti, &ei_fields_missing,
                              "This Wireshark's dissectors have no field '%s', which S7 Diagnostics "
@@ -391,6 +433,8 @@ static void register_experts(void)
       "(Ctrl+R) to diagnose the frames from here on", EXPFILL } },
     { &ei_fields_missing, { "s7diag.fields_missing", PI_UNDECODED, PI_WARN,
       "A field S7 Diagnostics reads is missing from this Wireshark's dissectors", EXPFILL } },
+    { &ei_partners_error, { "s7diag.partners_error", PI_MALFORMED, PI_WARN,
+      "The partner list (S7 Diagnostics preference) could not be read", EXPFILL } },
   };
   static const int sev_pi[3] = { PI_NOTE, PI_WARN, PI_ERROR };
   static const int group_pi[3] = { PI_RESPONSE_CODE, PI_SEQUENCE, PI_SECURITY };
@@ -412,8 +456,23 @@ static void register_experts(void)
       HFILL_INIT(ei->eiinfo.hf_info);
     }
   }
+  static ei_register_info limits[] = {
+    { &ei_limit[S7_LIMIT_ONE_SIDED], { "s7diag.limitation.one-sided", PI_SEQUENCE, PI_NOTE,
+      "Only one direction of this connection is in the capture", EXPFILL } },
+    { &ei_limit[S7_LIMIT_NO_HANDSHAKE], { "s7diag.limitation.no-handshake", PI_SEQUENCE, PI_NOTE,
+      "This connection began before the capture", EXPFILL } },
+    { &ei_limit[S7_LIMIT_COPIES], { "s7diag.limitation.duplicated-frames", PI_SEQUENCE, PI_NOTE,
+      "Frames captured twice", EXPFILL } },
+    { &ei_limit[S7_LIMIT_OTHER_PORT], { "s7diag.limitation.other-port", PI_PROTOCOL, PI_NOTE,
+      "ISO-on-TCP on a port that is not an S7 port", EXPFILL } },
+    { &ei_limit[S7_LIMIT_FAR_FROM_PLC], { "s7diag.limitation.far-from-plc", PI_ASSUMPTION, PI_NOTE,
+      "Routers between the capture point and the PLC", EXPFILL } },
+    { &ei_limit[S7_LIMIT_TLS], { "s7diag.limitation.tls", PI_DECRYPTION, PI_NOTE,
+      "TLS-protected S7comm-plus: its content cannot be read without the keys", EXPFILL } },
+  };
   expert_module_t *em = expert_register_protocol(proto_s7diag);
   expert_register_field_array(em, fixed, array_length(fixed));
+  expert_register_field_array(em, limits, array_length(limits));
   expert_register_field_array(em, eis, S7K_COUNT * 3);
 }
 
@@ -432,6 +491,9 @@ void s7diag_register(void)
 {
   register_item_result_vals();
   static hf_register_info hf[] = {
+    { &hf_limitation, { "Capture limitation", "s7diag.limitation", FT_STRING, BASE_NONE, NULL, 0,
+      "What the capture hides or distorts here (one-sided, no-handshake, duplicated-frames, "
+      "far-from-plc, tls)", HFILL } },
     { &hf_fault, { "Fault", "s7diag.fault", FT_STRING, BASE_NONE, NULL, 0,
       "Stable id of the fault kind (putget-denied, invalid-address, connect-refused, …)", HFILL } },
     { &hf_severity, { "Severity", "s7diag.severity", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
@@ -496,6 +558,10 @@ void s7diag_register(void)
       10, &pref_no_response_s);
   prefs_register_uint_preference(m, "connect_timeout", "Connect timeout (s)",
       "A SYN or COTP connect request unanswered this long is reported", 10, &pref_connect_s);
+  prefs_register_filename_preference(m, "partners", "Partner list",
+      "The allowed client -> PLC pairs (one 'CLIENT PLC [read-only|read-write|full]' per line; "
+      "addresses, CIDR prefixes, *): every other host that reaches a PLC is an unexpected "
+      "partner. Empty: no audit.", &pref_partners, FALSE);
   prefs_register_bool_preference(m, "security_notes", "Show security notes",
       "Show unauthenticated writes, PLC control, password attempts and S7comm-plus V1/V2 "
       "sessions (severity note)", &pref_security_notes);

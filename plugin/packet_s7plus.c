@@ -21,7 +21,7 @@ int proto_s7diag_s7p = -1;
 static int hf_protocol_id = -1, hf_version = -1, hf_data_length = -1;
 static int hf_digest_length = -1, hf_digest = -1;
 static int hf_opcode = -1, hf_function = -1, hf_seqnum = -1, hf_session = -1;
-static int hf_return_value = -1, hf_error_code = -1, hf_error_text = -1;
+static int hf_return_value = -1, hf_error_code = -1, hf_error_text = -1, hf_generic_error = -1;
 static int hf_trailer = -1;
 static gint ett_s7p = -1, ett_integrity = -1, ett_trailer = -1;
 
@@ -62,7 +62,9 @@ static void add_info(packet_info *pinfo, const S7PlusPdu *p)
   col_add_fstr(pinfo->cinfo, COL_INFO, "V%u %s %s Seq=%u", p->version, op, fn ? fn : "?", p->seq);
   if (p->has_return && p->error_code < 0) {
     const char *t = s7_s7plus_error_text(p->error_code);
-    col_append_fstr(pinfo->cinfo, COL_INFO, " Error %d (%s)", p->error_code, t ? t : "unknown");
+    const S7PlusGeneric *g = p->generic_error ? s7_s7plus_generic(p->generic_error) : NULL;
+    col_append_fstr(pinfo->cinfo, COL_INFO, " Error %d (%s)%s%s", p->error_code, t ? t : "unknown",
+                    g ? " " : "", g ? g->name : "");
   }
 }
 
@@ -115,6 +117,14 @@ static int dissect_s7plus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
       proto_item_set_generated(proto_tree_add_string(t, hf_error_text, tvb, (gint)lay.ret,
                                                      lay.ret_len, text));
     }
+    if (p.generic_error) {
+      const S7PlusGeneric *g = s7_s7plus_generic(p.generic_error);
+      proto_item *gi = proto_tree_add_uint(t, hf_generic_error, tvb, (gint)lay.ret, lay.ret_len,
+                                           p.generic_error);
+      proto_item_set_generated(gi);
+      if (g)
+        proto_item_append_text(gi, " (%s%s%s)", g->name, g->meaning ? ": " : "", g->meaning ? g->meaning : "");
+    }
   }
   /* The trailer repeats protocol id and version after the data part. */
   guint trailer = S7P_HEADER_LEN + data_len;
@@ -151,6 +161,8 @@ void s7diag_s7plus_register(void)
     { &hf_error_code, { "Error code", "s7diag_s7p.error_code", FT_INT16, BASE_DEC, NULL, 0,
       "Low 16 bits of the return value, signed; negative is an error", HFILL } },
     { &hf_error_text, { "Error", "s7diag_s7p.error", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+    { &hf_generic_error, { "Generic error code", "s7diag_s7p.generic_error", FT_UINT8, BASE_DEC, NULL, 0,
+      "Bits 40-46 of the return value (AccessDenied, TooManySessions, …)", HFILL } },
     { &hf_trailer, { "Trailer", "s7diag_s7p.trailer", FT_BYTES, BASE_NONE, NULL, 0, NULL, HFILL } },
   };
   static gint *ett[] = { &ett_s7p, &ett_integrity, &ett_trailer };

@@ -32,6 +32,7 @@ static S7dFrame *frame_get(guint32 num, gboolean create)
     f = wmem_new0(wmem_file_scope(), S7dFrame);
     f->events = wmem_array_new(wmem_file_scope(), sizeof(S7dEvent *));
     f->findings = wmem_array_new(wmem_file_scope(), sizeof(const S7Finding *));
+    f->limitations = wmem_array_new(wmem_file_scope(), sizeof(const S7Limitation *));
     wmem_map_insert(frames, GUINT_TO_POINTER(num), f);
   }
   return f;
@@ -174,6 +175,13 @@ void s7d_session_finish(void)
   if (engine && !finished) {
     s7_engine_finish(engine);
     finished = TRUE;
+    /* the capture's limitations on the frames they name */
+    const GPtrArray *limits = s7_engine_limitations(engine);
+    for (guint i = 0; i < limits->len; i++) {
+      const S7Limitation *l = g_ptr_array_index(limits, i);
+      for (guint k = 0; k < l->frames->len; k++)
+        wmem_array_append_one(frame_get(g_array_index(l->frames, guint32, k), TRUE)->limitations, l);
+    }
   }
 }
 

@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
   wmem_array_t *events;             /* of S7dEvent* */
   wmem_array_t *findings;           /* of const S7Finding*, valid until the file closes */
+  wmem_array_t *limitations;        /* of const S7Limitation*: what the capture hides here */
 } S7dFrame;
 
 void s7d_session_start(const S7EngineConfig *cfg);   /* init routine */

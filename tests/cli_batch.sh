@@ -26,6 +26,32 @@ ok '[ "$(jq -r "[.captures[].file | sub(\".*/tree/\"; \"\")] | join(\" \")" "$wo
 ok '[ "$(jq -r "[.captures[].findings[].kind] | sort | join(\" \")" "$work/tree.json")" = "connect-refused invalid-address putget-denied" ]' \
    "directory: findings $(jq -c '[.captures[].findings[].kind]' "$work/tree.json")"
 
+# --- ISO-on-TCP on another port: the limitation's advice works -----------------------
+"$s7diag" analyze -q -F json --port 10102 $caps/iso-other-port.pcap > "$work/port.json"; rc=$?
+ok '[ $rc -eq 1 ]' "--port 10102: exit $rc, want 1 (PUT/GET denied on that port)"
+ok '[ "$(jq -r "[.captures[0].findings[].kind] | join(\" \")" "$work/port.json")" = putget-denied ]' \
+   "--port 10102: findings $(jq -c '[.captures[0].findings[].kind]' "$work/port.json")"
+ok '[ "$(jq -r ".captures[0].limitations | length" "$work/port.json")" = 0 ]' "--port 10102: no other-port limitation left"
+
+# --- the segmentation audit needs its partner list; without it, the inventory offers the lines
+"$s7diag" analyze -q -F json $caps/segmentation-audit.pcap > "$work/audit.json"
+ok '[ "$(jq "[.captures[0].findings[] | select(.kind == \"unexpected-partner\")] | length" "$work/audit.json")" = 0 ]' \
+   "no --partners: no unexpected-partner findings"
+ok '[ "$(jq -r ".captures[0].plcs[0].peers | map(.partner_line) | length" "$work/audit.json")" = 5 ]' "no --partners: 5 partner lines"
+jq -r '.captures[0].plcs[0].peers[].partner_line' "$work/audit.json" > "$work/all.partners"
+"$s7diag" analyze -q -F json --partners "$work/all.partners" $caps/segmentation-audit.pcap > "$work/audit2.json"
+ok '[ "$(jq "[.captures[0].findings[] | select(.kind == \"unexpected-partner\")] | length" "$work/audit2.json")" = 0 ]' \
+   "the inventory's lines as --partners allow everything the capture holds"
+"$s7diag" analyze -q -F text --partners $caps/segmentation-audit.partners $caps/segmentation-audit.pcap > "$work/audit.txt"
+ok 'grep -q "As a --partners line" "$work/audit.txt" && grep -q "Host 10.10.9.11 is not an allowed partner" "$work/audit.txt"' \
+   "text report: partner lines and the audit's findings"
+
+# --- the fault catalogue is the code table's, never edited by hand ----------------------
+ok '"$s7diag" explain --catalogue | diff -q - docs/faults.md > /dev/null' \
+   "docs/faults.md differs from 's7diag explain --catalogue' (regenerate it)"
+ok '"$s7diag" explain TooManySessions | grep -q "connection resources are used up"' "explain TooManySessions"
+ok '"$s7diag" explain tls | grep -q "key log"' "explain a limitation id"
+
 # --- stdin ------------------------------------------------------------------------
 "$s7diag" analyze -q -F json - < $caps/putget-denied.pcap > "$work/stdin.json"
 ok '[ "$(jq -r ".captures[0].file" "$work/stdin.json")" = "-" ]' "stdin: file name"

@@ -40,6 +40,13 @@ check bad-fail-on 2 "--fail-on" -- "$s7diag" analyze --fail-on sometimes "$cap"
 check bad-format 2 "--format" -- "$s7diag" analyze --format yaml "$cap"
 check bad-port 2 "--port" -- "$s7diag" analyze --port 70000 "$cap"
 check bad-jobs 2 "-j" -- "$s7diag" analyze -j 0 "$cap"
+printf '10.10.1.20 10.10.1.5 read-write\n10.10.3.0/33 10.10.1.5\n' > "$tmp/bad.partners"
+check bad-partners 2 "--partners: .*bad.partners:2: the client is not an address, a CIDR prefix or \\*" \
+  -- "$s7diag" analyze --partners "$tmp/bad.partners" "$cap"
+printf '10.10.1.20 10.10.1.5 read-mostly\n' > "$tmp/bad-access.partners"
+check bad-partners-access 2 "bad-access.partners:1: the access is not read-only, read-write or full" \
+  -- "$s7diag" analyze --partners "$tmp/bad-access.partners" "$cap"
+check missing-partners 2 "--partners: .*nothere.partners.*No such file" -- "$s7diag" analyze --partners "$tmp/nothere.partners" "$cap"
 check stdin-twice 2 "stdin can be read only once" -- "$s7diag" analyze - - < "$cap"
 check merge-not-json 2 "notes.txt: not a JSON report" -- "$s7diag" merge "$tmp/notes.txt"
 echo '{"schema":"other/1","captures":[]}' > "$tmp/other.json"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin in the real tshark on every scenario capture: its s7diag.fault values and their
 # frames equal the expected result beside the capture (captures/NAME.expected, the same
-# source of truth as the analyzer's test), and its fields are registered and it loaded.
+# source of truth as the analyzer's test), its capture limitations those the analyzer names
+# (tests/plugin-limitations.tsv), and its fields are registered and it loaded.
 # Usage: plugin_scenarios.sh PLUGIN.so SRC_DIR
 set -u
 plugin=$1; src=$2
@@ -38,12 +39,22 @@ for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
   # expected: one "frame<TAB>kind" line per evidence frame
   awk -F'\t' '{ n = split($3, fr, ","); for (i = 1; i <= n; i++) print fr[i] "\t" $1 }' "$exp" \
     | sort -u > "$work/want"
-  run tshark -2 -n -r "$cap" -Y s7diag.fault -T fields -E occurrence=a -E aggregator=, \
+  popt=(); [ -f "$src/captures/$name.partners" ] && popt=(-o "s7diag.partners:$src/captures/$name.partners")
+  run tshark -2 -n -r "$cap" "${popt[@]}" -Y s7diag.fault -T fields -E occurrence=a -E aggregator=, \
       -e frame.number -e s7diag.fault > "$work/out" 2> "$work/err"
   awk -F'\t' '{ n = split($2, k, ","); for (i = 1; i <= n; i++) print $1 "\t" k[i] }' "$work/out" \
     | sort -u > "$work/got"
   if ! diff -u "$work/want" "$work/got" > "$work/diff"; then
     echo "FAIL $name: plugin findings differ from $name.expected (- expected, + plugin)"
+    cat "$work/diff"; fail=1
+  fi
+  # the capture's limitations on the frames the analyzer names (tests/plugin-limitations.tsv)
+  awk -F'\t' -v n="$name" '$1 == n { print $2 "\t" $3 }' "$src/tests/plugin-limitations.tsv" | sort > "$work/lwant"
+  run tshark -2 -n -r "$cap" -Y s7diag.limitation -T fields -E occurrence=a -E aggregator=, \
+      -e frame.number -e s7diag.limitation 2>> "$work/err" \
+    | awk -F'\t' '{ n = split($2, k, ","); for (i = 1; i <= n; i++) print $1 "\t" k[i] }' | sort > "$work/lgot"
+  if ! diff -u "$work/lwant" "$work/lgot" > "$work/diff"; then
+    echo "FAIL $name: plugin limitations differ from tests/plugin-limitations.tsv (- expected, + plugin)"
     cat "$work/diff"; fail=1
   fi
   if [ -s "$work/err" ]; then

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The analyzer on every scenario capture matches the expected result beside it
 # (captures/NAME.expected: kind, severity, evidence frames, PLC, client, code, detail; and where
-# a scenario pins down more, captures/NAME.checks: conditions on titles, confidence, counts),
+# a scenario pins down more, captures/NAME.checks: conditions on titles, confidence, counts;
+# captures/NAME.partners: the partner list it is analyzed with),
 # and the exit code follows --fail-on.  Usage: scenarios_e2e.sh S7DIAG SRC_DIR
 set -u
 s7diag=$1; src=$2
@@ -11,7 +12,9 @@ for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
   name=$(basename "$cap"); name=${name%.pcapng}; name=${name%.pcap}; n=$((n+1))
   exp="$src/captures/$name.expected"
   [ -f "$exp" ] || { echo "FAIL $name: no expected result"; fail=1; continue; }
-  json=$("$s7diag" analyze -q "$cap"); rc=$?
+  # a scenario of the segmentation audit comes with its partner list (captures/NAME.partners)
+  args=(); [ -f "$src/captures/$name.partners" ] && args=(--partners "$src/captures/$name.partners")
+  json=$("$s7diag" analyze -q "${args[@]}" "$cap"); rc=$?
   got=$(printf '%s' "$json" | jq -r -f "$src/tests/findings_projection.jq")
   if ! diff -u "$exp" <(printf '%s\n' "$got" | sed '/^$/d') > /tmp/s7diag-diff.$$; then
     echo "FAIL $name: findings differ from $exp"; cat /tmp/s7diag-diff.$$; fail=1
@@ -38,8 +41,8 @@ for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
   want_rc=0; grep -q $'\terror\t' "$exp" && want_rc=1
   [ $rc -eq $want_rc ] || { echo "FAIL $name: exit $rc, want $want_rc"; fail=1; }
   # --fail-on never always exits 0; --fail-on note exits 1 whenever there is a finding
-  "$s7diag" analyze -q --fail-on never "$cap" > /dev/null || { echo "FAIL $name: --fail-on never"; fail=1; }
-  "$s7diag" analyze -q --fail-on note "$cap" > /dev/null; rc=$?
+  "$s7diag" analyze -q "${args[@]}" --fail-on never "$cap" > /dev/null || { echo "FAIL $name: --fail-on never"; fail=1; }
+  "$s7diag" analyze -q "${args[@]}" --fail-on note "$cap" > /dev/null; rc=$?
   want_rc=0; [ -s "$exp" ] && want_rc=1
   [ $rc -eq $want_rc ] || { echo "FAIL $name: --fail-on note exit $rc, want $want_rc"; fail=1; }
 done

@@ -173,6 +173,7 @@ static void test_syn_retransmitted_then_answered(void)
 {
   S7Engine *e = fresh();
   tcp(e, TRUE, 4003, S7_TCP_SYN);
+  now_us += G_USEC_PER_SEC;
   tcp(e, TRUE, 4003, S7_TCP_SYN);
   tcp(e, FALSE, 4003, S7_TCP_SYN | S7_TCP_ACK);
   s7_engine_finish(e);
@@ -181,6 +182,7 @@ static void test_syn_retransmitted_then_answered(void)
 
   e = fresh();
   tcp(e, TRUE, 4004, S7_TCP_SYN);
+  now_us += G_USEC_PER_SEC;   /* a retransmission, not a copy of the same frame */
   tcp(e, TRUE, 4004, S7_TCP_SYN);
   s7_engine_finish(e);
   g_assert_nonnull(find_kind(e, S7K_PORT_NO_ANSWER));

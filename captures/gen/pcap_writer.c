@@ -87,6 +87,23 @@ void pcap_set_mac(PcapOut *o, uint32_t ip, const uint8_t mac[6])
   }
 }
 
+void pcap_set_ttl(PcapOut *o, uint32_t ip, uint8_t ttl)
+{
+  if (o->n_ttls < PCAP_MAX_MACS) {
+    o->ttls[o->n_ttls].ip = ip;
+    o->ttls[o->n_ttls].ttl = ttl;
+    o->n_ttls++;
+  }
+}
+
+static uint8_t ttl_for(const PcapOut *o, uint32_t ip)
+{
+  for (int i = 0; i < o->n_ttls; i++)
+    if (o->ttls[i].ip == ip)
+      return o->ttls[i].ttl;
+  return 64;
+}
+
 int pcap_close(PcapOut *o)
 {
   return fclose(o->f);
@@ -178,13 +195,20 @@ static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_i
   put16(ip + 2, (uint16_t)(20 + l4len));
   put16(ip + 4, (*ip_id)++);
   ip[6] = 0x40;  /* DF */
-  ip[8] = 64;
+  ip[8] = ttl_for(o, src);
   ip[9] = proto;
   put32(ip + 12, src);
   put32(ip + 16, dst);
   put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
   memcpy(ip + 20, l4, l4len);
-  return write_frame(o, iface, pkt, off + 20 + l4len);
+  if (o->unseen_src && src == o->unseen_src)
+    return o->frames;   /* sent, never captured */
+  uint32_t frame = write_frame(o, iface, pkt, off + 20 + l4len);
+  if (o->copy_frames) {
+    o->now_us -= 130;   /* the copy 20 µs after the original */
+    write_frame(o, iface, pkt, off + 20 + l4len);
+  }
+  return frame;
 }
 
 static size_t build_tcp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,

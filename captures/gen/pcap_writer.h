@@ -16,6 +16,12 @@ typedef struct {
   int pcapng;             /* pcapng with interface 0 Ethernet, interface 1 BSD loopback (NULL) */
   struct { uint32_t ip; uint8_t mac[6]; } macs[PCAP_MAX_MACS];   /* hosts with a vendor MAC */
   int n_macs;
+  struct { uint32_t ip; uint8_t ttl; } ttls[PCAP_MAX_MACS];      /* hosts far away (default 64) */
+  int n_ttls;
+  /* capture faults: every frame written twice (a SPAN port copying both directions), or the
+   * packets of one host never captured (a SPAN port mirroring one direction) */
+  int copy_frames;
+  uint32_t unseen_src;
 } PcapOut;
 
 /* Interfaces of a pcapng file (pcapng_open) */
@@ -37,6 +43,8 @@ int pcap_open(PcapOut *o, const char *path, uint64_t start_us);
 int pcapng_open(PcapOut *o, const char *path, uint64_t start_us);
 /* The host's Ethernet address (default 02:00 + its IPv4 address); e.g. a Siemens OUI */
 void pcap_set_mac(PcapOut *o, uint32_t ip, const uint8_t mac[6]);
+/* The TTL the host's packets arrive with at the capture point (64 unless set) */
+void pcap_set_ttl(PcapOut *o, uint32_t ip, uint8_t ttl);
 int pcap_close(PcapOut *o);
 void pcap_advance(PcapOut *o, uint64_t us);
 

@@ -360,10 +360,24 @@ uint32_t send_start_upload(TcpConn *c, uint16_t ref)
   return send_pdu(c, 1, b, h + sizeof p);
 }
 
-uint32_t send_s7plus(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
-                     uint16_t seq, uint32_t session, int16_t error)
+/* a 64-bit value as S7comm-plus writes it: 7 bits per byte, most significant first */
+static size_t put_vlq(uint8_t *p, uint64_t v)
 {
-  uint8_t body[128], b[160];
+  uint8_t g[10];
+  size_t n = 0;
+  do {
+    g[n++] = (uint8_t)(v & 0x7f);
+    v >>= 7;
+  } while (v && n < 8);
+  for (size_t i = 0; i < n; i++)
+    p[i] = (uint8_t)(g[n - 1 - i] | (i + 1 < n ? 0x80 : 0));
+  return n;
+}
+
+uint32_t send_s7plus_rv(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
+                        uint16_t seq, uint32_t session, uint64_t rv, const uint8_t *extra, size_t extra_len)
+{
+  uint8_t body[256], b[300];
   size_t n = 0;
   if (version == 3) {
     body[n++] = 0x20;
@@ -382,20 +396,28 @@ uint32_t send_s7plus(TcpConn *c, int from_client, uint8_t version, uint8_t opcod
     body[n++] = 0; body[n++] = 0; body[n++] = 0; body[n++] = 0;
   } else {
     body[n++] = 0x34;
-    uint16_t rv = (uint16_t)error;  /* return value: VLQ of the 16-bit code */
-    if (rv < 0x80) {
-      body[n++] = (uint8_t)rv;
-    } else {
-      body[n++] = (uint8_t)(0x80 | (rv >> 14));
-      body[n++] = (uint8_t)(0x80 | ((rv >> 7) & 0x7f));
-      body[n++] = (uint8_t)(rv & 0x7f);
-    }
+    n += put_vlq(body + n, rv);
     body[n++] = 0; body[n++] = 0; body[n++] = 0; body[n++] = 0;
   }
+  if (extra_len > sizeof body - n)
+    extra_len = sizeof body - n;
+  memcpy(body + n, extra, extra_len);
+  n += extra_len;
   b[0] = 0x72;
   b[1] = version;
   put16(b + 2, (uint16_t)n);
   memcpy(b + 4, body, n);
   b[4 + n] = 0x72; b[5 + n] = version; b[6 + n] = 0; b[7 + n] = 0;
   return send_pdu(c, from_client, b, n + 8);
+}
+
+uint32_t send_s7plus(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
+                     uint16_t seq, uint32_t session, int16_t error)
+{
+  return send_s7plus_rv(c, from_client, version, opcode, function, seq, session, (uint16_t)error, NULL, 0);
+}
+
+uint32_t send_cotp_data(TcpConn *c, int from_client, const uint8_t *data, size_t len)
+{
+  return send_pdu(c, from_client, data, len);
 }

@@ -57,6 +57,13 @@ uint32_t send_start_upload(TcpConn *c, uint16_t ref);
 /* S7comm-plus PDU: version 1/2/3; opcode 0x31 request / 0x32 response */
 uint32_t send_s7plus(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
                      uint16_t seq, uint32_t session, int16_t error);
+/* with the whole 64-bit return value (error code in bits 0-15, generic error code in bits
+ * 40-46, server error bit 47) and bytes after the header (e.g. a CreateObject response's
+ * ServerSessionVersion) */
+uint32_t send_s7plus_rv(TcpConn *c, int from_client, uint8_t version, uint8_t opcode, uint16_t function,
+                        uint16_t seq, uint32_t session, uint64_t rv, const uint8_t *extra, size_t extra_len);
+/* Any bytes in one COTP DT (e.g. TLS records of a protected S7comm-plus session) */
+uint32_t send_cotp_data(TcpConn *c, int from_client, const uint8_t *data, size_t len);
 
 /* Raw: the TPKT frame bytes of one PDU (for several PDUs in one segment or split PDUs) */
 size_t tpkt_wrap(uint8_t *out, const uint8_t *pdu, size_t len);

@@ -395,6 +395,19 @@ static void connect_per_poll(void)
   end();
 }
 
+/* A CreateObject response's ServerSessionVersion (attribute 306) with its text (319) */
+static const uint8_t session_version[] = {
+  0xa3, 0x82, 0x32, 0x00, 0x17, 0x00, 0x00, 0x01, 0x3f, 0x00, 0x15, 0x1b,
+  '1', ';', '6', 'E', 'S', '7', ' ', '2', '1', '4', '-', '1', 'A', 'G', '4', '0', '-', '0', 'X',
+  'B', '0', ' ', ';', 'V', '4', '.', '5',
+};
+
+/* An S7comm-plus return value: error code, generic error code, the server-error bit */
+static uint64_t s7plus_error_rv(int16_t code, uint8_t generic)
+{
+  return (uint64_t)1 << 47 | (uint64_t)generic << 40 | (uint16_t)code;
+}
+
 static void s7plus_session(const char *name, uint8_t version, int16_t error)
 {
   begin(name);
@@ -404,10 +417,206 @@ static void s7plus_session(const char *name, uint8_t version, int16_t error)
   send_cotp_cr(&c, 0x0600, 0x5349);
   send_cotp_cc(&c, 0x0600, 0x5349);
   send_s7plus(&c, 1, 1, 0x31, 0x04ca, 1, 0x120, 0);   /* CreateObject always travels as V1 */
-  send_s7plus(&c, 0, 1, 0x32, 0x04ca, 1, 0, 0);
+  send_s7plus_rv(&c, 0, 1, 0x32, 0x04ca, 1, 0, 0, session_version, sizeof session_version);
   send_s7plus(&c, 1, version, 0x31, 0x054c, 2, 0x3b9, 0);
   send_s7plus(&c, 0, version, 0x32, 0x054c, 2, 0, error);
   tcp_close(&c, 1);
+  end();
+}
+
+/* An S7-1500 whose connection resources are used up refuses the session: TooManySessions */
+static void s7plus_too_many_sessions(void)
+{
+  begin("s7plus-too-many-sessions");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50035, PLC, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, 0x0600, 0x5349);
+  send_cotp_cc(&c, 0x0600, 0x5349);
+  send_s7plus(&c, 1, 1, 0x31, 0x04ca, 1, 0x120, 0);
+  pcap_advance(&out, 3 * MS);
+  send_s7plus_rv(&c, 0, 1, 0x32, 0x04ca, 1, 0, s7plus_error_rv(-113, 24), NULL, 0);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* A client asks for a TLS session (InitSsl); a CPU without TLS answers Error2 UnknownService */
+static void s7plus_initssl_refused(void)
+{
+  begin("s7plus-initssl-refused");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50036, PLC, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, 0x0600, 0x5349);
+  send_cotp_cc(&c, 0x0600, 0x5349);
+  send_s7plus(&c, 1, 1, 0x31, 0x05b3, 1, 0, 0);
+  pcap_advance(&out, 2 * MS);
+  send_s7plus_rv(&c, 0, 1, 0x32, 0x05a9, 1, 0, s7plus_error_rv(-119, 26), NULL, 0);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* TLS records in COTP: a header and (meaningless) protected content */
+static void send_tls_record(TcpConn *c, int from_client, uint8_t type, uint8_t minor, size_t len)
+{
+  uint8_t b[512];
+  b[0] = type; b[1] = 3; b[2] = minor;
+  b[3] = (uint8_t)(len >> 8); b[4] = (uint8_t)len;
+  for (size_t i = 0; i < len; i++)
+    b[5 + i] = (uint8_t)(i * 37 + type);
+  if (type == 0x16 && len >= 6) {            /* Client/ServerHello head, TLS 1.2 */
+    size_t body = len - 4;
+    b[5] = from_client ? 0x01 : 0x02;
+    b[6] = (uint8_t)(body >> 16); b[7] = (uint8_t)(body >> 8); b[8] = (uint8_t)body;
+    b[9] = 3; b[10] = 3;
+  }
+  send_cotp_data(c, from_client, b, len + 5);
+}
+
+/* Secure PG/PC and HMI communication: InitSsl accepted, then TLS inside COTP */
+static void s7plus_tls(void)
+{
+  begin("s7plus-tls");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50037, PLC, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, 0x0600, 0x5349);
+  send_cotp_cc(&c, 0x0600, 0x5349);
+  send_s7plus(&c, 1, 1, 0x31, 0x05b3, 1, 0, 0);
+  send_s7plus(&c, 0, 1, 0x32, 0x05b3, 1, 0, 0);
+  send_tls_record(&c, 1, 0x16, 1, 200);   /* ClientHello */
+  send_tls_record(&c, 0, 0x16, 3, 120);   /* ServerHello */
+  send_tls_record(&c, 0, 0x17, 3, 300);
+  send_tls_record(&c, 1, 0x17, 3, 80);
+  for (int i = 0; i < 5; i++) {
+    pcap_advance(&out, 200 * MS);
+    send_tls_record(&c, 1, 0x17, 3, 90);
+    pcap_advance(&out, 5 * MS);
+    send_tls_record(&c, 0, 0x17, 3, 140);
+  }
+  tcp_close(&c, 1);
+  end();
+}
+
+/* A SPAN port mirroring one direction: the PLC's packets are missing */
+static void one_sided_capture(void)
+{
+  begin("one-sided-capture");
+  out.unseen_src = PLC;
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50060, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  for (uint16_t ref = 1; ref <= 4; ref++)
+    read_ok(&c, ref, DBW(10, 2 * ref));
+  pcap_advance(&out, 12 * S);
+  read_ok(&c, 5, MW(0));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* The capture starts while a session runs: no handshake, no COTP connect, no setup */
+static void capture_starts_mid_session(void)
+{
+  begin("capture-starts-mid-session");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50061, PLC, 102);
+  c.cli_seq += 1; c.srv_seq += 1;   /* the SYNs were before the capture */
+  for (uint16_t ref = 40; ref <= 44; ref++)
+    read_ok(&c, ref, DBW(10, 2 * ref));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Every frame captured twice (a SPAN port copying both directions of a link): PUT/GET denied
+ * is still told once, with the right counts */
+static void duplicated_frames(void)
+{
+  begin("duplicated-frames");
+  out.copy_frames = 1;
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50062, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  for (uint16_t ref = 2; ref <= 4; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&c, ref, &it, 1);
+    send_ack_error(&c, ref, 0x81, 0x04);
+    pcap_advance(&out, 500 * MS);
+  }
+  read_ok(&c, 5, MW(0));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* S7 on TCP port 10102 (a port forward): not analyzed unless asked, but told */
+static void iso_other_port(void)
+{
+  begin("iso-other-port");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50063, PLC, 10102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&c, 1, DBW(10, 0));
+  Item it = DBW(1, 0);
+  send_read_job(&c, 2, &it, 1);
+  send_ack_error(&c, 2, 0x81, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+/* The PLC's packets pass three routers before the capture point */
+static void far_from_plc(void)
+{
+  begin("far-from-plc");
+  pcap_set_ttl(&out, PLC, 61);
+  pcap_set_ttl(&out, SCADA, 128);
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50064, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&c, 1, DBW(10, 0));
+  read_ok(&c, 2, MW(4));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* The segmentation audit (captures/segmentation-audit.partners): the HMI as allowed, SCADA
+ * writing with read-only access, two hosts not in the list (one reads, one writes and stops the
+ * PLC) and a port scan */
+static void segmentation_audit(void)
+{
+  begin("segmentation-audit");
+  uint32_t rogue = ip4(10, 10, 9, 9), rogue2 = ip4(10, 10, 9, 11), scanner = ip4(10, 10, 9, 10);
+  TcpConn hmi, scada, r1, r2, scan;
+  tcp_init(&hmi, &out, HMI, 50070, PLC, 102);
+  open_session(&hmi, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&hmi, 1, DBW(10, 0));
+  Item w = DBW(10, 2);
+  uint8_t ok = 0xff;
+  send_write_job(&hmi, 2, &w, 1);
+  send_write_resp(&hmi, 2, &ok, 1);
+  tcp_init(&scada, &out, SCADA, 50071, PLC, 102);
+  open_session(&scada, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&scada, 1, MW(0));
+  Item sw = MW(20);
+  send_write_job(&scada, 2, &sw, 1);
+  send_write_resp(&scada, 2, &ok, 1);
+  tcp_init(&r1, &out, rogue, 50072, PLC, 102);
+  open_session(&r1, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&r1, 1, DBB(1, 0, 64));
+  read_ok(&r1, 2, DBB(1, 64, 64));
+  tcp_close(&r1, 1);
+  tcp_init(&scan, &out, scanner, 50073, PLC, 102);
+  tcp_segment(&scan, 1, F_SYN, NULL, 0);
+  tcp_segment(&scan, 0, F_SYN | F_ACK, NULL, 0);
+  tcp_segment(&scan, 1, F_RST, NULL, 0);
+  tcp_init(&r2, &out, rogue2, 50074, PLC, 102);
+  open_session(&r2, TSAP_RACK0_SLOT1, 1, 240);
+  Item rw = MW(30);
+  send_write_job(&r2, 1, &rw, 1);
+  send_write_resp(&r2, 1, &ok, 1);
+  send_plc_stop(&r2, 2);
+  send_ack_data_func(&r2, 2, 0x29);
+  tcp_close(&r2, 1);
+  tcp_close(&hmi, 1);
+  tcp_close(&scada, 1);
   end();
 }
 
@@ -1079,5 +1288,14 @@ int main(int argc, char **argv)
   putget_denied_s7_1200();
   amq_exceeded();
   pdu_limits();
+  s7plus_too_many_sessions();
+  s7plus_initssl_refused();
+  s7plus_tls();
+  one_sided_capture();
+  capture_starts_mid_session();
+  duplicated_frames();
+  iso_other_port();
+  far_from_plc();
+  segmentation_audit();
   return 0;
 }
