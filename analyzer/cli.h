@@ -6,6 +6,10 @@
 
 #include <glib.h>
 
+#include "engine.h"
+#include "partners.h"
+#include "tshark_probe.h"
+
 #ifndef S7DIAG_VERSION
 #define S7DIAG_VERSION "0.0.0"
 #endif
@@ -37,6 +41,16 @@ int s7_fail_threshold(const char *fail_on);
 struct json_t;
 int s7_exit_status(const struct json_t *report, int threshold);
 
+/* --port values into the engine's S7 ports (usage error on a bad one) */
+void s7_parse_ports(char **ports, S7EngineConfig *cfg);
+/* The engine configuration from the options analyze and watch share (usage error on a bad
+ * one); returns the partner list it loaded (the caller frees it), NULL for none */
+S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeout_s,
+                                          double connect_timeout_s, const char *partners_file,
+                                          S7EngineConfig *cfg);
+/* Probes the tshark to run (PATH, or "tshark" on PATH when NULL); says why not on stderr */
+gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
+
 /* The commands */
 const GOptionEntry *s7_analyze_options(void);
 int s7_cmd_analyze(int argc, char **argv);
@@ -44,6 +58,8 @@ int s7_cmd_merge(int argc, char **argv);
 const GOptionEntry *s7_merge_options(void);
 int s7_cmd_explain(int argc, char **argv);
 const GOptionEntry *s7_events_options(void);
+const GOptionEntry *s7_watch_options(void);
+int s7_cmd_watch(int argc, char **argv);
 int s7_cmd_events(int argc, char **argv);
 
 #endif

@@ -55,7 +55,33 @@ const GOptionEntry *s7_analyze_options(void)
   return entries;
 }
 
-static void parse_ports(char **ports, S7EngineConfig *cfg)
+S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeout_s,
+                                          double connect_timeout_s, const char *partners_file,
+                                          S7EngineConfig *cfg)
+{
+  s7_engine_config_init(cfg);
+  s7_parse_ports(ports, cfg);
+  cfg->no_response_timeout_s = no_response_timeout_s;
+  cfg->connect_timeout_s = connect_timeout_s;
+  g_autoptr(GError) err = NULL;
+  S7Partners *partners = partners_file ? s7_partners_load(partners_file, &err) : NULL;
+  if (partners_file && !partners)
+    s7_die_usage("--partners: %s", err->message);
+  cfg->partners = partners;
+  return partners;
+}
+
+gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
+{
+  GError *err = NULL;
+  if (s7_tshark_probe(path ? path : "tshark", tshark, &err))
+    return TRUE;
+  fprintf(stderr, "s7diag: %s\n", err->message);
+  g_error_free(err);
+  return FALSE;
+}
+
+void s7_parse_ports(char **ports, S7EngineConfig *cfg)
 {
   for (char **p = ports; p && *p; p++) {
     char *end;
@@ -193,24 +219,15 @@ int s7_cmd_analyze(int argc, char **argv)
   int threshold = s7_fail_threshold(o.fail_on);
 
   S7EngineConfig ecfg;
-  s7_engine_config_init(&ecfg);
-  parse_ports(o.ports, &ecfg);
-  ecfg.no_response_timeout_s = o.no_response_timeout;
-  ecfg.connect_timeout_s = o.connect_timeout;
-  g_autoptr(GError) partners_err = NULL;
-  S7Partners *partners = o.partners ? s7_partners_load(o.partners, &partners_err) : NULL;
-  if (o.partners && !partners)
-    s7_die_usage("--partners: %s", partners_err->message);
-  ecfg.partners = partners;
+  S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
+                                                       o.partners, &ecfg);
   /* which tshark, and how its dissectors decode S7 (once per tshark binary, cached) */
   S7Tshark tshark;
-  GError *perr = NULL;
-  if (!s7_tshark_probe(o.tshark ? o.tshark : "tshark", &tshark, &perr)) {
-    fprintf(stderr, "s7diag: %s\n", perr->message);
-    g_error_free(perr);
+  if (!s7_probe_tshark_or_say(o.tshark, &tshark)) {
+    s7_partners_free(partners);
     return EXIT_USAGE;
   }
-  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports };
+  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, FALSE };
 
   char *why = NULL;
   GPtrArray *inputs = s7_inputs_expand(argv + 1, (guint)argc - 1, &why);

@@ -41,6 +41,13 @@ static const S7Command commands[] = {
     "disconnect reason (DR 0x81), an S7comm-plus return value (-12) or a fault kind "
     "(putget-denied) means, why it happens, what client libraries print, and how to fix it.",
     NULL, s7_cmd_explain, "code" },
+  { "watch", "[-i IFACE]...", "diagnose live: capture, print each finding as it happens, then report",
+    "Captures with dumpcap (default filter: the S7 ports and ICMP), diagnoses while it captures "
+    "and prints each finding on one line the moment it is known (a status line on a terminal). "
+    "Ctrl-C, SIGTERM or --duration ends it: the capture is analyzed as analyze would and the "
+    "report written (-F, -o); -w keeps the capture for the ticket. Needs the right to capture "
+    "(root, or a member of the wireshark group). Exit status as for analyze.",
+    s7_watch_options, s7_cmd_watch, "" },
   { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
     "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
     "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "

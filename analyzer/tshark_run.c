@@ -30,6 +30,8 @@ static GPtrArray *build_argv(const S7TsharkOptions *opt, const char *file)
   GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(argv, g_strdup(opt->tshark->path));
   g_ptr_array_add(argv, g_strdup("-n"));
+  if (opt->line_buffered)
+    g_ptr_array_add(argv, g_strdup("-l"));
   g_ptr_array_add(argv, g_strdup("-r"));
   g_ptr_array_add(argv, g_strdup(file));
   for (guint i = 0; i < opt->n_ports; i++) {

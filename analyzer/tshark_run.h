@@ -14,6 +14,7 @@ typedef struct {
   const S7Tshark *tshark;    /* the probed tshark: path, version, the fields it has */
   const guint16 *ports;      /* S7 ports; ports other than 102 are decoded as TPKT */
   guint n_ports;
+  gboolean line_buffered;    /* a live stream: each row as soon as its packet is read (-l) */
 } S7TsharkOptions;
 
 /* One frame's fields; the row is reused for the next frame */

@@ -1016,3 +1016,9 @@ const GPtrArray *s7_engine_areas(const S7Engine *e) { return e->area_list; }
 const GPtrArray *s7_engine_plcs(const S7Engine *e) { return e->plc_list; }
 const GPtrArray *s7_engine_limitations(const S7Engine *e) { return e->limitations; }
 const S7EngineStats *s7_engine_stats(const S7Engine *e) { return &e->stats; }
+
+const S7Identity *s7_engine_plc_identity(const S7Engine *e, const char *plc)
+{
+  const PlcContext *p = plc ? g_hash_table_lookup(e->plcs, plc) : NULL;
+  return p ? &p->identity : NULL;
+}

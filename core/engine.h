@@ -185,6 +185,9 @@ guint64 s7_engine_connections_not_listed(const S7Engine *e);
 const GPtrArray *s7_engine_areas(const S7Engine *e);
 const GPtrArray *s7_engine_plcs(const S7Engine *e);   /* S7PlcSummary*, by PLC */
 const GPtrArray *s7_engine_limitations(const S7Engine *e);   /* S7Limitation* */
+/* What a PLC ("ip:port") said about itself so far; NULL when the engine does not know it.
+ * Valid until the next feed. Works before and after finish. */
+const S7Identity *s7_engine_plc_identity(const S7Engine *e, const char *plc);
 /* A limitation kind's stable id and what it means, for the catalogue and `explain` */
 const char *s7_limitation_id(S7LimitKind kind);
 const char *s7_limitation_about(S7LimitKind kind);

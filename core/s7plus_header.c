@@ -103,7 +103,7 @@ gboolean s7plus_parse_layout(const guint8 *d, gsize len, S7PlusPdu *out, S7PlusL
       out->generic_error = (guint8)((rv >> 40) & 0x7f);
       out->server_error = (rv >> 47) & 1;
     }
-    if (out->function == S7PLUS_FUNC_CREATE_OBJECT)
+    if (out->function == S7PLUS_FUNC_CREATE_OBJECT && len > off)   /* off may be past the end */
       find_session_version(d + off, len - off, &out->identity);
   }
   return TRUE;

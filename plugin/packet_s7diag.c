@@ -25,7 +25,7 @@ static int s7diag_tap = -1;
 
 static int hf_limitation = -1;
 static expert_field ei_limit[S7_LIMIT_COUNT];
-static int hf_fault = -1, hf_severity = -1, hf_title = -1, hf_action = -1, hf_confidence = -1;
+static int hf_fault = -1, hf_severity = -1, hf_title = -1, hf_provisional = -1, hf_action = -1, hf_confidence = -1;
 static int hf_code = -1, hf_detail = -1, hf_client_says = -1;
 static int hf_plc = -1, hf_client = -1, hf_direction = -1;
 static int hf_calling_tsap = -1, hf_called_tsap = -1, hf_rack = -1, hf_slot = -1, hf_conn_type = -1;
@@ -38,7 +38,6 @@ static gint ett_s7diag = -1, ett_finding = -1, ett_conn = -1, ett_pdu = -1, ett_
 
 static expert_field ei_kind[S7K_COUNT][3];   /* [kind][severity] */
 static expert_field ei_s7comm_disabled = EI_INIT;
-static expert_field ei_frozen = EI_INIT;
 static expert_field ei_fields_missing = EI_INIT;
 static expert_field ei_partners_error = EI_INIT;
 
@@ -59,7 +58,6 @@ static guint n_ports;
 static S7FieldRow row;
 static int proto_s7comm = -1;
 static guint32 s7comm_disabled_frame;   /* the frame that says so, 0 = not (yet) */
-static guint32 frozen_frame;            /* first frame seen after the engine finished */
 static guint32 fields_missing_frame;    /* the frame that says a needed field is missing */
 
 static value_string *item_result_vals;
@@ -105,7 +103,6 @@ static void s7diag_init(void)
   cfg.partners = partners;
   s7d_session_start(&cfg);
   s7comm_disabled_frame = 0;
-  frozen_frame = 0;
   fields_missing_frame = 0;
 }
 
@@ -134,9 +131,17 @@ static gboolean finding_shown(const S7Finding *f)
          f->kind == S7K_UNEXPECTED_PARTNER;
 }
 
-static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const S7Finding *f)
+/* provisional: a finding of the running engine (a live capture, or tshark's single pass), of
+ * which only the kind, severity, code and detail are known: the texts settle with the next
+ * snapshot of the diagnosis */
+static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const S7Finding *f,
+                        gboolean provisional)
 {
   const S7KindInfo *k = s7_kind_info(f->kind);
+  S7Finding known = { .kind = f->kind, .severity = f->severity, .code = f->code,
+                      .detail = f->detail };
+  if (provisional)
+    f = &known;
   const char *title = f->title ? f->title : k->title;
   proto_item *ti = proto_tree_add_string_format(tree, hf_fault, tvb, 0, 0, k->id,
                                                 "Fault: %s (%s): %s", k->id,
@@ -147,6 +152,8 @@ static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
   proto_item_set_generated(proto_tree_add_string(ft, hf_severity, tvb, 0, 0,
                                                  s7_severity_name(f->severity)));
   proto_item_set_generated(proto_tree_add_string(ft, hf_title, tvb, 0, 0, title));
+  if (provisional)
+    proto_item_set_generated(proto_tree_add_boolean(ft, hf_provisional, tvb, 0, 0, TRUE));
   if (f->code)
     proto_item_set_generated(proto_tree_add_string(ft, hf_code, tvb, 0, 0, f->code));
   if (f->detail)
@@ -199,7 +206,7 @@ static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e)
       proto_item_set_generated(proto_tree_add_string(ct, hf_called_tsap, tvb, 0, 0, s));
     }
   }
-  const S7Identity *id = e->identity;
+  const S7Identity *id = s7d_session_identity(e->plc);
   if (id && id->order_number[0]) {
     const char *family = s7_plc_family(id->order_number);
     ti = proto_tree_add_string_format_value(ct, hf_order_number, tvb, 0, 0, id->order_number,
@@ -306,8 +313,8 @@ static void add_event(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e, guint 
 
 static void add_info_tags(packet_info *pinfo, const S7dFrame *fr)
 {
-  guint n = wmem_array_get_count(fr->findings);
-  const S7Finding **fs = (const S7Finding **)wmem_array_get_raw(fr->findings);
+  guint n = fr->findings ? fr->findings->len : 0;
+  const S7Finding *const *fs = n ? (const S7Finding *const *)fr->findings->pdata : NULL;
   char seen[8][S7_TAG_MAX];
   guint n_seen = 0;
   for (guint i = 0; i < n; i++) {
@@ -330,8 +337,8 @@ static void add_info_tags(packet_info *pinfo, const S7dFrame *fr)
  * TLS): on the frames the engine names, so the user reads it where it shows */
 static void add_limitations(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, const S7dFrame *fr)
 {
-  guint n = wmem_array_get_count(fr->limitations);
-  const S7Limitation **ls = (const S7Limitation **)wmem_array_get_raw(fr->limitations);
+  guint n = fr->limitations ? fr->limitations->len : 0;
+  const S7Limitation *const *ls = n ? (const S7Limitation *const *)fr->limitations->pdata : NULL;
   for (guint i = 0; i < n; i++) {
     proto_item *ti = proto_tree_add_string_format(st, hf_limitation, tvb, 0, 0, ls[i]->id,
                                                   "Capture limitation: %s", ls[i]->text);
@@ -346,12 +353,12 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
   proto_item_set_generated(ti);
   proto_tree *st = proto_item_add_subtree(ti, ett_s7diag);
   add_limitations(st, pinfo, tvb, fr);
-  guint n = wmem_array_get_count(fr->findings);
-  const S7Finding **fs = (const S7Finding **)wmem_array_get_raw(fr->findings);
+  guint n = fr->findings ? fr->findings->len : 0;
+  const S7Finding *const *fs = n ? (const S7Finding *const *)fr->findings->pdata : NULL;
   guint shown = 0;
   for (guint i = 0; i < n; i++) {
     if (finding_shown(fs[i])) {
-      add_finding(st, pinfo, tvb, fs[i]);
+      add_finding(st, pinfo, tvb, fs[i], fr->provisional);
       shown++;
     }
   }
@@ -377,10 +384,7 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   if (!pinfo->fd->visited) {
     if (partners_error && !partners_error_frame)
       partners_error_frame = pinfo->num;
-    if (s7d_session_finished()) {
-      if (!frozen_frame)
-        frozen_frame = pinfo->num;   /* a live capture grew after the diagnosis was made */
-    } else if (s7diag_row_build(tree, pinfo, ports, n_ports, &row)) {
+    if (s7diag_row_build(tree, pinfo, ports, n_ports, &row)) {
       if (!s7comm_disabled_frame && !s7comm_enabled())
         s7comm_disabled_frame = pinfo->num;
       if (profile)
@@ -389,17 +393,17 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
         fields_missing_frame = pinfo->num;
     }
   } else {
-    s7d_session_finish();
+    /* dissected again (tshark's second pass, a click or a filter in the GUI): the diagnosis
+     * of every frame fed so far, settled; in a live capture it grows with each new frame */
+    s7d_session_refresh();
   }
 
-  if (pinfo->num == s7comm_disabled_frame || pinfo->num == frozen_frame ||
-      pinfo->num == fields_missing_frame || pinfo->num == partners_error_frame) {
+  if (pinfo->num == s7comm_disabled_frame || pinfo->num == fields_missing_frame ||
+      pinfo->num == partners_error_frame) {
     proto_item *ti = proto_tree_add_item(tree, proto_s7diag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     if (pinfo->num == s7comm_disabled_frame)
       expert_add_info(pinfo, ti, &ei_s7comm_disabled);
-    if (pinfo->num == frozen_frame)
-      expert_add_info(pinfo, ti, &ei_frozen);
     if (pinfo->num == partners_error_frame)
       expert_add_info_format(pinfo, ti, &ei_partners_error, "The partner list could not be read, "
                              "no segmentation audit: %s", partners_error);
@@ -428,9 +432,6 @@ static void register_experts(void)
     { &ei_s7comm_disabled, { "s7diag.s7comm_disabled", PI_UNDECODED, PI_WARN,
       "The built-in S7comm dissector is disabled (Analyze > Enabled Protocols: s7comm and its "
       "heuristic s7comm_cotp): S7 Diagnostics sees TCP and COTP only, no S7 faults", EXPFILL } },
-    { &ei_frozen, { "s7diag.frozen", PI_COMMENTS_GROUP, PI_NOTE,
-      "S7 Diagnostics was made before this frame arrived (live capture): reload the file "
-      "(Ctrl+R) to diagnose the frames from here on", EXPFILL } },
     { &ei_fields_missing, { "s7diag.fields_missing", PI_UNDECODED, PI_WARN,
       "A field S7 Diagnostics reads is missing from this Wireshark's dissectors", EXPFILL } },
     { &ei_partners_error, { "s7diag.partners_error", PI_MALFORMED, PI_WARN,
@@ -498,6 +499,9 @@ void s7diag_register(void)
       "Stable id of the fault kind (putget-denied, invalid-address, connect-refused, …)", HFILL } },
     { &hf_severity, { "Severity", "s7diag.severity", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_title, { "Diagnosis", "s7diag.title", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
+    { &hf_provisional, { "Provisional (settles when the diagnosis is refreshed: a click or a "
+      "filter in a live capture, tshark's second pass)", "s7diag.provisional", FT_BOOLEAN,
+      BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_action, { "Recommended action", "s7diag.action", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_confidence, { "Confidence", "s7diag.confidence", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
     { &hf_code, { "Code", "s7diag.code", FT_STRING, BASE_NONE, NULL, 0,

@@ -1,16 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* session.c — one engine per opened capture, and its notes per frame (see session.h). */
+/* session.c — one live diagnosis per opened capture, and its notes per frame (see session.h). */
 #include "session.h"
 
 #include <string.h>
 
+#include "engine_live.h"
 #include "field_row.h"
 
-static S7Engine *engine;
-static gboolean finished;
+static S7Live *live;
 static wmem_map_t *frames;        /* frame number -> S7dFrame* (file scope) */
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
 static S7RowStats row_stats;
+/* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
+ * the current snapshot's (settled, the same engine once finished); the snapshot's
+ * limitations by frame */
+static GHashTable *pending, *settled, *limits;
+
+static GHashTable *note_set(void)
+{
+  return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                               (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void note_add(GHashTable *set, guint32 frame, gconstpointer what)
+{
+  GPtrArray *a = g_hash_table_lookup(set, GUINT_TO_POINTER(frame));
+  if (!a) {
+    a = g_ptr_array_new();
+    g_hash_table_insert(set, GUINT_TO_POINTER(frame), a);
+  }
+  for (guint i = 0; i < a->len; i++)
+    if (a->pdata[i] == what)
+      return;
+  g_ptr_array_add(a, (gpointer)what);
+}
 
 static const char *intern(const char *s)
 {
@@ -31,8 +54,6 @@ static S7dFrame *frame_get(guint32 num, gboolean create)
   if (!f && create) {
     f = wmem_new0(wmem_file_scope(), S7dFrame);
     f->events = wmem_array_new(wmem_file_scope(), sizeof(S7dEvent *));
-    f->findings = wmem_array_new(wmem_file_scope(), sizeof(const S7Finding *));
-    f->limitations = wmem_array_new(wmem_file_scope(), sizeof(const S7Limitation *));
     wmem_map_insert(frames, GUINT_TO_POINTER(num), f);
   }
   return f;
@@ -41,13 +62,18 @@ static S7dFrame *frame_get(guint32 num, gboolean create)
 static void on_finding_frame(guint32 frame, const S7Finding *finding, gpointer unused)
 {
   (void)unused;
-  S7dFrame *f = frame_get(frame, TRUE);
-  guint n = wmem_array_get_count(f->findings);
-  const S7Finding **have = (const S7Finding **)wmem_array_get_raw(f->findings);
-  for (guint i = 0; i < n; i++)
-    if (have[i] == finding)
-      return;
-  wmem_array_append_one(f->findings, finding);
+  frame_get(frame, TRUE);
+  if (!pending)
+    pending = note_set();
+  note_add(pending, frame, finding);
+}
+
+/* A new running engine announces every frame again */
+static void on_restart(gpointer unused)
+{
+  (void)unused;
+  g_clear_pointer(&pending, g_hash_table_unref);
+  pending = note_set();
 }
 
 /* A request gets its response frame when the response arrives. */
@@ -84,7 +110,6 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
   e->from_client = ctx->from_client;
   e->plc = intern(ctx->plc);
   e->client = intern(ctx->client);
-  e->identity = ctx->plc_identity;
   e->calling_len = (guint8)MIN(ctx->calling_tsap_len, S7_TSAP_MAX);
   e->called_len = (guint8)MIN(ctx->called_tsap_len, S7_TSAP_MAX);
   memcpy(e->calling_tsap, ctx->calling_tsap, e->calling_len);
@@ -139,60 +164,87 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
 static void feed(const S7Event *ev, gpointer unused)
 {
   (void)unused;
-  s7_engine_feed(engine, ev);
+  s7_live_feed(live, ev);
 }
 
 void s7d_session_start(const S7EngineConfig *cfg)
 {
   s7d_session_end();
-  engine = s7_engine_new(cfg);
-  s7_engine_set_frame_note(engine, on_finding_frame, NULL);
-  s7_engine_set_event_note(engine, on_event, NULL);
-  finished = FALSE;
+  live = s7_live_new(cfg);
+  s7_live_set_notes(live, on_finding_frame, on_event, on_restart, NULL);
   memset(&row_stats, 0, sizeof row_stats);
   frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
   strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+  pending = note_set();
 }
 
 void s7d_session_end(void)
 {
-  if (engine)
-    s7_engine_free(engine);
-  engine = NULL;
+  g_clear_pointer(&live, s7_live_free);
+  g_clear_pointer(&pending, g_hash_table_unref);
+  g_clear_pointer(&settled, g_hash_table_unref);
+  g_clear_pointer(&limits, g_hash_table_unref);
   frames = NULL;     /* file-scope memory is released by epan */
   strings = NULL;
-  finished = FALSE;
 }
 
 void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile)
 {
-  if (engine && !finished)
+  if (live)
     s7_row_to_events(row, profile, &row_stats, feed, NULL);
 }
 
-void s7d_session_finish(void)
+void s7d_session_refresh(void)
 {
-  if (engine && !finished) {
-    s7_engine_finish(engine);
-    finished = TRUE;
-    /* the capture's limitations on the frames they name */
-    const GPtrArray *limits = s7_engine_limitations(engine);
-    for (guint i = 0; i < limits->len; i++) {
-      const S7Limitation *l = g_ptr_array_index(limits, i);
-      for (guint k = 0; k < l->frames->len; k++)
-        wmem_array_append_one(frame_get(g_array_index(l->frames, guint32, k), TRUE)->limitations, l);
+  if (!live || !s7_live_stale(live))
+    return;
+  const S7Engine *snap = s7_live_snapshot(live);
+  /* the running engine, now finished, is the snapshot: its notes are the settled ones */
+  g_clear_pointer(&settled, g_hash_table_unref);
+  settled = pending;
+  pending = NULL;
+  g_clear_pointer(&limits, g_hash_table_unref);
+  limits = note_set();
+  const GPtrArray *ls = s7_engine_limitations(snap);
+  for (guint i = 0; i < ls->len; i++) {
+    const S7Limitation *l = g_ptr_array_index(ls, i);
+    for (guint k = 0; k < l->frames->len; k++) {
+      guint32 num = g_array_index(l->frames, guint32, k);
+      frame_get(num, TRUE);
+      note_add(limits, num, l);
     }
   }
 }
 
-gboolean s7d_session_finished(void) { return finished; }
+gboolean s7d_session_settled(guint32 frame)
+{
+  return live && s7_live_current(live) && frame <= s7_live_snapshot_last_frame(live);
+}
 
 S7dFrame *s7d_session_frame(guint32 frame)
 {
-  return frames ? frame_get(frame, FALSE) : NULL;
+  S7dFrame *f = frames ? frame_get(frame, FALSE) : NULL;
+  if (!f)
+    return NULL;
+  gpointer key = GUINT_TO_POINTER(frame);
+  f->provisional = !s7d_session_settled(frame);
+  f->findings = f->provisional ? (pending ? g_hash_table_lookup(pending, key) : NULL)
+                               : (settled ? g_hash_table_lookup(settled, key) : NULL);
+  f->limitations = !f->provisional && limits ? g_hash_table_lookup(limits, key) : NULL;
+  if (!f->findings && !f->limitations && wmem_array_get_count(f->events) == 0)
+    return NULL;
+  return f;
+}
+
+const S7Identity *s7d_session_identity(const char *plc)
+{
+  const S7Engine *e = live ? s7_live_current(live) : NULL;
+  const S7Identity *id = e ? s7_engine_plc_identity(e, plc) : NULL;
+  return id && (id->order_number[0] || id->cpu_type[0] || id->module_name[0] || id->firmware[0])
+         ? id : NULL;
 }
 
 const S7EngineStats *s7d_session_stats(void)
 {
-  return engine ? s7_engine_stats(engine) : NULL;
+  return live ? s7_live_stats(live) : NULL;
 }

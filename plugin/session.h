@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* session.h — one engine per opened capture, and what it said about each frame.
+/* session.h — one live diagnosis per opened capture, and what it says about each frame.
  *
- * The first pass feeds the engine frame by frame; the engine's notes (events with their
- * connection context, findings with their evidence frames) are kept per frame, so every
- * later dissection of a frame (clicks in the GUI, tshark's second pass) shows them. Findings
- * that need the whole capture (refused connects, unanswered jobs at the end, S7comm-plus
- * sessions) are complete once the engine is finished: at the first revisited frame. */
+ * The first pass feeds the engine frame by frame (core/engine_live.h): the events with their
+ * connection context are kept per frame, and a frame's own verdict is known as soon as its
+ * evidence is fed (a provisional finding: kind and frames). Findings that need the whole
+ * capture (refused connects, unanswered jobs, S7comm-plus sessions, confidence) settle with a
+ * snapshot, taken when a frame is dissected again and frames were fed since: at the first
+ * revisited frame of a file, and again after every new frame of a live capture. */
 #ifndef S7DIAG_SESSION_H
 #define S7DIAG_SESSION_H
 
@@ -18,7 +19,6 @@ typedef struct {
   S7EventType type;
   gboolean from_client;
   const char *plc, *client;         /* file-scope strings */
-  const S7Identity *identity;       /* the PLC's, as the engine knows it (the engine owns it) */
   /* connection context at this event */
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
   guint8 calling_len, called_len;
@@ -42,16 +42,20 @@ typedef struct {
 
 typedef struct {
   wmem_array_t *events;             /* of S7dEvent* */
-  wmem_array_t *findings;           /* of const S7Finding*, valid until the file closes */
-  wmem_array_t *limitations;        /* of const S7Limitation*: what the capture hides here */
+  /* set by s7d_session_frame() for the current diagnosis; valid until the next feed */
+  const GPtrArray *findings;        /* of const S7Finding*, or NULL */
+  const GPtrArray *limitations;     /* of const S7Limitation*: what the capture hides here */
+  gboolean provisional;             /* findings of the running engine, not yet settled: use
+                                       their kind, severity, code and detail only */
 } S7dFrame;
 
 void s7d_session_start(const S7EngineConfig *cfg);   /* init routine */
 void s7d_session_end(void);                          /* cleanup routine */
 void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile);
-void s7d_session_finish(void);                       /* idempotent */
-gboolean s7d_session_finished(void);
+void s7d_session_refresh(void);                      /* a snapshot when frames were fed since */
+gboolean s7d_session_settled(guint32 frame);         /* the current snapshot covers the frame */
 S7dFrame *s7d_session_frame(guint32 frame);          /* NULL when the engine said nothing */
+const S7Identity *s7d_session_identity(const char *plc);   /* NULL: unknown */
 const S7EngineStats *s7d_session_stats(void);
 
 #endif

@@ -55,8 +55,8 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     int jobs = tick_stat_node(st, "Jobs by function", plc, TRUE);
     tick_stat_node(st, job_name(e, name), jobs, FALSE);
   }
-  guint nf = wmem_array_get_count(fr->findings);
-  const S7Finding **fs = (const S7Finding **)wmem_array_get_raw(fr->findings);
+  guint nf = fr->findings ? fr->findings->len : 0;
+  const S7Finding *const *fs = nf ? (const S7Finding *const *)fr->findings->pdata : NULL;
   for (guint i = 0; i < nf; i++) {
     int plc = plc_node(st, fs[i]->plc, &ticked);
     int faults = tick_stat_node(st, "Fault frames by kind", plc, TRUE);

@@ -12,16 +12,7 @@ skip() { if [ -n "${CI:-}" ]; then echo "FAIL: $1"; exit 1; fi; echo "SKIP: $1";
 for t in node npm dumpcap; do command -v $t > /dev/null || skip "$t not installed (scripts/setup --tests)"; done
 
 # --- the third-party peers, from the npm registry ----------------------------------------
-peers="$build/live-peers"
-mkdir -p "$peers"
-cp "$src/tests/live/package.json" "$src/tests/live/clients.js" "$src/tests/live/snap7_server.js" "$peers/"
-if [ ! -f "$peers/node_modules/node-snap7/build/Release/node_snap7.node" ]; then
-  (cd "$peers" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error) || skip "npm install failed"
-  gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
-  [ -f "$gyp" ] || gyp=$(command -v node-gyp)
-  (cd "$peers/node_modules/node-snap7" && node "$gyp" rebuild --nodedir=/usr > "$peers/gyp.log" 2>&1) \
-    || { tail -20 "$peers/gyp.log"; echo "FAIL: building node-snap7 with node-gyp"; exit 1; }
-fi
+. "$src/tests/live/peers.sh"
 
 work=$(mktemp -d); chmod 755 "$work"
 pids=()

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine_live.h"
 #include "s7_address.h"
 #include "s7_codes.h"
 #include "s7plus_header.h"
@@ -12,6 +13,16 @@
 #include "tshark_row.h"
 
 /* ------------------------------------------------------------------ event builders */
+
+/* Every event the builders feed is also recorded, to feed it again elsewhere (live engine) */
+static GArray *recorded;
+static void feed_recorded(S7Engine *e, const S7Event *ev)
+{
+  if (recorded)
+    g_array_append_val(recorded, *ev);
+  s7_engine_feed(e, ev);
+}
+#define s7_engine_feed(e, ev) feed_recorded((e), (ev))
 
 static guint32 frame_no;
 static gint64 now_us;
@@ -680,6 +691,101 @@ static void test_field_profile(void)
   g_assert_cmpuint(s7_field_by_name("s7comm.param.userdata.type"), ==, S7F_S7_UD_TYPE);
 }
 
+/* ------------------------------------------------------------------ live engine */
+
+typedef struct {
+  guint32 frame;
+  S7Kind kind;
+} Note;
+
+static void live_note(guint32 frame, const S7Finding *f, gpointer ud)
+{
+  Note n = { frame, f->kind };
+  g_array_append_val((GArray *)ud, n);
+}
+
+static GString *describe(const S7Engine *e)
+{
+  GString *s = g_string_new(NULL);
+  const GPtrArray *fs = s7_engine_findings(e);
+  for (guint i = 0; i < fs->len; i++) {
+    const S7Finding *f = g_ptr_array_index(fs, i);
+    g_string_append_printf(s, "%s %s %s [%s] x%" G_GUINT64_FORMAT " frames", s7_kind_info(f->kind)->id,
+                           s7_severity_name(f->severity), f->title, f->confidence, f->occurrences);
+    for (guint k = 0; k < f->frames->len; k++)
+      g_string_append_printf(s, " %u", g_array_index(f->frames, guint32, k));
+    g_string_append_c(s, '\n');
+  }
+  g_string_append_printf(s, "%u connections, %u PLCs\n", s7_engine_connections(e)->len, s7_engine_plcs(e)->len);
+  return s;
+}
+
+/* Snapshots after every event, feeding on: the last one equals the plain engine's result;
+ * a frame's own verdict is noted when its evidence is fed. */
+static void test_live_snapshots_equal_offline(void)
+{
+  recorded = g_array_new(FALSE, FALSE, sizeof(S7Event));
+  S7Engine *e = fresh();
+  open_conn(e, 4100);
+  userdata(e, TRUE, 4100, 1, S7_UD_GRP_CPU, 0, 0xff);
+  S7Event id = base(S7_EV_S7, FALSE, 4100);   /* an SZL answer with the identity */
+  id.u.s7.rosctr = S7_ROSCTR_USERDATA;
+  id.u.s7.pdu_ref = 1;
+  id.u.s7.function = S7_FUNC_NONE;
+  id.u.s7.ud_type = S7_UD_TYPE_RESPONSE;
+  id.u.s7.ud_group = S7_UD_GRP_CPU;
+  id.u.s7.ud_subfunc = 1;
+  id.u.s7.szl_id = 0x0011;
+  id.u.s7.n_retcodes = 1;
+  id.u.s7.retcodes[0] = 0xff;
+  g_strlcpy(id.u.s7.identity.order_number, "6ES7 315-2EH14-0AB0", S7_IDENT_MAX);
+  s7_engine_feed(e, &id);
+  read_job(e, 4100, 2, 1, 0);
+  ack_error(e, 4100, 2, 0x81, 0x04);           /* frame 9: PUT/GET refused */
+  guint32 refused_frame = frame_no;
+  read_job(e, 4100, 3, 5, 40);
+  read_resp(e, 4100, 3, 0x05);
+  read_job(e, 4100, 4, 9, 0);
+  read_resp(e, 4100, 4, 0x0a);
+  read_job(e, 4100, 5, 1, 0);                  /* open at the end */
+  tcp(e, TRUE, 4101, S7_TCP_SYN);
+  tcp(e, FALSE, 4101, S7_TCP_SYN | S7_TCP_ACK);
+  cotp(e, TRUE, 4101, S7_COTP_CR, 2);
+  tcp(e, FALSE, 4101, S7_TCP_RST | S7_TCP_ACK);
+  s7_engine_finish(e);
+  g_autoptr(GString) want = describe(e);
+  g_assert_nonnull(strstr(want->str, "putget-denied"));
+  g_assert_nonnull(strstr(want->str, "connect-refused"));
+
+  GArray *notes = g_array_new(FALSE, FALSE, sizeof(Note));
+  S7Live *l = s7_live_new(NULL);
+  s7_live_set_notes(l, live_note, NULL, NULL, notes);
+  gboolean noted_at_once = FALSE;
+  for (guint i = 0; i < recorded->len; i++) {
+    const S7Event *ev = &g_array_index(recorded, S7Event, i);
+    g_array_set_size(notes, 0);
+    s7_live_feed(l, ev);
+    for (guint k = 0; k < notes->len; k++)
+      if (ev->frame == refused_frame && g_array_index(notes, Note, k).frame == refused_frame &&
+          g_array_index(notes, Note, k).kind == S7K_PUTGET_DENIED)
+        noted_at_once = TRUE;
+    const S7Engine *snap = s7_live_snapshot(l);
+    g_assert_true(snap == s7_live_snapshot(l));   /* nothing fed: the same snapshot */
+    g_assert_cmpuint(s7_live_snapshot_last_frame(l), ==, ev->frame);
+  }
+  g_assert_true(noted_at_once);
+  g_autoptr(GString) got = describe(s7_live_current(l));
+  g_assert_cmpstr(got->str, ==, want->str);
+  const S7Identity *ident = s7_engine_plc_identity(s7_live_current(l), "10.0.0.5:102");
+  g_assert_nonnull(ident);
+  g_assert_cmpstr(ident->order_number, ==, "6ES7 315-2EH14-0AB0");
+  g_assert_cmpuint(s7_live_events(l), ==, recorded->len);
+  s7_live_free(l);
+  g_array_unref(notes);
+  s7_engine_free(e);
+  g_clear_pointer(&recorded, g_array_unref);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -692,6 +798,7 @@ int main(int argc, char **argv)
   g_test_add_func("/engine/connect-refused-context", test_connect_refused_context);
   g_test_add_func("/engine/client-rst-after-work", test_client_rst_after_work_is_not_refused);
   g_test_add_func("/engine/memory-bounded", test_memory_bounded_by_live_connections);
+  g_test_add_func("/engine/live-snapshots", test_live_snapshots_equal_offline);
   g_test_add_func("/codes/table", test_code_table);
   g_test_add_func("/codes/addresses", test_addresses);
   g_test_add_func("/s7plus/parser", test_s7plus_parser);

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_watch.c — `s7diag watch`: live diagnosis. dumpcap captures (the program Wireshark
+ * captures with), its pcapng stream is written to the capture file and piped into tshark
+ * (-l, a row per packet as it comes), the rows feed a live engine (core/engine_live.h), and
+ * each finding is printed on one line when a snapshot first shows it (snapshots every
+ * 500 ms while packets come, and as time passes, for answers that never come). At the end
+ * (Ctrl-C, SIGTERM, --duration) the capture is analyzed as `analyze` would and the report
+ * written: the same report the ticket would get from the file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "capture_analysis.h"
+#include "cli.h"
+#include "engine_live.h"
+#include "report_model.h"
+#include "report_output.h"
+
+typedef struct {
+  char **ifaces, **ports;
+  char *filter, *write, *format, *output, *fail_on, *tshark, *dumpcap, *partners;
+  double duration, no_response_timeout, connect_timeout;
+  gboolean quiet;
+} WatchOpts;
+
+static WatchOpts o;
+
+const GOptionEntry *s7_watch_options(void)
+{
+  static const GOptionEntry entries[] = {
+    { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o.ifaces,
+      "Capture on this interface (repeatable; default: dumpcap's first)", "IFACE" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING, &o.filter,
+      "Capture filter (BPF; default: the S7 ports and ICMP: 'tcp port 102 or icmp or icmp6')", "BPF" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration, "Stop after S seconds (default: at Ctrl-C or SIGTERM)", "S" },
+    { "write", 'w', 0, G_OPTION_ARG_FILENAME, &o.write, "Keep the capture as FILE (pcapng) for the ticket", "FILE" },
+    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
+      "Format of the report written at the end: text, markdown, json, html, junit (as for analyze)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the report to FILE (default: stdout after the finding lines)", "FILE" },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
+      "Exit 1 on findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
+    { "no-response-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.no_response_timeout,
+      "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.connect_timeout,
+      "Seconds a COTP connect may stay unanswered (default 3)", "S" },
+    { "partners", 0, 0, G_OPTION_ARG_FILENAME, &o.partners, "Audit the segmentation as analyze --partners does", "FILE" },
+    { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
+    { "dumpcap", 0, 0, G_OPTION_ARG_FILENAME, &o.dumpcap, "The dumpcap to capture with (default: dumpcap on PATH)", "PATH" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No status line and no warnings on stderr", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  return entries;
+}
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+
+/* ------------------------------------------------------------------ the stream */
+
+typedef struct {
+  GInputStream *from;       /* dumpcap's stdout */
+  int file_fd, pipe_fd;     /* the capture file, tshark's stdin */
+  volatile gint bytes;      /* copied so far (atomic; saturates) */
+  char *error;
+} Copier;
+
+static gboolean write_all(int fd, const char *b, gsize n)
+{
+  while (n) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return FALSE;
+    b += w;
+    n -= (gsize)w;
+  }
+  return TRUE;
+}
+
+static gpointer copy_stream(gpointer data)
+{
+  Copier *c = data;
+  char buf[65536];
+  gssize n;
+  while ((n = g_input_stream_read(c->from, buf, sizeof buf, NULL, NULL)) > 0) {
+    if (!write_all(c->file_fd, buf, (gsize)n) && !c->error)
+      c->error = g_strdup_printf("cannot write the capture file: %s", g_strerror(errno));
+    if (c->pipe_fd >= 0 && !write_all(c->pipe_fd, buf, (gsize)n)) {
+      close(c->pipe_fd);     /* tshark is gone: keep writing the file */
+      c->pipe_fd = -1;
+    }
+    gint have = g_atomic_int_get(&c->bytes);
+    g_atomic_int_set(&c->bytes, have > G_MAXINT - (gint)n ? G_MAXINT : have + (gint)n);
+  }
+  if (c->pipe_fd >= 0)
+    close(c->pipe_fd);
+  c->pipe_fd = -1;
+  return NULL;
+}
+
+typedef struct {
+  const S7TsharkOptions *topt;
+  int stdin_fd;
+  GAsyncQueue *events;      /* S7Event* (g_malloc'd); a NULL-type marker ends it */
+  S7RowStats stats;
+  gboolean ok;
+  char *error;
+} Reader;
+
+static void push_event(const S7Event *ev, gpointer user_data)
+{
+  Reader *r = user_data;
+  g_async_queue_push(r->events, g_memdup2(ev, sizeof *ev));
+}
+
+static void on_row(const S7FieldRow *row, gpointer user_data)
+{
+  Reader *r = user_data;
+  s7_row_to_events(row, &r->topt->tshark->profile, &r->stats, push_event, r);
+}
+
+static S7Event end_marker;
+
+static gpointer read_rows(gpointer data)
+{
+  Reader *r = data;
+  S7TsharkResult tr;
+  GError *err = NULL;
+  r->ok = s7_tshark_run(r->topt, "-", r->stdin_fd, on_row, r, &r->stats, &tr, &err);
+  if (!r->ok) {
+    r->error = g_strdup(err->message);
+    g_error_free(err);
+  }
+  g_free(tr.warning);
+  g_async_queue_push(r->events, &end_marker);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ findings as they come */
+
+static char *finding_key(const S7Finding *f)
+{
+  return g_strdup_printf("%s|%s|%s|%s|%s", s7_kind_info(f->kind)->id, f->plc ? f->plc : "",
+                         f->client ? f->client : "", f->code ? f->code : "", f->detail ? f->detail : "");
+}
+
+static void print_new_findings(const S7Engine *snap, GHashTable *printed, gboolean status_line)
+{
+  const GPtrArray *fs = s7_engine_findings(snap);
+  for (guint i = 0; i < fs->len; i++) {
+    const S7Finding *f = g_ptr_array_index(fs, i);
+    char *key = finding_key(f);
+    if (g_hash_table_contains(printed, key)) {
+      g_free(key);
+      continue;
+    }
+    g_hash_table_add(printed, key);
+    time_t t = (time_t)(f->first_ts_us / G_USEC_PER_SEC);
+    struct tm tm;
+    char when[16] = "--:--:--";
+    if (localtime_r(&t, &tm))
+      strftime(when, sizeof when, "%H:%M:%S", &tm);
+    if (status_line)
+      fputs("\r\033[K", stderr);
+    printf("%s %-7s %s  PLC %s  client %s  frame %u: %s\n", when, s7_severity_name(f->severity),
+           s7_kind_info(f->kind)->id, f->plc ? f->plc : "-", f->client ? f->client : "-",
+           f->first_frame, f->title ? f->title : s7_kind_info(f->kind)->title);
+    fflush(stdout);
+  }
+}
+
+static void print_status(const S7Live *live, const char *ifaces, gint64 start_us, guint n_printed)
+{
+  const S7EngineStats *st = s7_live_stats(live);
+  double secs = (double)(g_get_monotonic_time() - start_us) / G_USEC_PER_SEC;
+  fprintf(stderr, "\r\033[Kwatching %s: %.0f s, %" G_GUINT64_FORMAT " connections, %.1f jobs/s, %u finding%s",
+          ifaces, secs, st->tcp_connections, secs > 0 ? (double)st->jobs / secs : 0.0, n_printed,
+          n_printed == 1 ? "" : "s");
+}
+
+/* dumpcap's complaint, one line, with what to do about capture rights */
+static char *dumpcap_message(const char *text)
+{
+  GString *out = g_string_new(NULL);
+  g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+  for (char **l = lines; *l; l++) {
+    g_strstrip(*l);
+    if (!**l || g_str_has_prefix(*l, "Capturing on") || g_str_has_prefix(*l, "File:") ||
+        g_str_has_prefix(*l, "Running as user"))
+      continue;
+    if (out->len)
+      g_string_append_c(out, ' ');
+    g_string_append(out, *l);
+  }
+  if (strstr(out->str, "ermission") || strstr(out->str, "not permitted")) {
+    char *long_help = strstr(out->str, " Please check");   /* dumpcap's paragraph of advice */
+    if (long_help)
+      g_string_truncate(out, (gsize)(long_help - out->str));
+    g_string_append(out, " (capture rights: run as root, or let the user capture: "
+                         "sudo dpkg-reconfigure wireshark-common, then sudo adduser USER wireshark "
+                         "and log in again)");
+  }
+  if (!out->len)
+    g_string_append(out, "no message");
+  return g_string_free(out, FALSE);
+}
+
+static gchar *read_all(GInputStream *in)
+{
+  GString *s = g_string_new(NULL);
+  char b[4096];
+  gssize n;
+  while ((n = g_input_stream_read(in, b, sizeof b, NULL, NULL)) > 0)
+    if (s->len < 65536)
+      g_string_append_len(s, b, n);
+  return g_string_free(s, FALSE);
+}
+
+static void own_process_group(gpointer unused)
+{
+  (void)unused;
+  setpgid(0, 0);   /* Ctrl-C reaches s7diag only; it stops dumpcap itself, cleanly */
+}
+
+int s7_cmd_watch(int argc, char **argv)
+{
+  memset(&o, 0, sizeof o);
+  o.no_response_timeout = 5.0;
+  o.connect_timeout = 3.0;
+  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("watch"));
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err))
+    s7_die_usage("%s", err->message);
+  if (argc > 1)
+    s7_die_usage("watch: unexpected argument '%s' (interfaces are given with -i)", argv[1]);
+  S7Format format = s7_format_default(o.output);
+  if (o.format && !s7_format_parse(o.format, &format))
+    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
+  if (o.duration < 0 || o.no_response_timeout <= 0 || o.connect_timeout <= 0)
+    s7_die_usage("durations and timeouts must be positive");
+  int threshold = s7_fail_threshold(o.fail_on);
+
+  S7EngineConfig ecfg;
+  S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
+                                                       o.partners, &ecfg);
+  S7Tshark tshark;
+  if (!s7_probe_tshark_or_say(o.tshark, &tshark)) {
+    s7_partners_free(partners);
+    return EXIT_USAGE;
+  }
+
+  /* the capture file: the user's, or a temporary one for the final analysis */
+  g_autofree char *tmp_path = NULL;
+  int file_fd;
+  if (o.write) {
+    file_fd = g_open(o.write, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (file_fd < 0) {
+      fprintf(stderr, "s7diag: %s: %s\n", o.write, g_strerror(errno));
+      return EXIT_USAGE;
+    }
+  } else {
+    file_fd = g_file_open_tmp("s7diag-watch-XXXXXX.pcapng", &tmp_path, &err);
+    if (file_fd < 0) {
+      fprintf(stderr, "s7diag: %s\n", err->message);
+      return EXIT_USAGE;
+    }
+  }
+  const char *capture = o.write ? o.write : tmp_path;
+
+  /* dumpcap, in its own process group */
+  GPtrArray *dargv = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(dargv, g_strdup(o.dumpcap ? o.dumpcap : "dumpcap"));
+  g_ptr_array_add(dargv, g_strdup("-q"));
+  GString *iface_text = g_string_new(NULL);
+  for (char **i = o.ifaces; i && *i; i++) {
+    g_ptr_array_add(dargv, g_strdup("-i"));
+    g_ptr_array_add(dargv, g_strdup(*i));
+    g_string_append_printf(iface_text, "%s%s", iface_text->len ? ", " : "", *i);
+  }
+  if (!iface_text->len)
+    g_string_append(iface_text, "the default interface");
+  GString *bpf = g_string_new(NULL);
+  if (o.filter) {
+    g_string_append(bpf, o.filter);
+  } else {
+    for (guint p = 0; p < ecfg.n_ports; p++)
+      g_string_append_printf(bpf, "%stcp port %u", p ? " or " : "", ecfg.ports[p]);
+    g_string_append(bpf, " or icmp or icmp6");
+  }
+  g_ptr_array_add(dargv, g_strdup("-f"));
+  g_ptr_array_add(dargv, g_string_free(bpf, FALSE));
+  g_ptr_array_add(dargv, g_strdup("-w"));
+  g_ptr_array_add(dargv, g_strdup("-"));
+  g_ptr_array_add(dargv, NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup(launcher, own_process_group, NULL, NULL);
+  GSubprocess *dumpcap = g_subprocess_launcher_spawnv(launcher, (const char *const *)dargv->pdata, &err);
+  g_ptr_array_unref(dargv);
+  if (!dumpcap) {
+    fprintf(stderr, "s7diag: %s\n", g_error_matches(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
+            ? "dumpcap not found: install the Debian package 'wireshark-common' (or give --dumpcap PATH)"
+            : err->message);
+    close(file_fd);
+    if (tmp_path)
+      g_unlink(tmp_path);
+    return EXIT_USAGE;
+  }
+
+  int fds[2];
+  if (!g_unix_open_pipe(fds, FD_CLOEXEC, &err)) {
+    fprintf(stderr, "s7diag: %s\n", err->message);
+    return EXIT_USAGE;
+  }
+  Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], 0, NULL };
+  GThread *copy_thread = g_thread_new("s7diag-copy", copy_stream, &copier);
+  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, TRUE };
+  Reader reader = { &topt, fds[0], g_async_queue_new(), { 0 }, FALSE, NULL };
+  GThread *read_thread = g_thread_new("s7diag-tshark", read_rows, &reader);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  gboolean status_line = !o.quiet && isatty(STDERR_FILENO);
+  if (!o.quiet)
+    fprintf(stderr, "s7diag: watching %s (%s); Ctrl-C ends it and writes the report\n",
+            iface_text->str, o.write ? o.write : "capture kept until the report is written");
+  S7Live *live = s7_live_new(&ecfg);
+  GHashTable *printed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  gint64 start = g_get_monotonic_time(), last_tick = start, last_status = 0;
+  gint64 wall_offset = g_get_real_time() - start;
+  gboolean tshark_done = FALSE, stopping = FALSE;
+  while (!tshark_done) {
+    S7Event *ev = g_async_queue_timeout_pop(reader.events, 100000);
+    if (ev == &end_marker) {
+      tshark_done = TRUE;
+    } else if (ev) {
+      s7_live_feed(live, ev);
+      g_free(ev);
+      continue;   /* drain what is there before the next snapshot */
+    }
+    gint64 now = g_get_monotonic_time();
+    if (!stopping && (stop_requested || (o.duration > 0 && now - start >= (gint64)(o.duration * G_USEC_PER_SEC)) ||
+                      g_subprocess_get_identifier(dumpcap) == NULL)) {
+      stopping = TRUE;
+      g_subprocess_send_signal(dumpcap, SIGTERM);   /* dumpcap ends its file; the stream ends */
+    }
+    if (tshark_done || now - last_tick >= 500000) {
+      last_tick = now;
+      /* answers that never come: judge as if the capture ended a second ago (the pipe's latency) */
+      gint64 end_ts = now + wall_offset - G_USEC_PER_SEC;
+      if (s7_live_events(live)) {
+        s7_live_set_capture_end(live, end_ts);
+        print_new_findings(s7_live_snapshot(live), printed, status_line);
+      }
+      if (status_line && now - last_status >= 1000000 && !tshark_done) {
+        last_status = now;
+        print_status(live, iface_text->str, start, g_hash_table_size(printed));
+      }
+    }
+  }
+  if (status_line)
+    fputs("\r\033[K", stderr);
+  g_thread_join(read_thread);
+  g_thread_join(copy_thread);
+  g_subprocess_wait(dumpcap, NULL, NULL);
+  g_autofree char *derr = read_all(g_subprocess_get_stderr_pipe(dumpcap));
+  int dstatus = g_subprocess_get_if_exited(dumpcap) ? g_subprocess_get_exit_status(dumpcap) : 0;
+  g_object_unref(dumpcap);
+  close(file_fd);
+  s7_live_free(live);
+  g_hash_table_unref(printed);
+  g_async_queue_unref(reader.events);
+
+  int rc;
+  guint64 bytes = (guint64)g_atomic_int_get(&copier.bytes);
+  if (bytes == 0 || (dstatus != 0 && !stop_requested && !(o.duration > 0))) {
+    g_autofree char *msg = dumpcap_message(derr);
+    fprintf(stderr, "s7diag: capture on %s failed: %s\n", iface_text->str, msg);
+    rc = EXIT_USAGE;
+  } else if (copier.error) {
+    fprintf(stderr, "s7diag: %s\n", copier.error);
+    rc = EXIT_USAGE;
+  } else {
+    if (!reader.ok && !o.quiet)
+      fprintf(stderr, "s7diag: warning: the live diagnosis stopped (%s); the report is made from the capture\n",
+              reader.error);
+    /* the report: the capture, analyzed as `analyze` would */
+    S7CaptureResult *r = s7_analyze_capture(capture, &(S7TsharkOptions){ &tshark, ecfg.ports, ecfg.n_ports, FALSE },
+                                            &ecfg, 1, NULL);
+    if (r->error)
+      fprintf(stderr, "s7diag: %s: %s\n", capture, r->error);
+    else if (!o.quiet && r->packets == 0)
+      fprintf(stderr, "s7diag: warning: no packet matched the capture filter on %s\n", iface_text->str);
+    GPtrArray *caps = g_ptr_array_new();
+    g_ptr_array_add(caps, s7_report_capture(r));
+    json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);
+    g_ptr_array_unref(caps);
+    rc = s7_exit_status(report, threshold);
+    char *werr = NULL;
+    if (!s7_report_output(report, format, o.output, threshold, &werr)) {
+      fprintf(stderr, "s7diag: %s\n", werr);
+      g_free(werr);
+      rc = EXIT_USAGE;
+    }
+    json_decref(report);
+    s7_capture_result_free(r);
+  }
+  if (tmp_path)
+    g_unlink(tmp_path);
+  g_free(reader.error);
+  g_free(copier.error);
+  g_string_free(iface_text, TRUE);
+  s7_tshark_clear(&tshark);
+  s7_partners_free(partners);
+  g_strfreev(o.ifaces); g_strfreev(o.ports);
+  g_free(o.filter); g_free(o.write); g_free(o.format); g_free(o.output); g_free(o.fail_on);
+  g_free(o.tshark); g_free(o.dumpcap); g_free(o.partners);
+  return rc;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* engine_live.c — running engine, kept events and snapshots (see engine_live.h). */
+#include "engine_live.h"
+
+#include <stddef.h>
+#include <string.h>
+
+struct S7Live {
+  S7EngineConfig cfg;
+  S7Engine *running;        /* fed now; NULL right after it became the snapshot */
+  S7Engine *snapshot;       /* finished; what the front end shows */
+  guint32 snapshot_last_frame;
+  GByteArray *kept;         /* the events, packed: [guint32 size][bytes] ... */
+  guint64 n_events, n_at_snapshot;
+  guint32 last_frame;
+  gint64 capture_end;
+  S7FrameNoteFunc frame_fn;
+  S7EventNoteFunc event_fn;
+  S7LiveRestartFunc restart_fn;
+  gpointer note_data;
+};
+
+/* ------------------------------------------------------------------ packing */
+
+/* An S7Event is a fixed-size struct of about 3 kB, most of it room for 96 items; packed it
+ * keeps the header, the part of the union its type uses, the items it carries and the
+ * identity only when the PDU had one. */
+static void put(GByteArray *b, const void *p, gsize n) { g_byte_array_append(b, p, (guint)n); }
+
+static gboolean identity_empty(const S7Identity *id)
+{
+  static const S7Identity none;
+  return memcmp(id, &none, sizeof none) == 0;
+}
+
+static void put_identity(GByteArray *b, const S7Identity *id)
+{
+  guint8 have = !identity_empty(id);
+  put(b, &have, 1);
+  if (have)
+    put(b, id, sizeof *id);
+}
+
+static void pack(GByteArray *b, const S7Event *ev)
+{
+  guint at = b->len;
+  guint32 size = 0;
+  put(b, &size, sizeof size);
+  put(b, ev, offsetof(S7Event, u));
+  switch (ev->type) {
+  case S7_EV_TCP: put(b, &ev->u.tcp, sizeof ev->u.tcp); break;
+  case S7_EV_ICMP_UNREACH: put(b, &ev->u.icmp, sizeof ev->u.icmp); break;
+  case S7_EV_COTP: put(b, &ev->u.cotp, sizeof ev->u.cotp); break;
+  case S7_EV_S7: {
+    const S7Pdu *p = &ev->u.s7;
+    guint n_items = MIN(p->n_items, S7_MAX_ITEMS), n_rc = MIN(p->n_retcodes, S7_MAX_ITEMS);
+    put(b, p, offsetof(S7Pdu, items));
+    put(b, p->items, n_items * sizeof p->items[0]);
+    put(b, &n_rc, sizeof n_rc);
+    put(b, p->retcodes, n_rc);
+    put(b, &p->ud_type, offsetof(S7Pdu, identity) - offsetof(S7Pdu, ud_type));
+    put_identity(b, &p->identity);
+    break;
+  }
+  case S7_EV_S7PLUS:
+    put(b, &ev->u.s7plus, offsetof(S7PlusPdu, identity));
+    put_identity(b, &ev->u.s7plus.identity);
+    break;
+  }
+  size = b->len - at - (guint32)sizeof size;
+  memcpy(b->data + at, &size, sizeof size);
+}
+
+typedef struct {
+  const guint8 *p, *end;
+} Reader;
+
+static void take(Reader *r, void *dst, gsize n)
+{
+  g_assert((gsize)(r->end - r->p) >= n);   /* written by pack() above */
+  memcpy(dst, r->p, n);
+  r->p += n;
+}
+
+static void take_identity(Reader *r, S7Identity *id)
+{
+  guint8 have;
+  take(r, &have, 1);
+  if (have)
+    take(r, id, sizeof *id);
+}
+
+/* Unpacks the record at *pos into ev (zeroed first); advances *pos. */
+static void unpack(const GByteArray *b, guint *pos, S7Event *ev)
+{
+  guint32 size;
+  memcpy(&size, b->data + *pos, sizeof size);
+  Reader r = { b->data + *pos + sizeof size, b->data + *pos + sizeof size + size };
+  *pos += (guint)sizeof size + size;
+  memset(ev, 0, sizeof *ev);
+  take(&r, ev, offsetof(S7Event, u));
+  switch (ev->type) {
+  case S7_EV_TCP: take(&r, &ev->u.tcp, sizeof ev->u.tcp); break;
+  case S7_EV_ICMP_UNREACH: take(&r, &ev->u.icmp, sizeof ev->u.icmp); break;
+  case S7_EV_COTP: take(&r, &ev->u.cotp, sizeof ev->u.cotp); break;
+  case S7_EV_S7: {
+    S7Pdu *p = &ev->u.s7;
+    take(&r, p, offsetof(S7Pdu, items));
+    guint n_items = MIN(p->n_items, S7_MAX_ITEMS);
+    take(&r, p->items, n_items * sizeof p->items[0]);
+    take(&r, &p->n_retcodes, sizeof p->n_retcodes);
+    take(&r, p->retcodes, p->n_retcodes);
+    take(&r, &p->ud_type, offsetof(S7Pdu, identity) - offsetof(S7Pdu, ud_type));
+    take_identity(&r, &p->identity);
+    break;
+  }
+  case S7_EV_S7PLUS:
+    take(&r, &ev->u.s7plus, offsetof(S7PlusPdu, identity));
+    take_identity(&r, &ev->u.s7plus.identity);
+    break;
+  }
+}
+
+/* ------------------------------------------------------------------ engines */
+
+S7Live *s7_live_new(const S7EngineConfig *cfg)
+{
+  S7Live *l = g_new0(S7Live, 1);
+  if (cfg)
+    l->cfg = *cfg;
+  else
+    s7_engine_config_init(&l->cfg);
+  l->kept = g_byte_array_new();
+  l->running = s7_engine_new(&l->cfg);
+  return l;
+}
+
+void s7_live_free(S7Live *l)
+{
+  if (!l)
+    return;
+  if (l->running)
+    s7_engine_free(l->running);
+  if (l->snapshot)
+    s7_engine_free(l->snapshot);
+  g_byte_array_unref(l->kept);
+  g_free(l);
+}
+
+void s7_live_set_notes(S7Live *l, S7FrameNoteFunc frame_fn, S7EventNoteFunc event_fn,
+                       S7LiveRestartFunc restart_fn, gpointer user_data)
+{
+  l->frame_fn = frame_fn;
+  l->event_fn = event_fn;
+  l->restart_fn = restart_fn;
+  l->note_data = user_data;
+  if (l->running) {
+    s7_engine_set_frame_note(l->running, frame_fn, user_data);
+    s7_engine_set_event_note(l->running, event_fn, user_data);
+  }
+}
+
+/* A new running engine that has heard every kept event (their evidence frames announced
+ * again, their event notes not: the front end has those already). */
+static void rebuild_running(S7Live *l)
+{
+  if (l->restart_fn)
+    l->restart_fn(l->note_data);
+  l->running = s7_engine_new(&l->cfg);
+  s7_engine_set_frame_note(l->running, l->frame_fn, l->note_data);
+  S7Event *ev = g_new(S7Event, 1);
+  for (guint pos = 0; pos < l->kept->len;) {
+    unpack(l->kept, &pos, ev);
+    s7_engine_feed(l->running, ev);
+  }
+  g_free(ev);
+  s7_engine_set_event_note(l->running, l->event_fn, l->note_data);
+}
+
+void s7_live_feed(S7Live *l, const S7Event *ev)
+{
+  if (!l->running)
+    rebuild_running(l);
+  s7_engine_feed(l->running, ev);
+  pack(l->kept, ev);
+  l->n_events++;
+  l->last_frame = MAX(l->last_frame, ev->frame);
+}
+
+void s7_live_set_capture_end(S7Live *l, gint64 ts_us)
+{
+  l->capture_end = ts_us;
+}
+
+gboolean s7_live_stale(const S7Live *l)
+{
+  return !l->snapshot || l->n_events != l->n_at_snapshot;
+}
+
+const S7Engine *s7_live_snapshot(S7Live *l)
+{
+  if (!s7_live_stale(l))
+    return l->snapshot;
+  if (!l->running)
+    rebuild_running(l);
+  if (l->capture_end)
+    s7_engine_set_capture_end(l->running, l->capture_end);
+  s7_engine_finish(l->running);
+  if (l->snapshot)
+    s7_engine_free(l->snapshot);
+  l->snapshot = l->running;
+  l->running = NULL;
+  l->n_at_snapshot = l->n_events;
+  l->snapshot_last_frame = l->last_frame;
+  return l->snapshot;
+}
+
+const S7Engine *s7_live_current(const S7Live *l) { return l->snapshot; }
+guint32 s7_live_snapshot_last_frame(const S7Live *l) { return l->snapshot ? l->snapshot_last_frame : 0; }
+guint64 s7_live_events(const S7Live *l) { return l->n_events; }
+gsize s7_live_kept_bytes(const S7Live *l) { return l->kept->len; }
+
+const S7EngineStats *s7_live_stats(const S7Live *l)
+{
+  return s7_engine_stats(l->running ? l->running : l->snapshot);
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Live diagnosis while the fault happens, on loopback: s7sim refuses PUT/GET, a real snap7
+# client (node-snap7 from npm) tries, and
+#   1. `s7diag watch -i lo` prints the putget-denied line while it still captures (within 2 s
+#      of the client's error), then writes a report equal to analyze's of its -w capture;
+#   2. the plugin in a single-pass live tshark (`tshark -i lo -Y s7diag.fault`, run as an
+#      unprivileged user with dumpcap given the capture capabilities) shows each refused job's
+#      frame as it is captured;
+#   3. watch's errors: no such interface, no capture rights, no dumpcap (exit 2, one line).
+# Usage: live_diagnosis.sh S7DIAG S7SIM PLUGIN.so|- SRC_DIR BUILD_DIR
+set -u
+s7diag=$(readlink -f "$1"); s7sim=$(readlink -f "$2"); plugin=$3; [ "$plugin" = - ] || plugin=$(readlink -f "$3")
+src=$(readlink -f "$4"); build=$(readlink -f "$5")
+skip() { if [ -n "${CI:-}" ]; then echo "FAIL: $1"; exit 1; fi; echo "SKIP: $1"; exit 77; }
+[ "$(id -u)" = 0 ] || skip "needs root (port 102, capture on lo)"
+for t in node npm dumpcap setcap getcap; do command -v $t > /dev/null || skip "$t not installed (scripts/setup --tests)"; done
+. "$src/tests/live/peers.sh"
+
+work=$(mktemp -d); chmod 755 "$work"
+dumpcap=$(command -v dumpcap)
+caps_before=$(getcap "$dumpcap" | sed 's/^[^ ]* //')
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  if [ -n "$caps_before" ]; then setcap "$caps_before" "$dumpcap"; else setcap -r "$dumpcap" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=1; }
+
+server() { "$s7sim" --listen 127.0.0.1 --putget off --db 1:100 2> "$work/server.log" & srv=$!; pids+=($srv)
+  for _ in $(seq 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.1; done; }
+client() { timeout 20 node "$peers/clients.js" snap7 127.0.0.1 102 0 1 read:1:0:4 write:1:0:7 > "$work/client.log" 2>&1; }
+# wait_for FILE REGEX SECONDS PID: the line must come while PID still runs
+wait_for() {
+  local i
+  for i in $(seq $(( $3 * 10 ))); do
+    grep -Eq "$2" "$1" 2>/dev/null && { kill -0 "$4" 2>/dev/null && return 0; return 2; }
+    sleep 0.1
+  done
+  return 1
+}
+
+# --- 1. s7diag watch ------------------------------------------------------------------------
+server
+"$s7diag" watch -i lo --duration 12 -F json -o "$work/watch.json" -w "$work/watch.pcapng" \
+  > "$work/watch.out" 2> "$work/watch.err" &
+watch=$!; pids+=($watch)
+for _ in $(seq 50); do grep -q watching "$work/watch.err" && break; sleep 0.1; done
+sleep 1.5                                   # dumpcap is capturing
+client
+grep -q '"ok":false' "$work/client.log" || bad "watch: the client was not refused: $(cat "$work/client.log")"
+wait_for "$work/watch.out" 'error +putget-denied +PLC 127\.0\.0\.1:102' 2 $watch
+case $? in
+  0) ok "watch: putget-denied printed within 2 s of the client's error, while capturing" ;;
+  2) bad "watch: the line came only after watch ended" ;;
+  *) bad "watch: no putget-denied line within 2 s: $(cat "$work/watch.out" "$work/watch.err")" ;;
+esac
+wait $watch; rc=$?
+[ $rc = 1 ] && ok "watch: exit 1 (a finding at error)" || bad "watch: exit $rc, want 1: $(cat "$work/watch.err")"
+kinds=$(jq -r '[.captures[0].findings[].kind] | unique | join(" ")' "$work/watch.json" 2>/dev/null)
+[ "$kinds" = putget-denied ] && ok "watch: report holds putget-denied" || bad "watch: report kinds [$kinds]"
+n=$(jq '[.captures[0].findings[] | select(.kind == "putget-denied") | .occurrences] | add' "$work/watch.json")
+[ "$n" = 2 ] && ok "watch: 2 refused jobs (read and write)" || bad "watch: $n refused jobs, want 2"
+chmod 644 "$work/watch.pcapng"
+"$s7diag" analyze -q -F json "$work/watch.pcapng" > "$work/analyze.json"
+proj='[.captures[0].findings[] | {kind, severity, plc, client, frames, occurrences, title}]'
+if [ "$(jq -S "$proj" "$work/watch.json")" = "$(jq -S "$proj" "$work/analyze.json")" ]; then
+  ok "watch: report equals analyze of its -w capture"
+else
+  bad "watch: report differs from analyze of the capture"
+fi
+kill $srv 2>/dev/null; wait $srv 2>/dev/null
+
+# --- 2. the plugin in a live single-pass tshark ----------------------------------------------
+if [ "$plugin" != - ]; then
+  setcap cap_net_raw,cap_net_admin+eip "$dumpcap"
+  server
+  "$src/scripts/with-plugin" "$plugin" tshark -i lo -f "tcp port 102" -a duration:12 -l -n -Y s7diag.fault \
+    -T fields -e frame.number -e s7diag.fault -e s7diag.severity -e s7diag.provisional \
+    > "$work/tshark.out" 2> "$work/tshark.err" &
+  ts=$!; pids+=($ts)
+  for _ in $(seq 80); do grep -q "Capturing on" "$work/tshark.err" && break; sleep 0.1; done
+  sleep 1
+  client
+  wait_for "$work/tshark.out" $'putget-denied\terror' 2 $ts
+  case $? in
+    0) ok "plugin live: putget-denied shown while capturing" ;;
+    2) bad "plugin live: shown only after tshark ended" ;;
+    *) bad "plugin live: nothing within 2 s: $(cat "$work/tshark.out"; tail -3 "$work/tshark.err")" ;;
+  esac
+  wait $ts
+  n=$(grep -c $'putget-denied\terror' "$work/tshark.out")
+  [ "$n" = 2 ] && ok "plugin live: both refused jobs' answers marked ($(cut -f1 "$work/tshark.out" | tr '\n' ' '))" \
+               || bad "plugin live: $n frames marked, want 2: $(cat "$work/tshark.out")"
+  kill $srv 2>/dev/null; wait $srv 2>/dev/null
+  if [ -n "$caps_before" ]; then setcap "$caps_before" "$dumpcap"; else setcap -r "$dumpcap"; fi
+fi
+
+# --- 3. watch's errors -----------------------------------------------------------------------
+"$s7diag" watch -i s7diag-no-such-if --duration 3 > /dev/null 2> "$work/e1"; rc=$?
+[ $rc = 2 ] && grep -qi "s7diag-no-such-if" "$work/e1" && ok "watch: unknown interface: exit 2, $(head -c 120 "$work/e1" | tail -1)" \
+  || bad "watch: unknown interface: exit $rc: $(cat "$work/e1")"
+setpriv --reuid=65534 --regid=65534 --clear-groups -- "$s7diag" watch -i lo --duration 3 > /dev/null 2> "$work/e2"; rc=$?
+[ $rc = 2 ] && grep -q "capture rights" "$work/e2" && ok "watch: no capture rights: exit 2 with what to do" \
+  || bad "watch: no capture rights: exit $rc: $(cat "$work/e2")"
+"$s7diag" watch --dumpcap /nonexistent/dumpcap -i lo --duration 1 > /dev/null 2> "$work/e3"; rc=$?
+[ $rc = 2 ] && grep -q "dumpcap not found" "$work/e3" && ok "watch: no dumpcap: exit 2" \
+  || bad "watch: no dumpcap: exit $rc: $(cat "$work/e3")"
+
+[ $fail = 0 ] && echo "live diagnosis: all hold" || echo "live diagnosis: FAILED"
+exit $fail
