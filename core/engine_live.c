@@ -11,6 +11,9 @@ struct S7Live {
   S7Engine *snapshot;       /* finished; what the front end shows */
   guint32 snapshot_last_frame;
   GByteArray *kept;         /* the events, packed: [guint32 size][bytes] ... */
+  GArray *pairs;            /* S7Endpoint[2] (src, dst) by number: packed events name theirs */
+  GHashTable *pair_ids;     /* "src>dst" -> number + 1 */
+  guint32 last_pair;        /* number + 1 of the previous event's pair (a cache), 0: none */
   guint64 n_events, n_at_snapshot;
   guint32 last_frame;
   gint64 capture_end;
@@ -23,8 +26,12 @@ struct S7Live {
 /* ------------------------------------------------------------------ packing */
 
 /* An S7Event is a fixed-size struct of about 3 kB, most of it room for 96 items; packed it
- * keeps the header, the part of the union its type uses, the items it carries and the
- * identity only when the PDU had one. */
+ * keeps the header (its two endpoints as the number of the pair: they repeat for every
+ * packet of a connection), the part of the union its type uses, the items it carries and
+ * the identity only when the PDU had one: about 70 bytes for a TCP segment. */
+typedef struct {
+  S7Endpoint src, dst;
+} EndpointPair;
 static void put(GByteArray *b, const void *p, gsize n) { g_byte_array_append(b, p, (guint)n); }
 
 static gboolean identity_empty(const S7Identity *id)
@@ -41,12 +48,39 @@ static void put_identity(GByteArray *b, const S7Identity *id)
     put(b, id, sizeof *id);
 }
 
-static void pack(GByteArray *b, const S7Event *ev)
+static guint32 pair_id(S7Live *l, const S7Event *ev)
 {
+  if (l->last_pair && !memcmp(&ev->src, &g_array_index(l->pairs, EndpointPair, l->last_pair - 1).src,
+                              sizeof(S7Endpoint)) &&
+      !memcmp(&ev->dst, &g_array_index(l->pairs, EndpointPair, l->last_pair - 1).dst, sizeof(S7Endpoint)))
+    return l->last_pair - 1;
+  char key[2 * (S7_ADDR_MAX + 8)];
+  g_snprintf(key, sizeof key, "%s:%u>%s:%u", ev->src.addr, ev->src.port, ev->dst.addr, ev->dst.port);
+  guint32 id = GPOINTER_TO_UINT(g_hash_table_lookup(l->pair_ids, key));
+  if (!id) {
+    EndpointPair p = { ev->src, ev->dst };
+    g_array_append_val(l->pairs, p);
+    id = l->pairs->len;
+    g_hash_table_insert(l->pair_ids, g_strdup(key), GUINT_TO_POINTER(id));
+  }
+  l->last_pair = id;
+  return id - 1;
+}
+
+/* the header without src and dst, then the pair's number */
+#define HEAD_A offsetof(S7Event, src)
+#define HEAD_B_AT (offsetof(S7Event, dst) + sizeof(S7Endpoint))
+#define HEAD_B (offsetof(S7Event, u) - HEAD_B_AT)
+
+static void pack(S7Live *l, const S7Event *ev)
+{
+  GByteArray *b = l->kept;
   guint at = b->len;
-  guint32 size = 0;
+  guint32 size = 0, pair = pair_id(l, ev);
   put(b, &size, sizeof size);
-  put(b, ev, offsetof(S7Event, u));
+  put(b, ev, HEAD_A);
+  put(b, (const guint8 *)ev + HEAD_B_AT, HEAD_B);
+  put(b, &pair, sizeof pair);
   switch (ev->type) {
   case S7_EV_TCP: put(b, &ev->u.tcp, sizeof ev->u.tcp); break;
   case S7_EV_ICMP_UNREACH: put(b, &ev->u.icmp, sizeof ev->u.icmp); break;
@@ -91,14 +125,20 @@ static void take_identity(Reader *r, S7Identity *id)
 }
 
 /* Unpacks the record at *pos into ev (zeroed first); advances *pos. */
-static void unpack(const GByteArray *b, guint *pos, S7Event *ev)
+static void unpack(const S7Live *l, guint *pos, S7Event *ev)
 {
-  guint32 size;
+  const GByteArray *b = l->kept;
+  guint32 size, pair;
   memcpy(&size, b->data + *pos, sizeof size);
   Reader r = { b->data + *pos + sizeof size, b->data + *pos + sizeof size + size };
   *pos += (guint)sizeof size + size;
   memset(ev, 0, sizeof *ev);
-  take(&r, ev, offsetof(S7Event, u));
+  take(&r, ev, HEAD_A);
+  take(&r, (guint8 *)ev + HEAD_B_AT, HEAD_B);
+  take(&r, &pair, sizeof pair);
+  const EndpointPair *ep = &g_array_index(l->pairs, EndpointPair, pair);
+  ev->src = ep->src;
+  ev->dst = ep->dst;
   switch (ev->type) {
   case S7_EV_TCP: take(&r, &ev->u.tcp, sizeof ev->u.tcp); break;
   case S7_EV_ICMP_UNREACH: take(&r, &ev->u.icmp, sizeof ev->u.icmp); break;
@@ -131,6 +171,8 @@ S7Live *s7_live_new(const S7EngineConfig *cfg)
   else
     s7_engine_config_init(&l->cfg);
   l->kept = g_byte_array_new();
+  l->pairs = g_array_new(FALSE, FALSE, sizeof(EndpointPair));
+  l->pair_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   l->running = s7_engine_new(&l->cfg);
   return l;
 }
@@ -144,6 +186,8 @@ void s7_live_free(S7Live *l)
   if (l->snapshot)
     s7_engine_free(l->snapshot);
   g_byte_array_unref(l->kept);
+  g_array_unref(l->pairs);
+  g_hash_table_unref(l->pair_ids);
   g_free(l);
 }
 
@@ -170,7 +214,7 @@ static void rebuild_running(S7Live *l)
   s7_engine_set_frame_note(l->running, l->frame_fn, l->note_data);
   S7Event *ev = g_new(S7Event, 1);
   for (guint pos = 0; pos < l->kept->len;) {
-    unpack(l->kept, &pos, ev);
+    unpack(l, &pos, ev);
     s7_engine_feed(l->running, ev);
   }
   g_free(ev);
@@ -182,7 +226,7 @@ void s7_live_feed(S7Live *l, const S7Event *ev)
   if (!l->running)
     rebuild_running(l);
   s7_engine_feed(l->running, ev);
-  pack(l->kept, ev);
+  pack(l, ev);
   l->n_events++;
   l->last_frame = MAX(l->last_frame, ev->frame);
 }

@@ -250,11 +250,11 @@ static const char *event_text(const S7dEvent *e, char *buf)
     return buf;
   }
   case S7_EV_S7PLUS: {
-    const char *fn = s7plus_function_name(e->s7plus.function);
-    const char *op = s7plus_opcode_name(e->s7plus.opcode);
-    if (e->s7plus.version == S7PLUS_VERSION_KEEPALIVE)
+    const char *fn = s7plus_function_name(e->s7plus->function);
+    const char *op = s7plus_opcode_name(e->s7plus->opcode);
+    if (e->s7plus->version == S7PLUS_VERSION_KEEPALIVE)
       return "S7comm-plus keep-alive";
-    g_snprintf(buf, 160, "S7comm-plus V%u %s %s", e->s7plus.version, fn ? fn : "", op ? op : "");
+    g_snprintf(buf, 160, "S7comm-plus V%u %s %s", e->s7plus->version, fn ? fn : "", op ? op : "");
     return buf;
   }
   default:

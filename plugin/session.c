@@ -153,7 +153,7 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
     break;
   }
   case S7_EV_S7PLUS:
-    e->s7plus = ev->u.s7plus;
+    e->s7plus = wmem_memdup(wmem_file_scope(), &ev->u.s7plus, sizeof ev->u.s7plus);
     break;
   default:
     break;

@@ -36,8 +36,8 @@ typedef struct {
   S7ReqItem *items;
   guint n_retcodes;
   guint8 *retcodes;
-  /* S7comm-plus */
-  S7PlusPdu s7plus;
+  /* S7comm-plus (S7_EV_S7PLUS only, else NULL) */
+  const S7PlusPdu *s7plus;
 } S7dEvent;
 
 typedef struct {

@@ -20,7 +20,7 @@ static void tree_init(stats_tree *st)
 static const char *job_name(const S7dEvent *e, char *buf)
 {
   if (e->type == S7_EV_S7PLUS) {
-    const char *fn = s7plus_function_name(e->s7plus.function);
+    const char *fn = s7plus_function_name(e->s7plus->function);
     g_snprintf(buf, S7_FUNCTION_TEXT_MAX, "S7comm-plus %s", fn ? fn : "other");
     return buf;
   }
@@ -47,7 +47,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
   for (guint i = 0; i < ne; i++) {
     const S7dEvent *e = evs[i];
     gboolean job = (e->type == S7_EV_S7 && e->is_request) ||
-                   (e->type == S7_EV_S7PLUS && e->s7plus.opcode == S7PLUS_OP_REQUEST);
+                   (e->type == S7_EV_S7PLUS && e->s7plus->opcode == S7PLUS_OP_REQUEST);
     if (!job || !e->plc)
       continue;
     char name[64 + S7_FUNCTION_TEXT_MAX];

@@ -61,5 +61,20 @@ for cap in "$src"/captures/*.pcap "$src"/captures/*.pcapng; do
     echo "FAIL $name: tshark wrote to stderr:"; cat "$work/err"; fail=1
   fi
 done
+# One pass (as in a live capture, where each frame is dissected once when it arrives): a
+# frame's own verdict is there when the frame is, provisional; with -2 it is settled.
+single() { # CAPTURE "FRAME KIND ..." : the frames marked in one pass, each provisional
+  local got
+  got=$(run tshark -n -r "$src/captures/$1.pcap" -Y s7diag.fault -T fields -e frame.number -e s7diag.fault \
+        -e s7diag.provisional 2>> "$work/err" | awk -F'\t' '$3 == "1" || $3 == "True" { printf "%s %s ", $1, $2 }')
+  [ "$got" = "$2 " ] || { echo "FAIL $1 in one pass: [$got], want [$2]"; fail=1; }
+}
+: > "$work/err"
+single putget-denied "11 putget-denied 13 putget-denied 15 putget-denied 17 putget-denied"
+single optimized-db "9 invalid-address 11 invalid-address"
+single connect-refused-tsap "17 connect-refused"
+settled=$(run tshark -2 -n -r "$src/captures/putget-denied.pcap" -Y s7diag.provisional -T fields -e frame.number 2>> "$work/err" | wc -l)
+[ "$settled" = 0 ] || { echo "FAIL putget-denied: $settled provisional frames with -2, want none"; fail=1; }
+[ -s "$work/err" ] && { echo "FAIL one pass: tshark wrote to stderr:"; cat "$work/err"; fail=1; }
 echo "plugin scenarios: $n captures, $( [ $fail -eq 0 ] && echo all match || echo MISMATCH )"
 exit $fail
