@@ -28,6 +28,12 @@ struct S7CaptureWriter {
   guint idbs_added;
 };
 
+/* Opening and closing a wiretap reader or dumper allocates and frees wsutil Buffers, whose
+ * small-buffer pool is one unlocked array per process; captures are read in parallel threads
+ * (analyze -j): without this lock two threads corrupt the pool (seen on Wireshark 4.6:
+ * "ptr_array_remove_index: assertion failed", then "ws_buffer_init(): assertion failed"). */
+static GMutex wiretap_lock;
+
 static gpointer init_wiretap(gpointer unused)
 {
   (void)unused;
@@ -59,7 +65,9 @@ S7CaptureReader *s7_capture_reader_open(const char *path, GError **error)
   g_once(&once, init_wiretap, NULL);
   int err = 0;
   char *err_info = NULL;
+  g_mutex_lock(&wiretap_lock);
   wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
+  g_mutex_unlock(&wiretap_lock);
   if (!wth) {
     switch (err) {
     case WTAP_ERR_FILE_UNKNOWN_FORMAT:
@@ -85,8 +93,10 @@ S7CaptureReader *s7_capture_reader_open(const char *path, GError **error)
   S7CaptureReader *r = g_new0(S7CaptureReader, 1);
   r->wth = wth;
   r->idbs = g_ptr_array_new();
+  g_mutex_lock(&wiretap_lock);
   s7w_rec_init(&r->rec);
   collect_idbs(r);
+  g_mutex_unlock(&wiretap_lock);
   return r;
 }
 
@@ -145,9 +155,11 @@ void s7_capture_reader_close(S7CaptureReader *r)
 {
   if (!r)
     return;
+  g_mutex_lock(&wiretap_lock);
   s7w_rec_cleanup(&r->rec);
   g_ptr_array_unref(r->idbs);
   wtap_close(r->wth);
+  g_mutex_unlock(&wiretap_lock);
   g_free(r->damage);
   g_free(r);
 }
@@ -178,12 +190,14 @@ static void free_idb_inf(wtap_dump_params *params)
 S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error)
 {
   S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
+  g_mutex_lock(&wiretap_lock);
   wtap_dump_params_init_no_idbs(&w->params, r->wth);
   w->params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
   int err = 0;
   char *err_info = NULL;
   w->wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
                             &w->params, &err, &err_info);
+  g_mutex_unlock(&wiretap_lock);
   if (!w->wdh) {
     g_autofree char *why = wtap_error_text(err, err_info);
     close(fd);
@@ -218,9 +232,11 @@ void s7_capture_writer_close(S7CaptureWriter *w)
   int err = 0;
   char *err_info = NULL;
   s7w_bool needs_reload = FALSE;
+  g_mutex_lock(&wiretap_lock);
   wtap_dump_close(w->wdh, &needs_reload, &err, &err_info);
-  g_free(err_info);
   free_idb_inf(&w->params);
   wtap_dump_params_cleanup(&w->params);
+  g_mutex_unlock(&wiretap_lock);
+  g_free(err_info);
   g_free(w);
 }

@@ -29,7 +29,10 @@ typedef struct {
 #endif
 } S7WtapRec;
 
-#define S7W_REC_SPACE 1514
+/* More than wsutil's small-buffer size (2 kB): ws_buffer_init/ws_buffer_free keep buffers of
+ * that size in a process-wide pool that is not thread-safe, and captures are read in
+ * parallel threads (see capture_reader.c's lock for what wiretap itself allocates). */
+#define S7W_REC_SPACE 4096
 
 static inline void s7w_rec_init(S7WtapRec *r)
 {

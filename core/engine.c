@@ -159,7 +159,7 @@ void s7_engine_note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolea
     .calling_tsap_len = c->calling_len, .called_tsap_len = c->called_len,
     .pdu_size = c->pdu_size, .max_amq_calling = c->amq_calling, .max_amq_called = c->amq_called,
   };
-  PlcContext *pc = g_hash_table_lookup(e->plcs, c->plc_s);
+  PlcContext *pc = c->plc_ctx ? c->plc_ctx : g_hash_table_lookup(e->plcs, c->plc_s);
   ctx.plc_identity = pc ? &pc->identity : NULL;
   if (job) {
     ctx.job_frame = job->frame;
@@ -199,6 +199,20 @@ void s7_plc_learn_identity(S7Engine *e, const char *plc, const S7Identity *id)
   TAKE(serial);
   TAKE(cpu_type);
 #undef TAKE
+}
+
+PlcContext *s7_conn_plc(S7Engine *e, Conn *c)
+{
+  if (!c->plc_ctx)
+    c->plc_ctx = s7_plc_context(e, c->plc_s);
+  return c->plc_ctx;
+}
+
+PairContext *s7_conn_pair(S7Engine *e, Conn *c)
+{
+  if (!c->pair_ctx)
+    c->pair_ctx = s7_pair_context(e, c->client.addr, c->plc_s);
+  return c->pair_ctx;
 }
 
 PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc)
@@ -325,7 +339,7 @@ static void count_start(S7Engine *e, Conn *c)
   if (c->counted)
     return;
   c->counted = TRUE;
-  PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+  PairContext *p = s7_conn_pair(e, c);
   if (p->connections == 0)
     p->first_ts = c->start_ts;
   p->connections++;
@@ -344,7 +358,7 @@ static void count_end(S7Engine *e, Conn *c)
 {
   if (!c->counted)
     return;
-  PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+  PairContext *p = s7_conn_pair(e, c);
   if (p->open_now > 0)
     p->open_now--;
   c->abandoned = c->abandoned || !g_queue_is_empty(&c->jobs) || cr_pending(c);
@@ -406,7 +420,7 @@ static void conn_finish(S7Engine *e, Conn *c, gint64 now)
   conn_close_checks(e, c, now);
   s7_engine_s7plus_conn_end(e, c);
   if (c->cc_seen && !c->refused) {
-    PlcContext *p = s7_plc_context(e, c->plc_s);
+    PlcContext *p = s7_conn_plc(e, c);
     if (p->live_iso > 0)
       p->live_iso--;
   }
@@ -512,7 +526,7 @@ static void record_refusal(S7Engine *e, Conn *c, guint32 frame, gint64 ts, const
     a->x.dr_cause = dr_cause;
     a->x.called_tsap = g_strdup(tsap);
     a->x.tsap = s7_decode_tsap(c->called_tsap, c->called_len);
-    a->x.concurrent = s7_plc_context(e, c->plc_s)->live_iso;
+    a->x.concurrent = s7_conn_plc(e, c)->live_iso;
     if (dr_cause >= 0) {
       g_autofree char *code = g_strdup_printf("DR 0x%02x", dr_cause);
       s7_agg_set_code(a, SRC_FRAMES, 0, code);
@@ -598,7 +612,7 @@ static void on_plc_close(S7Engine *e, Conn *c, const S7Event *ev, const char *ho
     pc.idle_us = ev->ts_us - c->last_s7_ts;
     pc.variant = pc.idle_us >= (gint64)(e->cfg.idle_close_s * 1e6) ? CLOSE_IDLE : CLOSE_DURING;
   }
-  PlcContext *p = s7_plc_context(e, c->plc_s);
+  PlcContext *p = s7_conn_plc(e, c);
   if (p->burst->len) {
     const PlcClose *last = &g_array_index(p->burst, PlcClose, p->burst->len - 1);
     if (ev->ts_us - last->ts_us > PLC_CLOSE_BURST_US || p->burst->len >= MAX_BURST)
@@ -751,7 +765,7 @@ static void on_cotp(S7Engine *e, const S7Event *ev)
     if (ev->u.cotp.tpdu_size)
       c->tpdu_size = ev->u.cotp.tpdu_size;
     {
-      PlcContext *p = s7_plc_context(e, c->plc_s);
+      PlcContext *p = s7_conn_plc(e, c);
       p->live_iso++;
       char *tsap = s7_tsap_to_string(c->called_tsap, c->called_len);
       gpointer n = g_hash_table_lookup(p->tsap_ok, tsap);

@@ -90,6 +90,7 @@ typedef struct {
   guint64 pkts_client, pkts_plc;
   guint64 data_segments;         /* segments with payload (a connection's stray last ACK has none) */
   LastSegment last_seg[2];       /* [from_client] */
+  gpointer plc_ctx, pair_ctx;    /* its PlcContext and PairContext (s7_conn_plc/pair: cached) */
   /* flags, packed (a record is kept for every connection) */
   guint counted : 1;            /* counted as a connection start of its client/PLC pair */
   guint synack : 1, icmp_seen : 1, port_refused : 1;

@@ -76,7 +76,7 @@ static void note_db_ok(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write
 {
   if (it->area != S7_AREA_DB || it->syntax_id != 0x10)
     return;
-  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  PlcContext *pc = s7_conn_plc(e, c);
   gpointer key = GUINT_TO_POINTER((guint)it->db + 1);
   DbAccess *d = g_hash_table_lookup(pc->db_ok, key);
   guint32 first, len;
@@ -120,7 +120,7 @@ static void note_write(S7Engine *e, Conn *c, const S7ReqItem *it, const S7Event 
     lo = first * 8;
     hi = (first + len) * 8;
   }
-  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  PlcContext *pc = s7_conn_plc(e, c);
   WriteCell *w = NULL;
   for (guint i = 0; i < pc->writes->len && !w; i++) {
     WriteCell *q = &g_array_index(pc->writes, WriteCell, i);
@@ -275,7 +275,7 @@ static Agg *on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
   a->x.harmless |= harmless;   /* a probe's answer, as when an engineering tool goes online */
   if (kind == S7K_PUTGET_DENIED) {
     a->x.refused_jobs++;
-    s7_pair_context(e, c->client.addr, c->plc_s)->data_jobs_8104++;
+    s7_conn_pair(e, c)->data_jobs_8104++;
   }
   add_evidence(e, a, job, ev);
   return a;
@@ -591,7 +591,7 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
   const S7Pdu *p = &ev->u.s7;
   c->n_jobs++;
   e->stats.jobs++;
-  PairContext *pair = s7_pair_context(e, c->client.addr, c->plc_s);
+  PairContext *pair = s7_conn_pair(e, c);
   guint32 *first = NULL;
   gint64 *first_ts = NULL;
   if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_READ_VAR) {
@@ -630,11 +630,11 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
     }
     case S7_FUNC_READ_VAR:
     case S7_FUNC_WRITE_VAR: {
-      PlcContext *pc = s7_plc_context(e, c->plc_s);
+      PlcContext *pc = s7_conn_plc(e, c);
       pc->data_jobs++;
       if (!g_hash_table_contains(pc->data_clients, c->client.addr))
         g_hash_table_add(pc->data_clients, g_strdup(c->client.addr));
-      s7_pair_context(e, c->client.addr, c->plc_s)->data_jobs++;
+      s7_conn_pair(e, c)->data_jobs++;
       break;
     }
     default:
@@ -666,7 +666,7 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
   guint16 func = job ? job->function : p->function;
   guint8 ud_group = job ? job->ud_group : p->ud_group;
   guint8 ud_sub = job ? job->ud_subfunc : p->ud_subfunc;
-  PlcContext *pc = s7_plc_context(e, c->plc_s);
+  PlcContext *pc = s7_conn_plc(e, c);
   gboolean data = func == S7_FUNC_READ_VAR || func == S7_FUNC_WRITE_VAR;
 
   if (p->rosctr == S7_ROSCTR_USERDATA) {
@@ -796,7 +796,7 @@ void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c)
     err->x.session_ended_normally = c->ended == END_FIN_CLIENT || c->ended == END_FIN_PLC;
     err->x.session_end_ts = c->ended ? c->end_ts : c->last_ts;
   } else if (c->s7plus_ok) {
-    PairContext *p = s7_pair_context(e, c->client.addr, c->plc_s);
+    PairContext *p = s7_conn_pair(e, c);
     p->s7plus_ok_start = MAX(p->s7plus_ok_start, c->s7plus_first_ts);
   }
   /* a session that was never set up (CreateObject refused), or that went on inside TLS

@@ -120,6 +120,9 @@ PlcContext *s7_plc_context(S7Engine *e, const char *plc);
 void s7_plc_learn_identity(S7Engine *e, const char *plc, const S7Identity *id);
 PairContext *s7_pair_context(S7Engine *e, const char *client_ip, const char *plc);
 PairContext *s7_pair_lookup(const S7Engine *e, const char *client_ip, const char *plc);
+/* The same for a connection's PLC and client/PLC pair, looked up once per connection */
+PlcContext *s7_conn_plc(S7Engine *e, Conn *c);
+PairContext *s7_conn_pair(S7Engine *e, Conn *c);
 
 /* findings.c */
 void s7_findings_finalize(S7Engine *e);

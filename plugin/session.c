@@ -10,6 +10,7 @@
 static S7Live *live;
 static wmem_map_t *frames;        /* frame number -> S7dFrame* (file scope) */
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
+static const char *recent[2];     /* the last two interned: a connection's PLC and client */
 static S7RowStats row_stats;
 /* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
  * the current snapshot's (settled, the same engine once finished); the snapshot's
@@ -39,12 +40,17 @@ static const char *intern(const char *s)
 {
   if (!s)
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(recent); i++)
+    if (recent[i] && !strcmp(recent[i], s))
+      return recent[i];
   const char *v = wmem_map_lookup(strings, s);
   if (!v) {
     char *copy = wmem_strdup(wmem_file_scope(), s);
     wmem_map_insert(strings, copy, copy);
     v = copy;
   }
+  recent[1] = recent[0];
+  recent[0] = v;
   return v;
 }
 
@@ -186,6 +192,7 @@ void s7d_session_end(void)
   g_clear_pointer(&limits, g_hash_table_unref);
   frames = NULL;     /* file-scope memory is released by epan */
   strings = NULL;
+  recent[0] = recent[1] = NULL;
 }
 
 void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile)
