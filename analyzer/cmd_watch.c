@@ -395,7 +395,7 @@ int s7_cmd_watch(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", copier.error);
     rc = EXIT_USAGE;
   } else {
-    if (!reader.ok && !o.quiet)
+    if (!reader.ok && !o.quiet && !stop_requested)   /* Ctrl-C also reaches tshark */
       fprintf(stderr, "s7diag: warning: the live diagnosis stopped (%s); the report is made from the capture\n",
               reader.error);
     /* the report: the capture, analyzed as `analyze` would */

@@ -3,7 +3,8 @@
 # Live diagnosis while the fault happens, on loopback: s7sim refuses PUT/GET, a real snap7
 # client (node-snap7 from npm) tries, and
 #   1. `s7diag watch -i lo` prints the putget-denied line while it still captures (within 2 s
-#      of the client's error), then writes a report equal to analyze's of its -w capture;
+#      of the client's error), then writes a report equal to analyze's of its -w capture,
+#      also when SIGTERM or SIGINT ends it;
 #   2. the plugin in a single-pass live tshark (`tshark -i lo -Y s7diag.fault`, run as an
 #      unprivileged user with dumpcap given the capture capabilities) shows each refused job's
 #      frame as it is captured;
@@ -73,6 +74,18 @@ if [ "$(jq -S "$proj" "$work/watch.json")" = "$(jq -S "$proj" "$work/analyze.jso
 else
   bad "watch: report differs from analyze of the capture"
 fi
+# stopped by a signal instead of --duration: the report is written all the same
+for sig in TERM INT; do
+  "$s7diag" watch -i lo -F json -o "$work/sig.json" > /dev/null 2> "$work/sig.err" &
+  w=$!; pids+=($w)
+  for _ in $(seq 50); do grep -q watching "$work/sig.err" && break; sleep 0.1; done
+  sleep 1.5; client; sleep 1
+  kill -$sig $w; wait $w; rc=$?
+  k=$(jq -r '[.captures[0].findings[].kind] | unique | join(" ")' "$work/sig.json" 2>/dev/null)
+  [ $rc = 1 ] && [ "$k" = putget-denied ] && ok "watch: SIG$sig ends it with the report (exit 1, $k)" \
+    || bad "watch: SIG$sig: exit $rc, report kinds [$k]: $(cat "$work/sig.err")"
+  rm -f "$work/sig.json"
+done
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 
 # --- 2. the plugin in a live single-pass tshark ----------------------------------------------
@@ -102,7 +115,7 @@ fi
 
 # --- 3. watch's errors -----------------------------------------------------------------------
 "$s7diag" watch -i s7diag-no-such-if --duration 3 > /dev/null 2> "$work/e1"; rc=$?
-[ $rc = 2 ] && grep -qi "s7diag-no-such-if" "$work/e1" && ok "watch: unknown interface: exit 2, $(head -c 120 "$work/e1" | tail -1)" \
+[ $rc = 2 ] && grep -qi "s7diag-no-such-if" "$work/e1" && ok "watch: unknown interface: exit 2, $(tail -1 "$work/e1" | cut -c1-110)" \
   || bad "watch: unknown interface: exit $rc: $(cat "$work/e1")"
 setpriv --reuid=65534 --regid=65534 --clear-groups -- "$s7diag" watch -i lo --duration 3 > /dev/null 2> "$work/e2"; rc=$?
 [ $rc = 2 ] && grep -q "capture rights" "$work/e2" && ok "watch: no capture rights: exit 2 with what to do" \
