@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Live diagnosis while the fault happens, on loopback: s7sim refuses PUT/GET, a real snap7
-# client (node-snap7 from npm) tries, and
+# client (node-snap7 from npm) tries, and (also for a wrong slot and a port dropped by an
+# nftables rule in a test namespace, with nodes7)
 #   1. `s7diag watch -i lo` prints the putget-denied line while it still captures (within 2 s
 #      of the client's error), then writes a report equal to analyze's of its -w capture,
 #      also when SIGTERM or SIGINT ends it;
@@ -25,6 +26,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   if [ -n "$caps_before" ]; then setcap "$caps_before" "$dumpcap"; else setcap -r "$dumpcap" 2>/dev/null; fi
+  ip netns del s7diag-live 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -74,6 +76,44 @@ if [ "$(jq -S "$proj" "$work/watch.json")" = "$(jq -S "$proj" "$work/analyze.jso
 else
   bad "watch: report differs from analyze of the capture"
 fi
+# a refused connect (wrong slot) and a dropped port (nftables DROP in a test namespace), each
+# printed while watch still captures
+watch_case() { # NAME KIND SECONDS: watch (inside "${NS[@]}") while run_case runs the client
+  local name=$1 kind=$2 secs=$3
+  "${NS[@]}" "$s7diag" watch -i lo --duration 15 -F json -o "$work/$name.json" > "$work/$name.out" 2> "$work/$name.err" &
+  local w=$!; pids+=($w)
+  for _ in $(seq 50); do grep -q watching "$work/$name.err" && break; sleep 0.1; done
+  sleep 1.5
+  run_case
+  wait_for "$work/$name.out" " $kind +PLC 127\.0\.0\.1:102" "$secs" $w
+  case $? in
+    0) ok "watch $name: $kind printed within $secs s of the client giving up, while capturing" ;;
+    2) bad "watch $name: $kind came only after watch ended" ;;
+    *) bad "watch $name: no $kind line within $secs s: $(cat "$work/$name.out" "$work/$name.err")" ;;
+  esac
+  kill -TERM $w; wait $w
+  jq -e --arg k "$kind" '[.captures[0].findings[].kind] | index($k)' "$work/$name.json" > /dev/null \
+    && ok "watch $name: the report holds $kind" || bad "watch $name: the report lacks $kind"
+}
+NS=()
+"$s7sim" --listen 127.0.0.1 --rack 0 --slot 1 --db 1:100 2> "$work/server2.log" & srv2=$!; pids+=($srv2)
+for _ in $(seq 50); do grep -q listening "$work/server2.log" 2>/dev/null && break; sleep 0.1; done
+run_case() { timeout 20 node "$peers/clients.js" snap7 127.0.0.1 102 0 2 read:1:0:2 > "$work/client.log" 2>&1; }
+watch_case wrong-slot connect-refused 2
+kill $srv2 2>/dev/null; wait $srv2 2>/dev/null
+if ip netns add s7diag-live 2> /dev/null && ip netns exec s7diag-live ip link set lo up &&
+   printf 'table inet s7diag {\n chain input {\n  type filter hook input priority 0;\n  tcp dport 102 drop\n }\n}\n' |
+   ip netns exec s7diag-live nft -f - 2> "$work/nft.err"; then
+  NS=(ip netns exec s7diag-live)
+  # nodes7 waits 3.5 s for its connect: the kernel sends the SYN again meanwhile
+  run_case() { S7_TIMEOUT_MS=3500 timeout 20 "${NS[@]}" node "$peers/clients.js" nodes7 127.0.0.1 102 0 1 read:1:0:2 > "$work/client.log" 2>&1; }
+  watch_case port-dropped port-no-answer 3
+  NS=()
+  ip netns del s7diag-live
+else
+  bad "cannot make a network namespace with an nftables rule (needs root, iproute2, nftables): $(cat "$work/nft.err")"
+fi
+
 # stopped by a signal instead of --duration: the report is written all the same
 for sig in TERM INT; do
   "$s7diag" watch -i lo -F json -o "$work/sig.json" > /dev/null 2> "$work/sig.err" &
