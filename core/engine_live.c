@@ -4,13 +4,15 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <gio/gio.h>
 
 struct S7Live {
   S7EngineConfig cfg;
   S7Engine *running;        /* fed now; NULL right after it became the snapshot */
   S7Engine *snapshot;       /* finished; what the front end shows */
   guint32 snapshot_last_frame;
-  GByteArray *kept;         /* the events, packed: [guint32 size][bytes] ... */
+  GByteArray *kept;         /* the latest events, packed: [guint32 size][bytes] ... */
+  GPtrArray *chunks;        /* Chunk*: earlier events, packed the same way, then deflated */
   GArray *pairs;            /* S7Endpoint[2] (src, dst) by number: packed events name theirs */
   GHashTable *pair_ids;     /* "src>dst" -> number + 1 */
   guint32 last_pair;        /* number + 1 of the previous event's pair (a cache), 0: none */
@@ -32,6 +34,82 @@ struct S7Live {
 typedef struct {
   S7Endpoint src, dst;
 } EndpointPair;
+
+/* Packed events deflate to a fifth (the same endpoints, flags and codes again and again):
+ * once the latest events fill CHUNK_BYTES they are deflated (zlib, fastest level) and kept
+ * as a chunk of whole records; a replay inflates one chunk at a time. */
+#define CHUNK_BYTES (256 * 1024)
+typedef struct {
+  GBytes *deflated;
+  gsize raw_len;
+} Chunk;
+
+static void chunk_free(Chunk *c)
+{
+  g_bytes_unref(c->deflated);
+  g_free(c);
+}
+
+/* All of in through a zlib converter into out; FALSE when zlib fails */
+static gboolean convert_all(GConverter *conv, const guint8 *in, gsize in_len, GByteArray *out)
+{
+  gsize done_in = 0, done_out = 0;
+  g_byte_array_set_size(out, (guint)(in_len + 1024));
+  for (;;) {
+    if (out->len - done_out < 1024)
+      g_byte_array_set_size(out, out->len * 2);
+    gsize read = 0, written = 0;
+    GError *err = NULL;
+    GConverterResult r = g_converter_convert(conv, in + done_in, in_len - done_in,
+                                             out->data + done_out, out->len - done_out,
+                                             G_CONVERTER_INPUT_AT_END, &read, &written, &err);
+    if (r == G_CONVERTER_ERROR) {
+      gboolean room = g_error_matches(err, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+      g_clear_error(&err);
+      if (!room)
+        return FALSE;
+      g_byte_array_set_size(out, out->len * 2);
+      continue;
+    }
+    done_in += read;
+    done_out += written;
+    if (r == G_CONVERTER_FINISHED) {
+      g_byte_array_set_size(out, (guint)done_out);
+      return TRUE;
+    }
+  }
+}
+
+/* The latest events, once they fill a chunk, deflated (left as they are if zlib fails) */
+static void maybe_deflate(S7Live *l)
+{
+  if (l->kept->len < CHUNK_BYTES)
+    return;
+  GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_RAW, 1));
+  GByteArray *out = g_byte_array_new();
+  if (convert_all(z, l->kept->data, l->kept->len, out)) {
+    Chunk *c = g_new(Chunk, 1);
+    c->raw_len = l->kept->len;
+    c->deflated = g_byte_array_free_to_bytes(out);
+    g_ptr_array_add(l->chunks, c);
+    g_byte_array_set_size(l->kept, 0);
+  } else {
+    g_byte_array_unref(out);
+  }
+  g_object_unref(z);
+}
+
+static GByteArray *inflate_chunk(const Chunk *c)
+{
+  GConverter *z = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_RAW));
+  GByteArray *out = g_byte_array_new();
+  gsize n;
+  const guint8 *d = g_bytes_get_data(c->deflated, &n);
+  gboolean ok = convert_all(z, d, n, out);
+  g_object_unref(z);
+  g_assert(ok && out->len == c->raw_len);   /* deflated by maybe_deflate above */
+  return out;
+}
 static void put(GByteArray *b, const void *p, gsize n) { g_byte_array_append(b, p, (guint)n); }
 
 static gboolean identity_empty(const S7Identity *id)
@@ -125,9 +203,8 @@ static void take_identity(Reader *r, S7Identity *id)
 }
 
 /* Unpacks the record at *pos into ev (zeroed first); advances *pos. */
-static void unpack(const S7Live *l, guint *pos, S7Event *ev)
+static void unpack(const S7Live *l, const GByteArray *b, guint *pos, S7Event *ev)
 {
-  const GByteArray *b = l->kept;
   guint32 size, pair;
   memcpy(&size, b->data + *pos, sizeof size);
   Reader r = { b->data + *pos + sizeof size, b->data + *pos + sizeof size + size };
@@ -171,6 +248,7 @@ S7Live *s7_live_new(const S7EngineConfig *cfg)
   else
     s7_engine_config_init(&l->cfg);
   l->kept = g_byte_array_new();
+  l->chunks = g_ptr_array_new_with_free_func((GDestroyNotify)chunk_free);
   l->pairs = g_array_new(FALSE, FALSE, sizeof(EndpointPair));
   l->pair_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   l->running = s7_engine_new(&l->cfg);
@@ -186,6 +264,7 @@ void s7_live_free(S7Live *l)
   if (l->snapshot)
     s7_engine_free(l->snapshot);
   g_byte_array_unref(l->kept);
+  g_ptr_array_unref(l->chunks);
   g_array_unref(l->pairs);
   g_hash_table_unref(l->pair_ids);
   g_free(l);
@@ -213,9 +292,14 @@ static void rebuild_running(S7Live *l)
   l->running = s7_engine_new(&l->cfg);
   s7_engine_set_frame_note(l->running, l->frame_fn, l->note_data);
   S7Event *ev = g_new(S7Event, 1);
-  for (guint pos = 0; pos < l->kept->len;) {
-    unpack(l, &pos, ev);
-    s7_engine_feed(l->running, ev);
+  for (guint i = 0; i <= l->chunks->len; i++) {
+    GByteArray *b = i < l->chunks->len ? inflate_chunk(g_ptr_array_index(l->chunks, i)) : l->kept;
+    for (guint pos = 0; pos < b->len;) {
+      unpack(l, b, &pos, ev);
+      s7_engine_feed(l->running, ev);
+    }
+    if (b != l->kept)
+      g_byte_array_unref(b);
   }
   g_free(ev);
   s7_engine_set_event_note(l->running, l->event_fn, l->note_data);
@@ -227,6 +311,7 @@ void s7_live_feed(S7Live *l, const S7Event *ev)
     rebuild_running(l);
   s7_engine_feed(l->running, ev);
   pack(l, ev);
+  maybe_deflate(l);
   l->n_events++;
   l->last_frame = MAX(l->last_frame, ev->frame);
 }
@@ -262,7 +347,13 @@ const S7Engine *s7_live_snapshot(S7Live *l)
 const S7Engine *s7_live_current(const S7Live *l) { return l->snapshot; }
 guint32 s7_live_snapshot_last_frame(const S7Live *l) { return l->snapshot ? l->snapshot_last_frame : 0; }
 guint64 s7_live_events(const S7Live *l) { return l->n_events; }
-gsize s7_live_kept_bytes(const S7Live *l) { return l->kept->len; }
+gsize s7_live_kept_bytes(const S7Live *l)
+{
+  gsize n = l->kept->len;
+  for (guint i = 0; i < l->chunks->len; i++)
+    n += g_bytes_get_size(((const Chunk *)g_ptr_array_index(l->chunks, i))->deflated);
+  return n;
+}
 
 const S7EngineStats *s7_live_stats(const S7Live *l)
 {

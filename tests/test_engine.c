@@ -784,6 +784,32 @@ static void test_live_snapshots_equal_offline(void)
   g_array_unref(notes);
   s7_engine_free(e);
   g_clear_pointer(&recorded, g_array_unref);
+
+  /* many events: the kept events are deflated in chunks and inflated for each replay */
+  recorded = g_array_new(FALSE, FALSE, sizeof(S7Event));
+  e = fresh();
+  open_conn(e, 4200);
+  for (guint i = 0; i < 6000; i++) {
+    read_job(e, 4200, (guint16)(i + 1), (guint16)(1 + i % 7), i % 50);
+    if (i % 9 == 4)
+      ack_error(e, 4200, (guint16)(i + 1), 0x81, 0x04);
+    else
+      read_resp(e, 4200, (guint16)(i + 1), i % 13 == 0 ? 0x0a : 0xff);
+  }
+  s7_engine_finish(e);
+  g_autoptr(GString) want2 = describe(e);
+  l = s7_live_new(NULL);
+  for (guint i = 0; i < recorded->len; i++) {
+    s7_live_feed(l, &g_array_index(recorded, S7Event, i));
+    if (i % 2500 == 0)
+      s7_live_snapshot(l);
+  }
+  g_assert_cmpuint(s7_live_kept_bytes(l), <, recorded->len * 60);   /* deflated: under 60 B each */
+  g_autoptr(GString) got2 = describe(s7_live_snapshot(l));
+  g_assert_cmpstr(got2->str, ==, want2->str);
+  s7_live_free(l);
+  s7_engine_free(e);
+  g_clear_pointer(&recorded, g_array_unref);
 }
 
 int main(int argc, char **argv)
