@@ -226,6 +226,28 @@ static gchar *read_all(GInputStream *in)
   return g_string_free(s, FALSE);
 }
 
+static void opts_clear(void)
+{
+  g_strfreev(o.ifaces); g_strfreev(o.ports);
+  g_free(o.filter); g_free(o.write); g_free(o.format); g_free(o.output); g_free(o.fail_on);
+  g_free(o.tshark); g_free(o.dumpcap); g_free(o.partners);
+  memset(&o, 0, sizeof o);
+}
+
+/* Everything set up before the capture ran, released on an early error: exit 2 */
+static int give_up(int file_fd, const char *tmp_path, S7Tshark *tshark, S7Partners *partners)
+{
+  if (file_fd >= 0)
+    close(file_fd);
+  if (tmp_path)
+    g_unlink(tmp_path);
+  if (tshark)
+    s7_tshark_clear(tshark);
+  s7_partners_free(partners);
+  opts_clear();
+  return EXIT_USAGE;
+}
+
 static void own_process_group(gpointer unused)
 {
   (void)unused;
@@ -254,10 +276,8 @@ int s7_cmd_watch(int argc, char **argv)
   S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
                                                        o.partners, &ecfg);
   S7Tshark tshark;
-  if (!s7_probe_tshark_or_say(o.tshark, &tshark)) {
-    s7_partners_free(partners);
-    return EXIT_USAGE;
-  }
+  if (!s7_probe_tshark_or_say(o.tshark, &tshark))
+    return give_up(-1, NULL, NULL, partners);
 
   /* the capture file: the user's, or a temporary one for the final analysis */
   g_autofree char *tmp_path = NULL;
@@ -266,13 +286,14 @@ int s7_cmd_watch(int argc, char **argv)
     file_fd = g_open(o.write, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (file_fd < 0) {
       fprintf(stderr, "s7diag: %s: %s\n", o.write, g_strerror(errno));
-      return EXIT_USAGE;
+      return give_up(-1, NULL, &tshark, partners);
     }
   } else {
     file_fd = g_file_open_tmp("s7diag-watch-XXXXXX.pcapng", &tmp_path, &err);
     if (file_fd < 0) {
       fprintf(stderr, "s7diag: %s\n", err->message);
-      return EXIT_USAGE;
+      g_clear_error(&err);
+      return give_up(-1, NULL, &tshark, partners);
     }
   }
   const char *capture = o.write ? o.write : tmp_path;
@@ -311,16 +332,19 @@ int s7_cmd_watch(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", g_error_matches(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
             ? "dumpcap not found: install the Debian package 'wireshark-common' (or give --dumpcap PATH)"
             : err->message);
-    close(file_fd);
-    if (tmp_path)
-      g_unlink(tmp_path);
-    return EXIT_USAGE;
+    g_clear_error(&err);
+    g_string_free(iface_text, TRUE);
+    return give_up(file_fd, tmp_path, &tshark, partners);
   }
 
   int fds[2];
   if (!g_unix_open_pipe(fds, FD_CLOEXEC, &err)) {
     fprintf(stderr, "s7diag: %s\n", err->message);
-    return EXIT_USAGE;
+    g_clear_error(&err);
+    g_subprocess_force_exit(dumpcap);
+    g_object_unref(dumpcap);
+    g_string_free(iface_text, TRUE);
+    return give_up(file_fd, tmp_path, &tshark, partners);
   }
   Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], 0, NULL };
   GThread *copy_thread = g_thread_new("s7diag-copy", copy_stream, &copier);
@@ -426,8 +450,6 @@ int s7_cmd_watch(int argc, char **argv)
   g_string_free(iface_text, TRUE);
   s7_tshark_clear(&tshark);
   s7_partners_free(partners);
-  g_strfreev(o.ifaces); g_strfreev(o.ports);
-  g_free(o.filter); g_free(o.write); g_free(o.format); g_free(o.output); g_free(o.fail_on);
-  g_free(o.tshark); g_free(o.dumpcap); g_free(o.partners);
+  opts_clear();
   return rc;
 }

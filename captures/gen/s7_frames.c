@@ -401,7 +401,8 @@ uint32_t send_s7plus_rv(TcpConn *c, int from_client, uint8_t version, uint8_t op
   }
   if (extra_len > sizeof body - n)
     extra_len = sizeof body - n;
-  memcpy(body + n, extra, extra_len);
+  if (extra_len)     /* extra may be NULL when there is none */
+    memcpy(body + n, extra, extra_len);
   n += extra_len;
   b[0] = 0x72;
   b[1] = version;
