@@ -106,8 +106,7 @@ static gpointer hash_file(gpointer data)
   return NULL;
 }
 
-S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
+static S7CaptureResult *result_new(const char *file)
 {
   S7CaptureResult *r = g_new0(S7CaptureResult, 1);
   r->jobs_activity = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -115,6 +114,31 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   r->file = g_strdup(file);
   r->warnings = g_ptr_array_new_with_free_func(g_free);
   r->complete = TRUE;
+  return r;
+}
+
+S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guint n, gint64 end_ts_us,
+                                   const S7EngineConfig *ecfg)
+{
+  S7CaptureResult *r = result_new(name);
+  r->engine = s7_engine_new(ecfg);
+  RowCtx ctx = { r, NULL, ecfg, NULL, 0, 0 };
+  s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
+  for (guint i = 0; i < n; i++)
+    feed_event(&events[i], &ctx);
+  r->packets = n ? events[n - 1].frame : 0;
+  r->first_ts_us = n ? events[0].ts_us : end_ts_us;
+  r->last_ts_us = MAX(end_ts_us, r->first_ts_us);
+  s7_engine_set_capture_end(r->engine, r->last_ts_us);
+  s7_engine_finish(r->engine);
+  s7_engine_set_frame_note(r->engine, NULL, NULL);
+  return r;
+}
+
+S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
+                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
+{
+  S7CaptureResult *r = result_new(file);
   if (g_file_test(file, G_FILE_TEST_IS_DIR)) {
     r->error = g_strdup("is a directory");
     return r;

@@ -38,6 +38,10 @@ typedef struct {
  * into N parallel tsharks (falling back to the whole file when libpcap cannot read it). */
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
                                     const S7EngineConfig *ecfg, guint shards, S7Progress *progress);
+/* Events a front end made itself (`check`: its own exchange with a PLC), in order, through the
+ * same engine; end_ts_us is when the exchange ended. No file, no SHA-256. */
+S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guint n, gint64 end_ts_us,
+                                   const S7EngineConfig *ecfg);
 void s7_capture_result_free(S7CaptureResult *r);
 
 G_END_DECLS

@@ -61,5 +61,7 @@ const GOptionEntry *s7_events_options(void);
 const GOptionEntry *s7_watch_options(void);
 int s7_cmd_watch(int argc, char **argv);
 int s7_cmd_events(int argc, char **argv);
+const GOptionEntry *s7_check_options(void);
+int s7_cmd_check(int argc, char **argv);
 
 #endif

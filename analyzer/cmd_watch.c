@@ -20,6 +20,7 @@
 
 #include "capture_analysis.h"
 #include "cli.h"
+#include "dumpcap_run.h"
 #include "engine_live.h"
 #include "report_model.h"
 #include "report_output.h"
@@ -188,44 +189,6 @@ static void print_status(const S7Live *live, const char *ifaces, gint64 start_us
           n_printed == 1 ? "" : "s");
 }
 
-/* dumpcap's complaint, one line, with what to do about capture rights */
-static char *dumpcap_message(const char *text)
-{
-  GString *out = g_string_new(NULL);
-  g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
-  for (char **l = lines; *l; l++) {
-    g_strstrip(*l);
-    if (!**l || g_str_has_prefix(*l, "Capturing on") || g_str_has_prefix(*l, "File:") ||
-        g_str_has_prefix(*l, "Running as user"))
-      continue;
-    if (out->len)
-      g_string_append_c(out, ' ');
-    g_string_append(out, *l);
-  }
-  if (strstr(out->str, "ermission") || strstr(out->str, "not permitted")) {
-    char *long_help = strstr(out->str, " Please check");   /* dumpcap's paragraph of advice */
-    if (long_help)
-      g_string_truncate(out, (gsize)(long_help - out->str));
-    g_string_append(out, " (capture rights: run as root, or let the user capture: "
-                         "sudo dpkg-reconfigure wireshark-common, then sudo adduser USER wireshark "
-                         "and log in again)");
-  }
-  if (!out->len)
-    g_string_append(out, "no message");
-  return g_string_free(out, FALSE);
-}
-
-static gchar *read_all(GInputStream *in)
-{
-  GString *s = g_string_new(NULL);
-  char b[4096];
-  gssize n;
-  while ((n = g_input_stream_read(in, b, sizeof b, NULL, NULL)) > 0)
-    if (s->len < 65536)
-      g_string_append_len(s, b, n);
-  return g_string_free(s, FALSE);
-}
-
 static void opts_clear(void)
 {
   g_strfreev(o.ifaces); g_strfreev(o.ports);
@@ -246,12 +209,6 @@ static int give_up(int file_fd, const char *tmp_path, S7Tshark *tshark, S7Partne
   s7_partners_free(partners);
   opts_clear();
   return EXIT_USAGE;
-}
-
-static void own_process_group(gpointer unused)
-{
-  (void)unused;
-  setpgid(0, 0);   /* Ctrl-C reaches s7diag only; it stops dumpcap itself, cleanly */
 }
 
 int s7_cmd_watch(int argc, char **argv)
@@ -298,16 +255,10 @@ int s7_cmd_watch(int argc, char **argv)
   }
   const char *capture = o.write ? o.write : tmp_path;
 
-  /* dumpcap, in its own process group */
-  GPtrArray *dargv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(dargv, g_strdup(o.dumpcap ? o.dumpcap : "dumpcap"));
-  g_ptr_array_add(dargv, g_strdup("-q"));
+  /* dumpcap */
   GString *iface_text = g_string_new(NULL);
-  for (char **i = o.ifaces; i && *i; i++) {
-    g_ptr_array_add(dargv, g_strdup("-i"));
-    g_ptr_array_add(dargv, g_strdup(*i));
+  for (char **i = o.ifaces; i && *i; i++)
     g_string_append_printf(iface_text, "%s%s", iface_text->len ? ", " : "", *i);
-  }
   if (!iface_text->len)
     g_string_append(iface_text, "the default interface");
   GString *bpf = g_string_new(NULL);
@@ -318,21 +269,12 @@ int s7_cmd_watch(int argc, char **argv)
       g_string_append_printf(bpf, "%stcp port %u", p ? " or " : "", ecfg.ports[p]);
     g_string_append(bpf, " or icmp or icmp6");
   }
-  g_ptr_array_add(dargv, g_strdup("-f"));
-  g_ptr_array_add(dargv, g_string_free(bpf, FALSE));
-  g_ptr_array_add(dargv, g_strdup("-w"));
-  g_ptr_array_add(dargv, g_strdup("-"));
-  g_ptr_array_add(dargv, NULL);
-  g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup(launcher, own_process_group, NULL, NULL);
-  GSubprocess *dumpcap = g_subprocess_launcher_spawnv(launcher, (const char *const *)dargv->pdata, &err);
-  g_ptr_array_unref(dargv);
+  char *spawn_error = NULL;
+  GSubprocess *dumpcap = s7_dumpcap_spawn(o.dumpcap, o.ifaces, bpf->str, "-", &spawn_error);
+  g_string_free(bpf, TRUE);
   if (!dumpcap) {
-    fprintf(stderr, "s7diag: %s\n", g_error_matches(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT)
-            ? "dumpcap not found: install the Debian package 'wireshark-common' (or give --dumpcap PATH)"
-            : err->message);
-    g_clear_error(&err);
+    fprintf(stderr, "s7diag: %s\n", spawn_error);
+    g_free(spawn_error);
     g_string_free(iface_text, TRUE);
     return give_up(file_fd, tmp_path, &tshark, partners);
   }
@@ -400,10 +342,8 @@ int s7_cmd_watch(int argc, char **argv)
     fputs("\r\033[K", stderr);
   g_thread_join(read_thread);
   g_thread_join(copy_thread);
-  g_subprocess_wait(dumpcap, NULL, NULL);
-  g_autofree char *derr = read_all(g_subprocess_get_stderr_pipe(dumpcap));
-  int dstatus = g_subprocess_get_if_exited(dumpcap) ? g_subprocess_get_exit_status(dumpcap) : 0;
-  g_object_unref(dumpcap);
+  g_autofree char *derr = NULL;
+  int dstatus = s7_dumpcap_stop(dumpcap, &derr);
   close(file_fd);
   s7_live_free(live);
   g_hash_table_unref(printed);
@@ -412,8 +352,7 @@ int s7_cmd_watch(int argc, char **argv)
   int rc;
   guint64 bytes = (guint64)g_atomic_int_get(&copier.bytes);
   if (bytes == 0 || (dstatus != 0 && !stop_requested && !(o.duration > 0))) {
-    g_autofree char *msg = dumpcap_message(derr);
-    fprintf(stderr, "s7diag: capture on %s failed: %s\n", iface_text->str, msg);
+    fprintf(stderr, "s7diag: capture on %s failed: %s\n", iface_text->str, derr);
     rc = EXIT_USAGE;
   } else if (copier.error) {
     fprintf(stderr, "s7diag: %s\n", copier.error);

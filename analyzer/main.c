@@ -48,6 +48,17 @@ static const S7Command commands[] = {
     "report written (-F, -o); -w keeps the capture for the ticket. Needs the right to capture "
     "(root, or a member of the wireshark group). Exit status as for analyze.",
     s7_watch_options, s7_cmd_watch, "" },
+  { "check", "HOST", "run the standard diagnostic checks against a PLC (reads only)",
+    "Checks, in this order, what S7 communication with the PLC at HOST needs: TCP port 102 "
+    "reachable (or refused, unreachable by ICMP, dropped), the ISO connect with the rack/slot or "
+    "TSAP (when refused, the usual rack/slot pairs are tried, one connection at a time, at most 8), "
+    "Setup Communication (PDU size, Max AmQ), the identity (SZL 0x0011, 0x001C), and one Read Var "
+    "of 1 byte of --db N (or MB0): PUT/GET permitted, DB not optimized, DB present. The exchange "
+    "is diagnosed like a capture and reported in any format, with a table of the steps. It only "
+    "reads: it never sends Write Var, PLC stop/start, block functions or passwords, holds at most "
+    "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
+    "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
+    s7_check_options, s7_cmd_check, "" },
   { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
     "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
     "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "

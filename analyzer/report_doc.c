@@ -64,9 +64,59 @@ static char *num_or_dash(const json_t *v)
 
 /* ------------------------------------------------------------------ sections */
 
+/* A check's header: what was checked, when, and where its capture is */
+static void check_header(S7DocWriter *w, const json_t *c, const json_t *k)
+{
+  field(w, "PLC", STR(k, "plc"), TRUE);
+  field(w, "From", json_is_string(json_object_get(k, "client")) ? STR(k, "client") : "–", TRUE);
+  field(w, "Started", STR(c, "first_packet_time"), FALSE);
+  g_autofree char *dur = g_strdup_printf("%.3f s", json_number_value(json_object_get(c, "duration_s")));
+  field(w, "Duration", dur, FALSE);
+  g_autofree char *msgs = g_strdup_printf("%" JSON_INTEGER_FORMAT " (the frames below are their numbers)",
+                                          INT(c, "packets"));
+  field(w, "Messages", msgs, FALSE);
+  const char *cap = STR(k, "capture"), *note = STR(k, "capture_note");
+  field(w, "Capture", cap ? cap : note ? note : "none (-w FILE keeps one)", cap != NULL);
+  w->fields_end(w);
+}
+
+/* A check's steps, in order, and what the ISO connect and Setup Communication gave */
+static void check_steps(S7DocWriter *w, const json_t *k)
+{
+  w->heading(w, 2, json_is_true(json_object_get(k, "passed")) ? "Checks: all passed" : "Checks: failed",
+             json_is_true(json_object_get(k, "passed")) ? S7_TONE_OK : S7_TONE_ERROR);
+  static const char *const head[] = { "Step", "Status", "Result" };
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+  size_t i;
+  json_t *st;
+  json_array_foreach(json_object_get(k, "steps"), i, st) {
+    char **r = g_new0(char *, 4);
+    r[0] = g_strdup(STR(st, "name"));
+    r[1] = g_strdup(STR(st, "status"));
+    r[2] = g_strdup(STR(st, "result"));
+    g_ptr_array_add(rows, r);
+  }
+  w->table(w, 3, head, rows);
+  g_ptr_array_unref(rows);
+  const json_t *tries = json_object_get(k, "connects");
+  if (json_array_size(tries) > 1) {
+    w->paragraph(w, "ISO connects tried, one connection at a time:");
+    w->list_begin(w);
+    json_t *t;
+    json_array_foreach(tries, i, t)
+      w->item(w, json_string_value(t), S7_TONE_PLAIN);
+    w->list_end(w);
+  }
+}
+
 static void header(S7DocWriter *w, const json_t *c)
 {
   w->fields_begin(w);
+  const json_t *k = json_object_get(c, "check");
+  if (k) {
+    check_header(w, c, k);
+    return;
+  }
   field(w, "File", STR(c, "file"), TRUE);
   if (json_object_get(c, "error")) {
     w->fields_end(w);
@@ -447,7 +497,8 @@ static void limitations(S7DocWriter *w, const json_t *c)
 
 static void capture(S7DocWriter *w, const json_t *c)
 {
-  g_autofree char *title = g_strdup_printf("Capture %s", STR(c, "file"));
+  g_autofree char *title = json_object_get(c, "check") ? g_strdup_printf("Check of %s", STR(json_object_get(c, "check"), "host"))
+                                                       : g_strdup_printf("Capture %s", STR(c, "file"));
   w->heading(w, 1, title, S7_TONE_PLAIN);
   header(w, c);
   if (json_object_get(c, "error")) {
@@ -455,6 +506,8 @@ static void capture(S7DocWriter *w, const json_t *c)
     w->paragraph(w, t);
     return;
   }
+  if (json_object_get(c, "check"))
+    check_steps(w, json_object_get(c, "check"));
   summary(w, c);
   if (w->picture)
     w->picture(w, c);
@@ -492,13 +545,24 @@ static void overview(S7DocWriter *w, const json_t *report)
   g_ptr_array_unref(rows);
 }
 
+static gboolean only_checks(const json_t *caps)
+{
+  size_t i;
+  json_t *c;
+  json_array_foreach(caps, i, c)
+    if (!json_object_get(c, "check"))
+      return FALSE;
+  return json_array_size(caps) > 0;
+}
+
 void s7_report_render(const json_t *report, S7DocWriter *w)
 {
   const json_t *caps = json_object_get(report, "captures");
   w->begin(w, "s7diag report");
   w->fields_begin(w);
   field(w, "s7diag", STR(report, "s7diag_version"), FALSE);
-  field(w, "tshark", *STR(report, "tshark_version") ? STR(report, "tshark_version") : "not available", FALSE);
+  field(w, "tshark", *STR(report, "tshark_version") ? STR(report, "tshark_version")
+                    : only_checks(caps) ? "not used (a check talks to the PLC itself)" : "not available", FALSE);
   const json_t *t = json_object_get(report, "totals");
   json_int_t nc = INT(t, "captures"), ne = INT(t, "errors"), nw = INT(t, "warnings"), nn = INT(t, "notes");
   g_autofree char *tot = g_strdup_printf(

@@ -23,8 +23,40 @@ static void finding_text(FILE *out, const json_t *f)
   fputc('\n', out);
 }
 
+/* A check's steps as test cases: failed ones fail, skipped ones are skipped */
+static void check_cases(FILE *out, const json_t *k)
+{
+  size_t i;
+  json_t *st;
+  json_array_foreach(json_object_get(k, "steps"), i, st) {
+    fprintf(out, "    <testcase classname=\"s7diag.check\" name=\"%s\">", s7_json_text(st, "id"));
+    const char *status = s7_json_text(st, "status");
+    if (!strcmp(status, "failed")) {
+      fputs("<failure message=\"", out);
+      s7_xml_text(out, s7_json_text(st, "result"));
+      fputs("\" type=\"step\"/>", out);
+    } else if (!strcmp(status, "skipped")) {
+      fputs("<skipped message=\"", out);
+      s7_xml_text(out, s7_json_text(st, "result"));
+      fputs("\"/>", out);
+    }
+    fputs("</testcase>\n", out);
+  }
+}
+
+static guint check_failures(const json_t *k)
+{
+  guint n = 0;
+  size_t i;
+  json_t *st;
+  json_array_foreach(json_object_get(k, "steps"), i, st)
+    n += !strcmp(s7_json_text(st, "status"), "failed");
+  return n;
+}
+
 static void capture_suite(FILE *out, const json_t *c, int threshold)
 {
+  const json_t *check = json_object_get(c, "check");
   const char *file = s7_json_text(c, "file");
   const char *error = s7_json_str(c, "error");   /* NULL: analyzed */
   const json_t *findings = json_object_get(c, "findings");
@@ -42,8 +74,13 @@ static void capture_suite(FILE *out, const json_t *c, int threshold)
   }
   fputs("  <testsuite name=\"", out);
   s7_xml_text(out, file);
-  fprintf(out, "\" tests=\"%d\" failures=\"%u\" errors=\"%d\">\n", error ? 1 : 1 + S7K_COUNT, failures,
+  guint steps = check ? (guint)json_array_size(json_object_get(check, "steps")) : 0;
+  if (check)
+    failures += check_failures(check);
+  fprintf(out, "\" tests=\"%u\" failures=\"%u\" errors=\"%d\">\n", error ? 1u : 1u + S7K_COUNT + steps, failures,
           error ? 1 : 0);
+  if (check && !error)
+    check_cases(out, check);
   fputs("    <testcase classname=\"s7diag.capture\" name=\"analyzed\">", out);
   if (error) {
     fputs("<error message=\"", out);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* s7_wire.h — ISO-on-TCP packets as bytes (TPKT + COTP [+ S7]) decoded into the engine's
+ * events. For `s7diag check`, which talks to a PLC itself instead of reading a capture, so
+ * its exchange is diagnosed by the same engine with the same texts.
+ *
+ * The bytes come from the PLC (or whatever answers on its port): untrusted input. Every
+ * length is checked against the bytes there are; fuzz/fuzz_wire.c runs these functions. */
+#ifndef S7DIAG_S7_WIRE_H
+#define S7DIAG_S7_WIRE_H
+
+#include <glib.h>
+
+#include "s7_event.h"
+
+G_BEGIN_DECLS
+
+/* The length of the TPKT packet at the start of buf (header included): 0 when fewer than 4
+ * bytes are there, -1 when it is not TPKT (version not 3, or its length below 7 or above
+ * max_len). */
+gssize s7_wire_tpkt_length(const guint8 *buf, gsize len, gsize max_len);
+
+typedef enum {
+  S7_WIRE_COTP,     /* a COTP CR, CC, DR, DC or ER: ev->type S7_EV_COTP, ev->u.cotp filled */
+  S7_WIRE_DATA,     /* a COTP DT: *data / *data_len its payload, *last its EOT bit */
+  S7_WIRE_BAD,      /* not a COTP packet of ISO-on-TCP: *why says what is wrong */
+} S7WireKind;
+
+/* One whole TPKT packet (as s7_wire_tpkt_length measured it). Sets only ev->type and ev->u;
+ * the caller sets frame, time and endpoints. */
+S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, const guint8 **data,
+                                 gsize *data_len, gboolean *last, const char **why);
+
+/* One S7 PDU (protocol id 0x32), reassembled from its DT packets, into ev->u.s7 (ev->type
+ * S7_EV_S7). FALSE with *why when it is not a well-formed S7 PDU. */
+gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why);
+
+G_END_DECLS
+
+#endif
