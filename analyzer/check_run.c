@@ -213,7 +213,7 @@ static const char *failure_text(Answer a, const char *why, double timeout_s, cha
   case ANS_FIN: g_snprintf(buf, size, "the PLC closed the connection (FIN) instead of answering"); break;
   case ANS_RST: g_snprintf(buf, size, "the PLC reset the connection (RST) instead of answering"); break;
   case ANS_TIMEOUT: g_snprintf(buf, size, "no answer within %.1f s", timeout_s); break;
-  case ANS_BAD: g_snprintf(buf, size, "the answer is not a valid one: %s", why); break;
+  case ANS_BAD: g_snprintf(buf, size, "invalid answer: %s", why); break;
   default: g_snprintf(buf, size, "answered"); break;
   }
   return buf;

@@ -2,6 +2,7 @@
 /* test_engine.c — unit tests of the engine, the code table and the parsers (GLib GTest). */
 #include <string.h>
 
+#include "check_requests.h"
 #include "engine.h"
 #include "engine_live.h"
 #include "s7_address.h"
@@ -9,6 +10,7 @@
 #include "s7plus_header.h"
 #include "field_row.h"
 #include "s7_event_text.h"
+#include "s7_wire.h"
 #include "tshark_probe.h"
 #include "tshark_row.h"
 
@@ -812,6 +814,50 @@ static void test_live_snapshots_equal_offline(void)
   g_clear_pointer(&recorded, g_array_unref);
 }
 
+/* The check's gate: its own packets pass, anything that could change a PLC does not */
+static void test_check_gate(void)
+{
+  g_autoptr(GByteArray) b = g_byte_array_new();
+  const char *why = NULL;
+  s7_check_build_cr(b, 0x0101);
+  g_assert_true(s7_check_request_allowed(b->data, b->len, &why));
+  s7_check_build_setup(b, 1, 8, 960);
+  g_assert_true(s7_check_request_allowed(b->data, b->len, &why));
+  s7_check_build_szl_read(b, 2, 0x0011, 0);
+  g_assert_true(s7_check_request_allowed(b->data, b->len, &why));
+  b->data[22] = 0x45;   /* userdata group 5: security (passwords) */
+  g_assert_false(s7_check_request_allowed(b->data, b->len, &why));
+  static const guint8 refused[] = { S7_FUNC_WRITE_VAR, S7_FUNC_PLC_STOP, S7_FUNC_PI_SERVICE, S7_FUNC_REQ_DOWNLOAD,
+                                    S7_FUNC_START_UPLOAD };
+  for (guint i = 0; i < G_N_ELEMENTS(refused); i++) {
+    s7_check_build_read(b, 3, S7_AREA_DB, 1, 0, 1);
+    b->data[17] = refused[i];
+    g_assert_false(s7_check_request_allowed(b->data, b->len, &why));
+  }
+  /* the read job decodes to what was asked: DB12.DBB40, 1 byte */
+  s7_check_build_read(b, 3, S7_AREA_DB, 12, 40, 1);
+  g_assert_true(s7_check_request_allowed(b->data, b->len, &why));
+  S7Event ev;
+  const guint8 *data;
+  gsize n;
+  gboolean last;
+  g_assert_cmpint(s7_wire_decode_packet(b->data, b->len, &ev, &data, &n, &last, &why), ==, S7_WIRE_DATA);
+  g_assert_true(last);
+  g_assert_true(s7_wire_decode_s7(data, n, &ev, &why));
+  char addr[S7_ADDRESS_TEXT_MAX];
+  g_assert_cmpuint(ev.u.s7.n_items, ==, 1);
+  g_assert_cmpstr(s7_format_address(&ev.u.s7.items[0], addr), ==, "DB12.DBB40");
+  /* a PLC's Ack_Data with item return code 0x05; then one whose lengths lie */
+  static const guint8 ack[] = { 0x32, 3, 0, 0, 0, 3, 0, 2, 0, 4, 0, 0, 0x04, 1, 0x05, 0x00, 0x00, 0x00 };
+  g_assert_true(s7_wire_decode_s7(ack, sizeof ack, &ev, &why));
+  g_assert_cmpuint(ev.u.s7.n_retcodes, ==, 1);
+  g_assert_cmpuint(ev.u.s7.retcodes[0], ==, 0x05);
+  guint8 lying[sizeof ack];
+  memcpy(lying, ack, sizeof ack);
+  lying[9] = 200;
+  g_assert_false(s7_wire_decode_s7(lying, sizeof lying, &ev, &why));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -836,5 +882,6 @@ int main(int argc, char **argv)
   g_test_add_func("/rows/retransmission", test_row_retransmission);
   g_test_add_func("/tshark/version", test_tshark_version);
   g_test_add_func("/tshark/field-profile", test_field_profile);
+  g_test_add_func("/check/gate-and-wire", test_check_gate);
   return g_test_run();
 }
