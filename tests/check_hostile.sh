@@ -53,6 +53,12 @@ n=$(jq '.captures[0].check.connects | length' "$work/close-cr.json" 2>/dev/null)
 k=$(jq -r '[.captures[0].findings[].kind] | join(" ")' "$work/closed.json" 2>/dev/null)
 [ $rc = 1 ] && [ "$k" = port-refused ] && ok "closed port: exit 1, port-refused" || bad "closed port: exit $rc, [$k]"
 
+# -w without a dumpcap: the check runs all the same, and the report says why there is no capture
+"$s7diag" check 127.0.0.1 -p 1 -w "$work/none.pcapng" --dumpcap /nonexistent/dumpcap -F json -o "$work/nocap.json" 2> "$work/nocap.err"; rc=$?
+note=$(jq -r '.captures[0].check.capture_note' "$work/nocap.json" 2>/dev/null)
+[ $rc = 1 ] && [[ "$note" == *"dumpcap not found"* ]] && grep -q "warning: no capture" "$work/nocap.err" &&
+  ok "check -w without dumpcap: runs, and says why there is no capture" || bad "check -w without dumpcap: exit $rc, note '$note', $(cat "$work/nocap.err")"
+
 # usage errors: exit 2 and one line
 usage() {
   local want=$1; shift

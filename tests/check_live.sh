@@ -16,7 +16,7 @@ skip() { if [ -n "${CI:-}" ]; then echo "FAIL: $1"; exit 1; fi; echo "SKIP: $1";
 for t in node npm dumpcap nft ip jq tshark; do command -v $t > /dev/null || skip "$t not installed (scripts/setup --tests)"; done
 . "$src/tests/live/peers.sh"
 
-work=$(mktemp -d)
+work=$(mktemp -d); chmod 755 "$work"   # the plugin runs as nobody and reads the captures
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -161,6 +161,14 @@ for name in putget-off optimized wrong-slot snap7-server; do
   [ "$ids" = "$(jq -c '[.captures[0].plcs[] | del(.peers)]' "$work/$name.json")" ] &&
     ok "check $name -w: analyze tells the same PLC identity" || bad "check $name -w: identity differs: $ids"
   want=$(kinds "$name")
+  if [ -f "$build/plugin/s7diag.so" ]; then   # the plugin marks the same kinds (faults: errors, warnings)
+    chmod 644 "$cap"
+    plug=$("$src/scripts/with-plugin" "$build/plugin/s7diag.so" tshark -2 -n -r "$cap" -Y s7diag.fault -T fields \
+             -E occurrence=a -E aggregator=, -e s7diag.fault 2>/dev/null | tr ',' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ' | sed 's/ $//')
+    faults=$(jq -r '[.captures[0].findings[] | select(.severity != "note") | .kind] | unique | join(" ")' "$work/$name.json")
+    [ "$plug" = "$faults" ] && ok "check $name -w: the plugin marks the same faults ([$plug])" ||
+      bad "check $name -w: the plugin marks [$plug], the check found [$faults]"
+  fi
   got=$("$s7diag" analyze -q -F json "$cap" | jq -r '[.captures[0].findings[].kind] | unique | join(" ")')
   [ "$got" = "$want" ] && ok "check $name -w: analyze finds the same kinds in the capture ($got)" ||
     bad "check $name -w: analyze of the capture finds [$got], the check [$want]"
