@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "s7_address.h"
 #include "sharded_run.h"
@@ -57,7 +59,25 @@ static void on_row(const S7FieldRow *row, gpointer user_data)
 }
 
 /* SHA-256 of the file with libcrypto (it uses the CPU's SHA instructions: 5x GLib's speed
- * here); also proves the file is readable. NULL with the reason in *why. */
+ * here); also proves the file is readable. A regular file is mapped rather than read, which
+ * saves copying it through a buffer (a fifth of the hash's time on a large capture). NULL
+ * with the reason in *why. */
+static gboolean digest_mapped(int fd, guint64 size, EVP_MD_CTX *md)
+{
+  if (size == 0 || size > (guint64)G_MAXSIZE)
+    return FALSE;
+  void *map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED)
+    return FALSE;
+  madvise(map, (size_t)size, MADV_SEQUENTIAL);
+  gboolean ok = TRUE;
+  const guint8 *p = map;
+  for (guint64 at = 0; ok && at < size; at += 8u << 20)
+    ok = EVP_DigestUpdate(md, p + at, (size_t)MIN(8u << 20, size - at));
+  munmap(map, (size_t)size);
+  return ok;
+}
+
 static char *file_sha256(const char *file, guint64 *size, char **why)
 {
   FILE *f = fopen(file, "rb");
@@ -67,16 +87,23 @@ static char *file_sha256(const char *file, guint64 *size, char **why)
   }
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   gboolean ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-  guchar *buf = g_malloc(1 << 20);
-  size_t n;
+  struct stat st;
+  gboolean failed = FALSE;
+  int saved = 0;
   *size = 0;
-  while (ok && (n = fread(buf, 1, 1 << 20, f)) > 0) {
-    ok = EVP_DigestUpdate(md, buf, n);
-    *size += n;
+  if (ok && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && digest_mapped(fileno(f), (guint64)st.st_size, md)) {
+    *size = (guint64)st.st_size;
+  } else if (ok) {
+    guchar *buf = g_malloc(1 << 20);
+    size_t n;
+    while (ok && (n = fread(buf, 1, 1 << 20, f)) > 0) {
+      ok = EVP_DigestUpdate(md, buf, n);
+      *size += n;
+    }
+    g_free(buf);
+    failed = ferror(f);
+    saved = errno;
   }
-  g_free(buf);
-  gboolean failed = ferror(f);
-  int saved = errno;
   fclose(f);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

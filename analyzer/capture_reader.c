@@ -187,29 +187,80 @@ static void free_idb_inf(wtap_dump_params *params)
   params->idb_inf = NULL;
 }
 
-S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error)
+/* Every comment of a block (a section header, a packet): replaced by what edit returns,
+ * dropped when it returns NULL */
+static gboolean edit_block_comments(wtap_block_t block, S7CommentEdit edit, gpointer data)
+{
+  if (!block)
+    return FALSE;
+  gboolean changed = FALSE;
+  for (guint i = wtap_block_count_option(block, OPT_COMMENT); i-- > 0;) {
+    char *old = NULL;
+    if (wtap_block_get_nth_string_option_value(block, OPT_COMMENT, i, &old) != WTAP_OPTTYPE_SUCCESS)
+      continue;
+    char *now = edit(old, data);
+    if (now)
+      wtap_block_set_nth_string_option_value(block, OPT_COMMENT, i, now, strlen(now));
+    else
+      wtap_block_remove_nth_option_instance(block, OPT_COMMENT, i);
+    g_free(now);
+    changed = TRUE;
+  }
+  return changed;
+}
+
+guint8 *s7_capture_reader_data_mut(S7CaptureReader *r)
+{
+  return r->rec.rec.rec_type == REC_TYPE_PACKET ? (guint8 *)s7w_rec_data(&r->rec) : NULL;
+}
+
+void s7_capture_reader_edit_comments(S7CaptureReader *r, S7CommentEdit edit, gpointer data)
+{
+  if (edit_block_comments(r->rec.rec.block, edit, data))
+    r->rec.rec.block_was_modified = TRUE;
+}
+
+static S7CaptureWriter *writer_open(S7CaptureReader *r, int fd, const char *path, S7CommentEdit shb_edit,
+                                    gpointer edit_data, GError **error)
 {
   S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
   g_mutex_lock(&wiretap_lock);
   wtap_dump_params_init_no_idbs(&w->params, r->wth);
   w->params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
+  for (guint i = 0; shb_edit && w->params.shb_hdrs && i < w->params.shb_hdrs->len; i++)
+    edit_block_comments(g_array_index(w->params.shb_hdrs, wtap_block_t, i), shb_edit, edit_data);
   int err = 0;
   char *err_info = NULL;
-  w->wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
-                            &w->params, &err, &err_info);
+  if (path)
+    w->wdh = wtap_dump_open(path, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED, &w->params, &err, &err_info);
+  else
+    w->wdh = wtap_dump_fdopen(fd, wtap_pcapng_file_type_subtype(), WTAP_UNCOMPRESSED,
+                              &w->params, &err, &err_info);
   g_mutex_unlock(&wiretap_lock);
   if (!w->wdh) {
     g_autofree char *why = wtap_error_text(err, err_info);
-    close(fd);
+    if (!path)
+      close(fd);
     free_idb_inf(&w->params);
     wtap_dump_params_cleanup(&w->params);
     g_free(w);
     g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_FAILED,
-                "cannot write the capture for tshark: %s", why);
+                path ? "cannot write %s: %s" : "cannot write the capture for tshark%s: %s", path ? path : "", why);
     return NULL;
   }
   add_new_idbs(w, r);
   return w;
+}
+
+S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error)
+{
+  return writer_open(r, fd, NULL, NULL, NULL, error);
+}
+
+S7CaptureWriter *s7_capture_writer_open_file(S7CaptureReader *r, const char *path, S7CommentEdit shb_edit,
+                                             gpointer edit_data, GError **error)
+{
+  return writer_open(r, -1, path, shb_edit, edit_data, error);
 }
 
 gboolean s7_capture_writer_write(S7CaptureWriter *w, S7CaptureReader *r)

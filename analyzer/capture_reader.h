@@ -37,10 +37,22 @@ gboolean s7_capture_reader_next(S7CaptureReader *r, S7Record *rec);
 const char *s7_capture_reader_damage(const S7CaptureReader *r);
 void s7_capture_reader_close(S7CaptureReader *r);
 
+/* A comment's replacement (newly allocated), or NULL to drop it */
+typedef char *(*S7CommentEdit)(const char *comment, gpointer data);
+
+/* The packet just read, to change before it is written (NULL when the record is no packet) */
+guint8 *s7_capture_reader_data_mut(S7CaptureReader *r);
+/* The comments of the record just read, each replaced by what edit returns */
+void s7_capture_reader_edit_comments(S7CaptureReader *r, S7CommentEdit edit, gpointer data);
+
 typedef struct S7CaptureWriter S7CaptureWriter;
 
 /* A pcapng stream onto fd (taken over) with the reader's interfaces */
 S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error);
+/* A pcapng file with the reader's interfaces; its section header's comments edited (shb_edit
+ * may be NULL) */
+S7CaptureWriter *s7_capture_writer_open_file(S7CaptureReader *r, const char *path, S7CommentEdit shb_edit,
+                                             gpointer edit_data, GError **error);
 /* Writes the record just read from r; FALSE when the stream broke */
 gboolean s7_capture_writer_write(S7CaptureWriter *w, S7CaptureReader *r);
 void s7_capture_writer_close(S7CaptureWriter *w);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_requests.h"
 #include "s7_wire.h"
 
 void s7_net_endpoint(const struct sockaddr *sa, S7Endpoint *ep)
@@ -99,6 +100,10 @@ S7ConnectResult s7_net_connect(const struct sockaddr *addr, socklen_t len, doubl
     do
       n = poll(&p, 1, remaining_ms(deadline));
     while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      c->error = g_strdup_printf("poll: %s", g_strerror(errno));
+      return S7_CONNECT_ERROR;
+    }
     if (n == 0) {
       c->syns = syns_sent(c->fd);
       struct sockaddr_storage ls;
@@ -128,9 +133,14 @@ S7ConnectResult s7_net_connect(const struct sockaddr *addr, socklen_t len, doubl
   return S7_CONNECT_ERROR;
 }
 
-gboolean s7_net_send(S7NetConn *c, const guint8 *b, gsize n, const char **why)
+gboolean s7_net_send(S7NetConn *c, const guint8 *b, gsize n, gboolean *reset, const char **why)
 {
+  /* the one way out: nothing that could change a PLC passes (check_requests.h) */
+  const char *refused;
+  if (!s7_check_request_allowed(b, n, &refused))
+    g_error("s7diag check: refusing to send a packet (%s)", refused);   /* a bug: never sent */
   gsize done = 0;
+  *reset = FALSE;
   while (done < n) {
     ssize_t k = send(c->fd, b + done, n - done, MSG_NOSIGNAL);
     if (k < 0 && errno == EINTR)
@@ -144,7 +154,8 @@ gboolean s7_net_send(S7NetConn *c, const guint8 *b, gsize n, const char **why)
       continue;
     }
     if (k < 0) {
-      *why = errno == ECONNRESET ? "the PLC reset the connection" : "sending failed";
+      *reset = errno == ECONNRESET;
+      *why = *reset ? "the PLC reset the connection (RST)" : g_strerror(errno);
       return FALSE;
     }
     done += (gsize)k;
@@ -171,14 +182,29 @@ S7RecvResult s7_net_recv_tpkt(S7NetConn *c, gint64 deadline_us, GByteArray *pkt,
     int n = poll(&p, 1, remaining_ms(deadline_us));
     if (n < 0 && errno == EINTR)
       continue;
-    if (n <= 0)
+    if (n < 0) {
+      *why = g_strerror(errno);
+      return S7_RECV_ERROR;
+    }
+    if (n == 0)
       return S7_RECV_TIMEOUT;
     guint8 buf[4096];
     ssize_t k = recv(c->fd, buf, sizeof buf, 0);
     if (k < 0 && (errno == EINTR || errno == EAGAIN))
       continue;
-    if (k < 0)
-      return errno == ECONNRESET ? S7_RECV_RST : S7_RECV_FIN;
+    if (k < 0 && errno == ECONNRESET)
+      return S7_RECV_RST;
+    if (k < 0) {
+      int e = errno;
+      if (read_icmp_error(c)) {
+        g_snprintf(c->why, sizeof c->why, "%s answered with ICMP type %u code %u", c->icmp_from, c->icmp_type,
+                   c->icmp_code);
+        *why = c->why;
+      } else {
+        *why = g_strerror(e);
+      }
+      return S7_RECV_ERROR;
+    }
     if (k == 0)
       return S7_RECV_FIN;
     g_byte_array_append(c->in, buf, (guint)k);
@@ -191,7 +217,8 @@ gboolean s7_net_close(S7NetConn *c, double linger_s)
   if (c->fd >= 0) {
     shutdown(c->fd, SHUT_WR);
     gint64 deadline = g_get_monotonic_time() + (gint64)(linger_s * G_USEC_PER_SEC);
-    for (;;) {
+    gsize drained = 0;
+    while (g_get_monotonic_time() < deadline && drained < 65536) {
       struct pollfd p = { c->fd, POLLIN, 0 };
       if (poll(&p, 1, remaining_ms(deadline)) <= 0)
         break;
@@ -201,6 +228,7 @@ gboolean s7_net_close(S7NetConn *c, double linger_s)
         peer_closed = k == 0;
         break;
       }
+      drained += (gsize)k;
     }
     close(c->fd);
     c->fd = -1;

@@ -32,10 +32,14 @@ typedef struct {
   char icmp_from[S7_ADDR_MAX];
   char *error;
   GByteArray *in;              /* received, not yet taken */
+  char why[128];               /* a receive error's text */
 } S7NetConn;
 
 S7ConnectResult s7_net_connect(const struct sockaddr *addr, socklen_t len, double timeout_s, S7NetConn *c);
-gboolean s7_net_send(S7NetConn *c, const guint8 *b, gsize n, const char **why);
+/* Sends one packet, which must pass s7_check_request_allowed (else the process aborts: the
+ * check never sends anything that could change a PLC). FALSE with *why; *reset when the
+ * peer reset the connection */
+gboolean s7_net_send(S7NetConn *c, const guint8 *b, gsize n, gboolean *reset, const char **why);
 
 typedef enum {
   S7_RECV_OK,        /* pkt holds one whole TPKT packet */
@@ -43,11 +47,13 @@ typedef enum {
   S7_RECV_RST,       /* the peer reset */
   S7_RECV_TIMEOUT,   /* nothing whole before the deadline */
   S7_RECV_BAD,       /* not TPKT: *why */
+  S7_RECV_ERROR,     /* the connection failed otherwise (an ICMP error, a timeout): *why */
 } S7RecvResult;
 
 S7RecvResult s7_net_recv_tpkt(S7NetConn *c, gint64 deadline_us, GByteArray *pkt, const char **why);
 
-/* Closes our side (FIN) and waits up to linger_s for the peer's; TRUE when it came */
+/* Closes our side (FIN) and waits up to linger_s for the peer's (reading and dropping at most
+ * 64 kB meanwhile); TRUE when it came */
 gboolean s7_net_close(S7NetConn *c, double linger_s);
 
 /* "ip" of a socket address, port into *port */

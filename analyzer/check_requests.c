@@ -100,6 +100,10 @@ gboolean s7_check_request_allowed(const guint8 *pkt, gsize len, const char **why
   if (k != S7_WIRE_DATA || !last || !s7_wire_decode_s7(data, data_len, &ev, why))
     return FALSE;
   const S7Pdu *p = &ev.u.s7;
+  if (10u + p->param_len + p->data_len != data_len) {
+    *why = "the S7 PDU must fill its packet exactly";
+    return FALSE;
+  }
   if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_SETUP_COMM || p->function == S7_FUNC_READ_VAR))
     return TRUE;
   if (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_REQUEST && p->ud_group == S7_UD_GRP_CPU &&

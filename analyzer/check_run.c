@@ -34,12 +34,20 @@ typedef struct {
   gboolean open;
   gboolean record;        /* this connection's messages are kept as events, its results told */
   gboolean reset;         /* the PLC reset it */
+  gboolean peer_fin;      /* the PLC closed it (its FIN is kept) */
   guint32 cseq, pseq;     /* relative sequence numbers, client and PLC */
   guint16 pdu_ref;
   GByteArray *pkt;
 } Run;
 
-typedef enum { ANS_OK, ANS_FIN, ANS_RST, ANS_TIMEOUT, ANS_BAD } Answer;
+typedef enum {
+  ANS_OK, ANS_FIN, ANS_RST, ANS_TIMEOUT, ANS_BAD,
+  ANS_ERROR,        /* the connection failed (an ICMP error, a local error): why */
+  ANS_SEND,         /* sending failed: why */
+  ANS_DISCONNECT,   /* a COTP disconnect (DR, ER) instead of an answer */
+} Answer;
+/* Messages of the PLC that are not the awaited answer: at most this many per job */
+#define MAX_SKIPPED 16
 
 const char *s7_step_status_name(S7StepStatus s)
 {
@@ -105,22 +113,26 @@ static void record_packet(Run *x, gboolean from_client, gsize len)
 
 /* ------------------------------------------------------------------ sending and receiving */
 
-static gboolean send_packet(Run *x, GByteArray *b, const char **why)
+/* ANS_OK when sent; ANS_RST or ANS_SEND with *why otherwise */
+static Answer send_packet(Run *x, GByteArray *b, const char **why)
 {
   S7Event ev;
   const guint8 *data;
   gsize data_len;
-  gboolean last;
+  gboolean last, reset;
   const char *refused;
-  if (!s7_check_request_allowed(b->data, b->len, &refused))
-    g_error("s7diag check: refusing to send a packet (%s)", refused);   /* a bug: never sent */
-  if (!s7_net_send(&x->conn, b->data, b->len, why))
-    return FALSE;
+  if (!s7_net_send(&x->conn, b->data, b->len, &reset, why)) {
+    if (reset) {
+      x->reset = TRUE;
+      tcp_event(x, FALSE, S7_TCP_RST | S7_TCP_ACK, 0, FALSE, 0);
+    }
+    return reset ? ANS_RST : ANS_SEND;
+  }
   record_packet(x, TRUE, b->len);
   S7WireKind k = s7_wire_decode_packet(b->data, b->len, &ev, &data, &data_len, &last, &refused);
   if (k == S7_WIRE_COTP || (k == S7_WIRE_DATA && s7_wire_decode_s7(data, data_len, &ev, &refused)))
     proto_event(x, TRUE, &ev);
-  return TRUE;
+  return ANS_OK;
 }
 
 /* The next COTP TPDU or whole S7 PDU from the PLC into *out */
@@ -132,9 +144,13 @@ static Answer receive(Run *x, gint64 deadline, S7Event *out, const char **why)
   for (;;) {
     S7RecvResult rr = s7_net_recv_tpkt(&x->conn, deadline, x->pkt, why);
     if (rr == S7_RECV_FIN) {
-      tcp_event(x, FALSE, S7_TCP_FIN | S7_TCP_ACK, 0, FALSE, 0);
+      if (!x->peer_fin)
+        tcp_event(x, FALSE, S7_TCP_FIN | S7_TCP_ACK, 0, FALSE, 0);
+      x->peer_fin = TRUE;
       return ANS_FIN;
     }
+    if (rr == S7_RECV_ERROR)
+      return ANS_ERROR;
     if (rr == S7_RECV_RST) {
       x->reset = TRUE;
       tcp_event(x, FALSE, S7_TCP_RST | S7_TCP_ACK, 0, FALSE, 0);
@@ -187,18 +203,25 @@ static Answer receive(Run *x, gint64 deadline, S7Event *out, const char **why)
  * skipped); *what tells a failure */
 static Answer job(Run *x, GByteArray *b, S7Event *resp, const char **what)
 {
-  if (!send_packet(x, b, what))
-    return ANS_RST;
+  Answer sent = send_packet(x, b, what);
+  if (sent != ANS_OK)
+    return sent;
   gint64 deadline = g_get_monotonic_time() + (gint64)(x->o->timeout_s * G_USEC_PER_SEC);
   guint16 ref = x->pdu_ref;
-  for (;;) {
+  for (guint skipped = 0;; skipped++) {
+    if (skipped > MAX_SKIPPED) {
+      *what = "the PLC sends other messages instead of the answer";
+      return ANS_BAD;
+    }
+    if (g_get_monotonic_time() >= deadline)
+      return ANS_TIMEOUT;
     Answer a = receive(x, deadline, resp, what);
     if (a != ANS_OK)
       return a;
     if (resp->type == S7_EV_COTP) {
       if (resp->u.cotp.tpdu == S7_COTP_DR || resp->u.cotp.tpdu == S7_COTP_ER) {
-        *what = "the PLC disconnected (COTP)";
-        return ANS_FIN;
+        *what = resp->u.cotp.tpdu == S7_COTP_DR ? "a COTP disconnect request (DR)" : "a COTP error (ER)";
+        return ANS_DISCONNECT;
       }
       continue;
     }
@@ -214,6 +237,9 @@ static const char *failure_text(Answer a, const char *why, double timeout_s, cha
   case ANS_RST: g_snprintf(buf, size, "the PLC reset the connection (RST) instead of answering"); break;
   case ANS_TIMEOUT: g_snprintf(buf, size, "no answer within %.1f s", timeout_s); break;
   case ANS_BAD: g_snprintf(buf, size, "invalid answer: %s", why); break;
+  case ANS_ERROR: g_snprintf(buf, size, "the connection failed: %s", why); break;
+  case ANS_SEND: g_snprintf(buf, size, "sending failed: %s", why); break;
+  case ANS_DISCONNECT: g_snprintf(buf, size, "the PLC disconnected instead of answering: %s", why); break;
   default: g_snprintf(buf, size, "answered"); break;
   }
   return buf;
@@ -227,10 +253,11 @@ static void close_conn(Run *x)
     return;
   if (!x->reset)
     tcp_event(x, TRUE, S7_TCP_FIN | S7_TCP_ACK, 0, FALSE, 0);
-  if (s7_net_close(&x->conn, x->reset ? 0 : 0.5))
+  if (s7_net_close(&x->conn, x->reset ? 0 : 0.5) && !x->peer_fin)
     tcp_event(x, FALSE, S7_TCP_FIN | S7_TCP_ACK, 0, FALSE, 0);
   x->open = FALSE;
   x->reset = FALSE;
+  x->peer_fin = FALSE;
 }
 
 /* The SYNs the kernel sent for a connect that got no SYN-ACK, at the times Linux sends them
@@ -262,14 +289,14 @@ static gboolean port_step(Run *x)
   switch (cr) {
   case S7_CONNECT_OK:
     x->open = TRUE;
-    tcp_event(x, TRUE, S7_TCP_SYN, 0, FALSE, t0);
+    syn_events(x, t0, x->conn.syns);
     tcp_event(x, FALSE, S7_TCP_SYN | S7_TCP_ACK, 0, FALSE, 0);
     tcp_event(x, TRUE, S7_TCP_ACK, 0, FALSE, 0);
     step(r, S7_CHECK_PORT, S7_STEP_PASSED, "open: the connect was accepted (SYN-ACK) in %.1f ms", ms);
     open = TRUE;
     break;
   case S7_CONNECT_REFUSED:
-    syn_events(x, t0, 1);
+    syn_events(x, t0, x->conn.syns);
     tcp_event(x, FALSE, S7_TCP_RST | S7_TCP_ACK, 0, FALSE, 0);
     step(r, S7_CHECK_PORT, S7_STEP_FAILED,
          "closed: the host answered the connect with a TCP reset (RST): nothing listens on port %u, or a "
@@ -318,9 +345,10 @@ static Answer iso_connect(Run *x, guint16 tsap, char *how, gsize size)
   g_autoptr(GByteArray) b = g_byte_array_new();
   s7_check_build_cr(b, tsap);
   const char *why = "";
-  if (!send_packet(x, b, &why)) {
+  Answer sent = send_packet(x, b, &why);
+  if (sent != ANS_OK) {
     g_snprintf(how, size, "%s", why);
-    return ANS_RST;
+    return sent;
   }
   gint64 deadline = g_get_monotonic_time() + (gint64)(x->o->timeout_s * G_USEC_PER_SEC);
   S7Event ev;
@@ -331,7 +359,7 @@ static Answer iso_connect(Run *x, guint16 tsap, char *how, gsize size)
     const char *t = s7_cotp_dr_cause_text(ev.u.cotp.cause);
     g_snprintf(how, size, "refused with a COTP disconnect request, cause 0x%02x%s%s%s", ev.u.cotp.cause,
                t ? " (" : "", t ? t : "", t ? ")" : "");
-    return ANS_FIN;
+    return ANS_DISCONNECT;
   }
   if (a == ANS_OK) {
     g_snprintf(how, size, "answered with something other than a connect confirm");
@@ -362,29 +390,41 @@ static gboolean iso_step(Run *x)
     return TRUE;
   }
   close_conn(x);
-  if (a != ANS_RST && a != ANS_FIN) {
+  if (a != ANS_RST && a != ANS_FIN && a != ANS_DISCONNECT) {
     step(r, S7_CHECK_ISO, S7_STEP_FAILED, "%s: %s", first, how);
+    return FALSE;
+  }
+  if (x->o->tsap_given) {   /* a TSAP of its own (OP, S7 basic, a LOGO!): no rack/slot to try */
+    step(r, S7_CHECK_ISO, S7_STEP_FAILED, "%s: %s (no rack/slot search with --tsap)", first, how);
     return FALSE;
   }
   /* refused: the usual rack/slot pairs, one connection at a time, not kept as events (the
    * engine is told of the user's connect, and of the one accepted) */
-  guint tries = 1;
-  for (guint i = 0; i < G_N_ELEMENTS(usual_rack_slot) && tries < MAX_TRIES; i++) {
+  guint others = 0;
+  gboolean port_lost = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(usual_rack_slot) && others + 1 < MAX_TRIES; i++) {
     guint16 t = (guint16)(0x0100 | usual_rack_slot[i][0] << 5 | usual_rack_slot[i][1]);
     if (t == tsap)
       continue;
-    tries++;
-    x->record = FALSE;
-    if (!port_step(x))
-      break;
     g_autofree char *tt = tsap_text(t);
+    x->record = FALSE;
+    if (!port_step(x)) {
+      g_ptr_array_add(r->tries, g_strdup_printf("%s: not tried, the TCP connect failed", tt));
+      port_lost = TRUE;
+      break;
+    }
+    others++;
     Answer b = iso_connect(x, t, how, sizeof how);
     g_ptr_array_add(r->tries, g_strdup_printf("%s: %s", tt, b == ANS_OK ? "accepted" : how));
     if (b == ANS_OK) {
       /* go on with the accepted one: closed and opened again, as events */
       close_conn(x);
       x->record = TRUE;
-      if (!port_step(x) || iso_connect(x, t, how, sizeof how) != ANS_OK) {
+      if (!port_step(x)) {
+        step(r, S7_CHECK_ISO, S7_STEP_FAILED, "%s refused; %s accepted once, then the TCP connect failed", first, tt);
+        return FALSE;
+      }
+      if (iso_connect(x, t, how, sizeof how) != ANS_OK) {
         step(r, S7_CHECK_ISO, S7_STEP_FAILED, "%s refused; %s accepted once, then: %s", first, tt, how);
         close_conn(x);
         return FALSE;
@@ -397,9 +437,14 @@ static gboolean iso_step(Run *x)
     close_conn(x);
   }
   x->record = TRUE;
-  step(r, S7_CHECK_ISO, S7_STEP_FAILED,
-       "%s refused, and so were the %u other usual rack/slot pairs tried: the CPU's connection "
-       "resources are in use, or a CP or gateway in between refuses", first, tries - 1);
+  if (port_lost)
+    step(r, S7_CHECK_ISO, S7_STEP_FAILED,
+         "%s refused; the rack/slot search stopped after %u other pair%s: the TCP connect failed then", first,
+         others, others == 1 ? "" : "s");
+  else
+    step(r, S7_CHECK_ISO, S7_STEP_FAILED,
+         "%s refused, and so were the %u other usual rack/slot pairs tried: the CPU's connection "
+         "resources are in use, or a CP or gateway in between refuses", first, others);
   return FALSE;
 }
 
@@ -420,7 +465,11 @@ static gboolean setup_step(Run *x)
   }
   const S7Pdu *p = &resp.u.s7;
   guint16 code = (guint16)(p->err_class << 8 | p->err_code);
-  if (code || p->function != S7_FUNC_SETUP_COMM) {
+  if (!code && p->function != S7_FUNC_SETUP_COMM) {
+    step(r, S7_CHECK_SETUP, S7_STEP_FAILED, "the answer is not a Setup Communication (function 0x%02x)", p->function);
+    return FALSE;
+  }
+  if (code) {
     const char *t = s7_error_text(code);
     step(r, S7_CHECK_SETUP, S7_STEP_FAILED, "rejected with 0x%04x%s%s%s", code, t ? " (" : "", t ? t : "", t ? ")" : "");
     return FALSE;
@@ -451,7 +500,7 @@ static char *szl_read(Run *x, guint16 id, gboolean *connection_lost)
   char buf[256];
   Answer a = job(x, b, &resp, &why);
   if (a != ANS_OK) {
-    *connection_lost = a == ANS_FIN || a == ANS_RST || a == ANS_BAD;
+    *connection_lost = a != ANS_TIMEOUT;
     return g_strdup_printf("SZL 0x%04x: %s", id, failure_text(a, why, x->o->timeout_s, buf, sizeof buf));
   }
   const S7Pdu *p = &resp.u.s7;
@@ -534,9 +583,11 @@ static void read_step(Run *x)
            "(not optimized)", addr, o->db);
     else
       step(r, S7_CHECK_READ, S7_STEP_PASSED, "read 1 byte of %s: PUT/GET is permitted (give --db N to check a DB)", addr);
-  } else if (p->retcodes[0] == 0x05) {
+  } else if (p->retcodes[0] == 0x05 && o->db_given) {
     step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s answered 0x05: DB%u is optimized (no absolute access) or "
          "shorter than byte %u", addr, o->db, o->offset + 1);
+  } else if (p->retcodes[0] == 0x05) {
+    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s answered 0x05: the CPU has no such address", addr);
   } else if (p->retcodes[0] == 0x0A) {
     step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s answered 0x0A: %s does not exist in the CPU", addr,
          o->db_given ? "the DB" : "the area");
@@ -562,7 +613,7 @@ void s7_check_run(const S7CheckOptions *o, S7CheckResult *r)
     r->steps[i].result = g_strdup("not run: an earlier step failed");
   }
   r->start_ts_us = g_get_real_time();
-  Run x = { o, r, { 0 }, FALSE, TRUE, FALSE, 0, 0, 0, g_byte_array_new() };
+  Run x = { o, r, { 0 }, FALSE, TRUE, FALSE, FALSE, 0, 0, 0, g_byte_array_new() };
   x.conn.fd = -1;
   if (port_step(&x) && iso_step(&x) && setup_step(&x) && identity_step(&x))
     read_step(&x);

@@ -48,6 +48,10 @@ void s7_parse_ports(char **ports, S7EngineConfig *cfg);
 S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeout_s,
                                           double connect_timeout_s, const char *partners_file,
                                           S7EngineConfig *cfg);
+/* --redact / --redact-key FILE: the redactor, NULL when neither was given (usage error on a
+ * key file that cannot be read) */
+struct S7Redactor;
+struct S7Redactor *s7_redactor_from_options(gboolean redact, const char *key_file);
 /* Probes the tshark to run (PATH, or "tshark" on PATH when NULL); says why not on stderr */
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
 

@@ -13,13 +13,15 @@
 #include "evidence.h"
 #include "inputs.h"
 #include "report_model.h"
+#include "redact.h"
 #include "report_output.h"
+#include "sharded_run.h"
 
 typedef struct {
-  char *format, *output, *tshark, *fail_on, *evidence, *partners;
+  char *format, *output, *tshark, *fail_on, *evidence, *partners, *redact_key;
   char **ports;
   double no_response_timeout, connect_timeout;
-  gboolean quiet, no_prefilter;
+  gboolean quiet, no_prefilter, redact;
   gint jobs, shards;
 } AnalyzeOpts;
 
@@ -49,6 +51,10 @@ const GOptionEntry *s7_analyze_options(void)
       "Split each capture into N shards whatever its size (default: -j for one capture of 32 MB or more, else 1)", "N" },
     { "partners", 0, 0, G_OPTION_ARG_FILENAME, &o.partners,
       "Audit the segmentation: the allowed client -> PLC pairs, one 'CLIENT PLC [read-only|read-write|full]' per line (addresses, CIDR prefixes, *); every other host that reached a PLC is an unexpected-partner", "FILE" },
+    { "redact", 0, 0, G_OPTION_ARG_NONE, &o.redact,
+      "Replace addresses (subnets kept), MACs (vendor kept), PLC names, serials, file paths and comments by pseudonyms in the report and the evidence", NULL },
+    { "redact-key", 0, 0, G_OPTION_ARG_FILENAME, &o.redact_key,
+      "Redact with pseudonyms keyed by FILE's content, the same in every run (implies --redact)", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no warnings on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
@@ -69,6 +75,17 @@ S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeo
     s7_die_usage("--partners: %s", err->message);
   cfg->partners = partners;
   return partners;
+}
+
+S7Redactor *s7_redactor_from_options(gboolean redact, const char *key_file)
+{
+  if (!redact && !key_file)
+    return NULL;
+  char *why = NULL;
+  S7Redactor *r = s7_redactor_new(key_file, &why);
+  if (!r)
+    s7_die_usage("%s", why);
+  return r;
 }
 
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
@@ -133,8 +150,11 @@ typedef struct {
 } Batch;
 
 /* Shards for one capture: none without the prefilter; one for small captures (a tshark
- * start costs ~0.4 s) or when several captures already share the cores. */
+ * start costs ~0.2 s and a core), for captures whose S7 part is small (a large plant capture
+ * with little S7 in it: tshark is not what takes the time, reading and hashing the file is),
+ * or when several captures already share the cores. */
 #define S7_SHARD_MIN_BYTES (32 * 1024 * 1024)
+#define S7_SHARD_MIN_KEPT 100000
 static guint shards_for(const Batch *b, const char *path)
 {
   if (o.no_prefilter)
@@ -143,6 +163,8 @@ static guint shards_for(const Batch *b, const char *path)
     return (guint)o.shards;
   GStatBuf st;
   if (b->inputs->len > 1 || b->shards <= 1 || g_stat(path, &st) != 0 || st.st_size < S7_SHARD_MIN_BYTES)
+    return 1;
+  if (s7_sharded_estimate_kept(path, b->topt, (guint64)st.st_size) < S7_SHARD_MIN_KEPT)
     return 1;
   return b->shards;
 }
@@ -217,6 +239,7 @@ int s7_cmd_analyze(int argc, char **argv)
   if (o.shards < 0 || o.shards > 64)
     s7_die_usage("--shards: 1 to 64");
   int threshold = s7_fail_threshold(o.fail_on);
+  S7Redactor *redact = s7_redactor_from_options(o.redact, o.redact_key);
 
   S7EngineConfig ecfg;
   S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
@@ -225,6 +248,7 @@ int s7_cmd_analyze(int argc, char **argv)
   S7Tshark tshark;
   if (!s7_probe_tshark_or_say(o.tshark, &tshark)) {
     s7_partners_free(partners);
+    s7_redactor_free(redact);
     return EXIT_USAGE;
   }
   S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, FALSE };
@@ -235,6 +259,7 @@ int s7_cmd_analyze(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", why);
     g_free(why);
     s7_tshark_clear(&tshark);
+    s7_redactor_free(redact);
     return EXIT_USAGE;
   }
   if (o.evidence && inputs->len > 1 && !g_file_test(o.evidence, G_FILE_TEST_IS_DIR) &&
@@ -257,6 +282,8 @@ int s7_cmd_analyze(int argc, char **argv)
   json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);
   g_ptr_array_unref(caps);
   int rc = s7_exit_status(report, threshold);
+  if (redact)
+    s7_redactor_learn_report(redact, report);   /* the evidence's comments name them too */
 
   if (o.evidence) {
     size_t i;
@@ -267,7 +294,7 @@ int s7_cmd_analyze(int argc, char **argv)
         if (!strcmp(((S7Input *)g_ptr_array_index(inputs, k))->name, s7_json_str(c, "file")))
           in = g_ptr_array_index(inputs, k);
       char *ew = NULL;
-      if (in && !s7_evidence_write(c, in->path, tshark.path, o.evidence, inputs->len > 1, &ew)) {
+      if (in && !s7_evidence_write(c, in->path, tshark.path, o.evidence, inputs->len > 1, redact, &ew)) {
         fprintf(stderr, "s7diag: %s\n", ew);
         g_free(ew);
         rc = EXIT_USAGE;
@@ -275,6 +302,8 @@ int s7_cmd_analyze(int argc, char **argv)
     }
   }
 
+  if (redact)
+    s7_redact_report(redact, report);
   char *werr = NULL;
   if (!s7_report_output(report, format, o.output, threshold, &werr)) {
     fprintf(stderr, "s7diag: %s\n", werr);
@@ -282,6 +311,7 @@ int s7_cmd_analyze(int argc, char **argv)
     rc = EXIT_USAGE;
   }
   json_decref(report);
+  s7_redactor_free(redact);
   for (guint i = 0; i < inputs->len; i++)
     s7_capture_result_free(b.results[i]);
   g_free(b.results);
@@ -289,7 +319,7 @@ int s7_cmd_analyze(int argc, char **argv)
   s7_tshark_clear(&tshark);
   s7_partners_free(partners);
   g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
-  g_free(o.partners);
+  g_free(o.partners); g_free(o.redact_key);
   g_strfreev(o.ports);
   return rc;
 }

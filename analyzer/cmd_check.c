@@ -244,6 +244,7 @@ int s7_cmd_check(int argc, char **argv)
   s7_net_endpoint((const struct sockaddr *)&co.addr, &plc);
   g_autofree char *capture_note = NULL;
   GSubprocess *dumpcap = o.write ? start_capture(&co, plc.addr, (guint16)o.port, &capture_note) : NULL;
+  gboolean captured = dumpcap != NULL;
   if (capture_note && !o.quiet)
     fprintf(stderr, "s7diag: warning: %s\n", capture_note);
   if (!o.quiet)
@@ -253,11 +254,12 @@ int s7_cmd_check(int argc, char **argv)
   S7CheckResult r;
   s7_check_run(&co, &r);
 
-  if (dumpcap) {
+  if (captured) {
     g_usleep(300000);   /* the last packets reach the file */
     char *msg = NULL;
     int st = s7_dumpcap_stop(dumpcap, &msg);
     if (st != 0 && st != 143) {   /* not ended by our SIGTERM */
+      g_free(capture_note);
       capture_note = g_strdup_printf("the capture may be incomplete: %s", msg);
       if (!o.quiet)
         fprintf(stderr, "s7diag: warning: %s\n", capture_note);
@@ -275,8 +277,7 @@ int s7_cmd_check(int argc, char **argv)
   g_autofree char *name = g_strdup_printf("check %s", s7_endpoint_format(&plc, ep));
   S7CaptureResult *cr = s7_analyze_events(name, (const S7Event *)r.events->data, r.events->len, r.end_ts_us, &ecfg);
   json_t *cap = s7_report_capture(cr);
-  json_object_set_new(cap, "check", s7_check_json(&r, &co, host, dumpcap ? o.write : NULL,
-                                                  o.write && !dumpcap ? capture_note : NULL));
+  json_object_set_new(cap, "check", s7_check_json(&r, &co, host, captured ? o.write : NULL, capture_note));
   GPtrArray *caps = g_ptr_array_new();
   g_ptr_array_add(caps, cap);
   json_t *report = s7_report_new(S7DIAG_VERSION, NULL, caps);

@@ -47,7 +47,7 @@ static gboolean run(GPtrArray *argv, char **out, char **error, const char *what)
 }
 
 gboolean s7_evidence_write(const json_t *capture, const char *path, const char *tshark,
-                           const char *target, gboolean as_dir, char **error)
+                           const char *target, gboolean as_dir, S7Redactor *redact, char **error)
 {
   const json_t *findings = json_object_get(capture, "findings");
   if (json_object_get(capture, "error") || !json_array_size(findings))
@@ -79,7 +79,8 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   if (as_dir) {
     g_mkdir_with_parents(target, 0755);
     g_autofree char *base = g_path_get_basename(s7_json_str(capture, "file"));
-    g_autofree char *name = g_strdup_printf("%s.evidence.pcapng", base);
+    const char *pseudonym = redact ? s7_redact_secret(redact, base) : NULL;
+    g_autofree char *name = g_strdup_printf("%s.evidence.pcapng", pseudonym ? pseudonym : base);
     out_path = g_build_filename(target, name, NULL);
   } else {
     out_path = g_strdup(target);
@@ -148,6 +149,15 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   }
   g_unlink(tmp);
   g_string_free(streams, TRUE);
+  /* 4. redacted: addresses, names, comments (in place) */
+  if (ok && redact) {
+    char *why = NULL;
+    ok = s7_redact_capture_in_place(redact, out_path, &why);
+    if (!ok) {
+      g_unlink(out_path);
+      *error = why;
+    }
+  }
   if (!ok) {
     g_autofree char *why = *error;
     *error = g_strdup_printf("%s: %s", out_path, why);

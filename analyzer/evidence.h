@@ -8,10 +8,14 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "redact.h"
+
 /* capture: the report's capture object; path: the file tshark reads; target: a file, or a
  * directory (as_dir) receiving NAME.evidence.pcapng. Nothing is written for a capture
- * without findings. FALSE with *error naming the file. */
+ * without findings. redact (NULL: none): the file is written redacted, named after the
+ * capture's pseudonym (the redactor must know the report's secrets). FALSE with *error
+ * naming the file. */
 gboolean s7_evidence_write(const json_t *capture, const char *path, const char *tshark,
-                           const char *target, gboolean as_dir, char **error);
+                           const char *target, gboolean as_dir, S7Redactor *redact, char **error);
 
 #endif

@@ -114,43 +114,43 @@ static gboolean ip_keep(const guint8 *p, guint len, const guint16 *ports, guint 
   return FALSE;
 }
 
-gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
-                           guint n_ports, guint32 *hash)
+gssize s7_link_ip_offset(S7Link link, const guint8 *pkt, guint caplen)
 {
-  *hash = 0;
   switch (link) {
   case S7_LINK_ETHERNET: {
     if (caplen < 14)
-      return FALSE;
+      return -1;
     guint off = 12;
     guint16 type = be16(pkt + off);
     for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100); tags++) {
       off += 4;
       if (off + 2 > caplen)
-        return FALSE;
+        return -1;
       type = be16(pkt + off);
     }
     off += 2;
-    if (type != 0x0800 && type != 0x86DD)
-      return FALSE;
-    return ip_keep(pkt + off, caplen - off, ports, n_ports, hash);
+    return type == 0x0800 || type == 0x86DD ? (gssize)off : -1;
   }
   case S7_LINK_SLL:
-    if (caplen < 16 || (be16(pkt + 14) != 0x0800 && be16(pkt + 14) != 0x86DD))
-      return FALSE;
-    return ip_keep(pkt + 16, caplen - 16, ports, n_ports, hash);
+    return caplen >= 16 && (be16(pkt + 14) == 0x0800 || be16(pkt + 14) == 0x86DD) ? 16 : -1;
   case S7_LINK_SLL2:
-    if (caplen < 20 || (be16(pkt) != 0x0800 && be16(pkt) != 0x86DD))
-      return FALSE;
-    return ip_keep(pkt + 20, caplen - 20, ports, n_ports, hash);
+    return caplen >= 20 && (be16(pkt) == 0x0800 || be16(pkt) == 0x86DD) ? 20 : -1;
   case S7_LINK_NULL:
-    if (caplen < 4)
-      return FALSE;
-    return ip_keep(pkt + 4, caplen - 4, ports, n_ports, hash);
+    return caplen >= 4 ? 4 : -1;
   case S7_LINK_RAW_IP:
-    return ip_keep(pkt, caplen, ports, n_ports, hash);
+    return 0;
   case S7_LINK_OTHER:
   default:
-    return TRUE;
+    return -1;
   }
+}
+
+gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
+                           guint n_ports, guint32 *hash)
+{
+  *hash = 0;
+  if (link == S7_LINK_OTHER)
+    return TRUE;
+  gssize off = s7_link_ip_offset(link, pkt, caplen);
+  return off >= 0 && ip_keep(pkt + off, caplen - (guint)off, ports, n_ports, hash);
 }

@@ -21,6 +21,10 @@ typedef enum {
   S7_LINK_SLL2,        /* Linux cooked capture v2 ("any") */
 } S7Link;
 
+/* Where the IPv4/IPv6 header of a packet of this link layer starts; -1 when it carries no
+ * IP (or the link layer is not read here). Never reads past caplen. */
+gssize s7_link_ip_offset(S7Link link, const guint8 *pkt, guint caplen);
+
 /* TRUE when the packet is needed; *conn_hash is its connection's hash (0 for S7_LINK_OTHER).
  * Never reads past caplen. */
 gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,

@@ -124,6 +124,32 @@ static gpointer writer_run(gpointer data)
   return NULL;
 }
 
+/* ------------------------------------------------------------------ the estimate */
+
+#define S7_ESTIMATE_SAMPLE 20000
+
+guint64 s7_sharded_estimate_kept(const char *path, const S7TsharkOptions *opt, guint64 file_size)
+{
+  S7CaptureReader *r = s7_capture_reader_open(path, NULL);
+  if (!r)
+    return 0;
+  S7Record rec;
+  guint64 n = 0, kept = 0, bytes = 0;
+  while (n < S7_ESTIMATE_SAMPLE && s7_capture_reader_next(r, &rec)) {
+    n++;
+    bytes += rec.caplen + 24;   /* a record's header in the file, about */
+    guint32 hash;
+    if (!rec.is_packet || s7_prefilter_keep(rec.link, rec.data, rec.caplen, opt->ports, opt->n_ports, &hash))
+      kept++;
+  }
+  s7_capture_reader_close(r);
+  if (!n)
+    return 0;
+  if (n < S7_ESTIMATE_SAMPLE)   /* read it all */
+    return kept;
+  return (guint64)((double)kept / (double)n * ((double)file_size / ((double)bytes / (double)n)));
+}
+
 /* ------------------------------------------------------------------ the run */
 
 gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,

@@ -31,6 +31,11 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
                         S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
                         S7ShardedResult *result, GError **error);
 
+/* How many packets of the capture the prefilter would pass on, estimated from its first
+ * packets and the file's size (0 when it cannot be read): a capture whose S7 part is small
+ * is not worth more than one tshark (each costs ~0.2 s to start and a core). */
+guint64 s7_sharded_estimate_kept(const char *path, const S7TsharkOptions *opt, guint64 file_size);
+
 GQuark s7_sharded_error_quark(void);
 
 #endif

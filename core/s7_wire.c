@@ -118,8 +118,10 @@ static void szl_identity(guint16 szl_id, const guint8 *rec, guint rec_len, guint
       else if (index == 7 && x[24] == 'V')
         g_snprintf(id->firmware, sizeof id->firmware, "V%u.%u.%u", x[25], x[26], x[27]);
     } else if (szl_id == 0x001C) {
+      /* the names (1, 2) and the serial (5) are 24 characters and 8 reserved bytes; the plant
+       * designation (3) and the CPU type (7) 32 characters (as tshark's fields) */
       const guint8 *t = x + 2;
-      gsize tn = rec_len - 2;
+      gsize tn = MIN(rec_len - 2, (index == 1 || index == 2 || index == 5) ? 24u : 32u);
       switch (index) {
       case 1: szl_text(t, tn, id->system_name, sizeof id->system_name); break;
       case 2: szl_text(t, tn, id->module_name, sizeof id->module_name); break;
@@ -146,29 +148,35 @@ static void userdata(const guint8 *par, guint plen, const guint8 *data, guint dl
     s->retcodes[0] = data[0];
     s->n_retcodes = 1;
   }
-  if (s->ud_group == S7_UD_GRP_CPU && s->ud_subfunc == 1 && dlen >= 8) {
+  /* an SZL answer's head (id, index, record length and count) is in its first data unit: one
+   * not split into several (data unit reference 0) */
+  gboolean whole = head < 8 || plen < 10 || par[8] == 0;
+  if (s->ud_group == S7_UD_GRP_CPU && s->ud_subfunc == 1 && dlen >= 8 && data[0] == 0xFF && whole) {
     s->szl_id = be16(data + 4);
-    if (s->ud_type == S7_UD_TYPE_RESPONSE && !s->param_error && data[0] == 0xFF && dlen >= 12)
+    if (s->ud_type == S7_UD_TYPE_RESPONSE && !s->param_error && dlen >= 12)
       szl_identity(s->szl_id, data + 12, be16(data + 8), be16(data + 10), dlen - 12, &s->identity);
   }
 }
 
-/* A Read Var answer's data items: return code, transport size, length (bits for sizes 3, 4
- * and 5), the value, a fill byte after an odd length but the last */
+/* A Read Var answer's data items, as the dissector walks them: return code, transport size,
+ * length (bits for sizes 3, 4 and 5), the value and a fill byte after an odd length but the
+ * last; an item answering an error (but "object does not exist") is its 4-byte head only */
 static void read_answer(const guint8 *data, guint dlen, guint count, S7Pdu *s)
 {
   gsize i = 0;
   for (guint k = 0; k < count && i + 1 <= dlen && s->n_retcodes < S7_MAX_ITEMS; k++) {
-    s->retcodes[s->n_retcodes++] = data[i];
-    if (i + 4 > dlen)
-      break;
-    guint8 tsize = data[i + 1];
-    gsize n = be16(data + i + 2);
-    if (tsize == 3 || tsize == 4 || tsize == 5)
-      n = (n + 7) / 8;
+    guint8 rc = data[i];
+    s->retcodes[s->n_retcodes++] = rc;
+    gsize n = 0;
+    if ((rc == 0x00 || rc == 0xFF || rc == 0x0A) && i + 4 <= dlen) {
+      guint8 tsize = data[i + 1];
+      n = be16(data + i + 2);
+      if (tsize == 3 || tsize == 4 || tsize == 5)
+        n = (n + 7) / 8;
+      if ((n & 1) && k + 1 < count)
+        n++;
+    }
     i += 4 + n;
-    if ((n & 1) && k + 1 < count)
-      i++;
   }
 }
 
@@ -248,6 +256,8 @@ gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char *
       break;
     if (s->rosctr == S7_ROSCTR_JOB)
       var_job_items(par, s->param_len, s);
+    else if (s->rosctr != S7_ROSCTR_ACK_DATA)
+      break;
     else if (s->function == S7_FUNC_READ_VAR)
       read_answer(data, s->data_len, par[1], s);
     else

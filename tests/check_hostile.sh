@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `s7diag check` against a malicious "PLC" (tests/check/hostile_plc.py: garbage, lying or
-# impossible TPKT lengths, endless fragments, answers that never come or trickle in, S7
-# lengths past the PDU) and a closed port: each check ends within its timeouts with a failed
+# impossible TPKT lengths, endless fragments, a flood of other messages, answers that never
+# come or trickle in, S7 lengths past the PDU) and a closed port: each check ends within its timeouts with a failed
 # step that says what was wrong, exit 1, never a crash or a hang. Also its usage errors.
 # Runs under the sanitizers too. Usage: check_hostile.sh S7DIAG SRC_DIR
 set -u
@@ -44,6 +44,7 @@ hostile close-cr 1 "refused, and so were the 7 other usual rack/slot pairs"
 hostile fragments 2 "more fragments than any S7 PDU"
 hostile trickle 2 "stopped before the length|no answer"
 hostile bad-s7 2 "lengths are past the PDU"
+hostile flood 2 "other messages instead of the answer"
 # close-cr: the rack/slot search stops at 8 connections
 n=$(jq '.captures[0].check.connects | length' "$work/close-cr.json" 2>/dev/null)
 [ "$n" = 8 ] && ok "hostile close-cr: the rack/slot search tried 8 connections" || bad "hostile close-cr: $n connections"

@@ -10,6 +10,7 @@
 #   fragments    connect confirm, then DT fragments without end to every job
 #   trickle      connect confirm, then a Setup Communication answer one byte a second
 #   bad-s7       connect confirm, then an S7 header whose lengths are past the PDU
+#   flood        connect confirm, then COTP messages without end instead of an answer
 import socket, sys, threading, time
 
 port, mode = int(sys.argv[1]), sys.argv[2]
@@ -29,13 +30,17 @@ def serve(c):
             c.shutdown(socket.SHUT_WR)
             time.sleep(0.5)
             return
-        elif mode in ('fragments', 'trickle', 'bad-s7'):
+        elif mode in ('fragments', 'trickle', 'bad-s7', 'flood'):
             c.sendall(CC)
             c.recv(4096)
             if mode == 'fragments':
                 for _ in range(100000):
                     c.sendall(bytes.fromhex('0300000b02f000') + b'\x32\x03\x00\x00')
                     time.sleep(0.001)
+            elif mode == 'flood':
+                dc = bytes.fromhex('03000007' '02c000') * 1000
+                for _ in range(100000):
+                    c.sendall(dc)
             elif mode == 'trickle':
                 for b in SETUP:
                     c.sendall(bytes([b]))
