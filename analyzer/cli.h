@@ -27,6 +27,7 @@ typedef struct {
   const GOptionEntry *(*options)(void);   /* NULL-terminated; NULL for none */
   int (*run)(int argc, char **argv);
   const char *completion;    /* bash: what the operands are: "file", "code", "json" */
+  gboolean redacts;          /* takes --redact and --redact-key */
 } S7Command;
 
 const S7Command *s7_commands(guint *n);
@@ -48,10 +49,10 @@ void s7_parse_ports(char **ports, S7EngineConfig *cfg);
 S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeout_s,
                                           double connect_timeout_s, const char *partners_file,
                                           S7EngineConfig *cfg);
-/* --redact / --redact-key FILE: the redactor, NULL when neither was given (usage error on a
- * key file that cannot be read) */
+/* --redact / --redact-key FILE (the commands whose table entry says redacts): the redactor,
+ * NULL when neither was given (usage error on a key file that cannot be read) */
 struct S7Redactor;
-struct S7Redactor *s7_redactor_from_options(gboolean redact, const char *key_file);
+struct S7Redactor *s7_redactor_from_cli(void);
 /* Probes the tshark to run (PATH, or "tshark" on PATH when NULL); says why not on stderr */
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
 

@@ -18,10 +18,10 @@
 #include "sharded_run.h"
 
 typedef struct {
-  char *format, *output, *tshark, *fail_on, *evidence, *partners, *redact_key;
+  char *format, *output, *tshark, *fail_on, *evidence, *partners;
   char **ports;
   double no_response_timeout, connect_timeout;
-  gboolean quiet, no_prefilter, redact;
+  gboolean quiet, no_prefilter;
   gint jobs, shards;
 } AnalyzeOpts;
 
@@ -51,10 +51,6 @@ const GOptionEntry *s7_analyze_options(void)
       "Split each capture into N shards whatever its size (default: -j for one capture of 32 MB or more, else 1)", "N" },
     { "partners", 0, 0, G_OPTION_ARG_FILENAME, &o.partners,
       "Audit the segmentation: the allowed client -> PLC pairs, one 'CLIENT PLC [read-only|read-write|full]' per line (addresses, CIDR prefixes, *); every other host that reached a PLC is an unexpected-partner", "FILE" },
-    { "redact", 0, 0, G_OPTION_ARG_NONE, &o.redact,
-      "Replace addresses (subnets kept), MACs (vendor kept), PLC names, serials, file paths and comments by pseudonyms in the report and the evidence", NULL },
-    { "redact-key", 0, 0, G_OPTION_ARG_FILENAME, &o.redact_key,
-      "Redact with pseudonyms keyed by FILE's content, the same in every run (implies --redact)", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no warnings on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
@@ -75,17 +71,6 @@ S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeo
     s7_die_usage("--partners: %s", err->message);
   cfg->partners = partners;
   return partners;
-}
-
-S7Redactor *s7_redactor_from_options(gboolean redact, const char *key_file)
-{
-  if (!redact && !key_file)
-    return NULL;
-  char *why = NULL;
-  S7Redactor *r = s7_redactor_new(key_file, &why);
-  if (!r)
-    s7_die_usage("%s", why);
-  return r;
 }
 
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
@@ -239,7 +224,7 @@ int s7_cmd_analyze(int argc, char **argv)
   if (o.shards < 0 || o.shards > 64)
     s7_die_usage("--shards: 1 to 64");
   int threshold = s7_fail_threshold(o.fail_on);
-  S7Redactor *redact = s7_redactor_from_options(o.redact, o.redact_key);
+  S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
   S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
@@ -319,7 +304,7 @@ int s7_cmd_analyze(int argc, char **argv)
   s7_tshark_clear(&tshark);
   s7_partners_free(partners);
   g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
-  g_free(o.partners); g_free(o.redact_key);
+  g_free(o.partners);
   g_strfreev(o.ports);
   return rc;
 }

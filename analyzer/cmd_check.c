@@ -19,6 +19,7 @@
 #include "check_run.h"
 #include "cli.h"
 #include "dumpcap_run.h"
+#include "redact.h"
 #include "report_model.h"
 #include "report_output.h"
 #include "s7_address.h"
@@ -232,8 +233,10 @@ int s7_cmd_check(int argc, char **argv)
       s7_die_usage("--db: '%s' is not N or N.OFFSET (a DB number 1-65535, a byte offset)", o.db);
     co.db_given = TRUE;
   }
+  S7Redactor *redact = s7_redactor_from_cli();
   char *why = NULL;
   if (!resolve(host, (guint16)o.port, &co, &why)) {
+    s7_redactor_free(redact);
     fprintf(stderr, "s7diag: check: cannot resolve '%s': %s\n", host, why);
     g_free(why);
     opts_clear();
@@ -285,6 +288,17 @@ int s7_cmd_check(int argc, char **argv)
   int rc = s7_exit_status(report, threshold);
   if (rc == EXIT_CLEAN && threshold <= S7_SEV_ERROR && s7_check_failed(&r))
     rc = EXIT_FINDINGS;
+  if (redact) {   /* the report, and the capture of the check */
+    s7_redactor_learn_report(redact, report);
+    char *rerr = NULL;
+    if (captured && !s7_redact_capture_in_place(redact, o.write, &rerr)) {
+      fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", rerr);
+      g_unlink(o.write);
+      g_free(rerr);
+      rc = EXIT_USAGE;
+    }
+    s7_redact_report(redact, report);
+  }
   char *werr = NULL;
   if (!s7_report_output(report, format, o.output, threshold, &werr)) {
     fprintf(stderr, "s7diag: %s\n", werr);
@@ -294,6 +308,7 @@ int s7_cmd_check(int argc, char **argv)
   json_decref(report);
   s7_capture_result_free(cr);
   s7_check_result_clear(&r);
+  s7_redactor_free(redact);
   opts_clear();
   return rc;
 }

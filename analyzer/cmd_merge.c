@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "redact.h"
 #include "report_model.h"
 #include "report_output.h"
 
@@ -35,6 +36,7 @@ int s7_cmd_merge(int argc, char **argv)
   if (m_format && !s7_format_parse(m_format, &format))
     s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", m_format);
   int threshold = s7_fail_threshold(m_fail_on);
+  S7Redactor *redact = s7_redactor_from_cli();
 
   guint n = (guint)argc - 1;
   json_t **reports = g_new0(json_t *, n);
@@ -59,6 +61,8 @@ int s7_cmd_merge(int argc, char **argv)
   }
   if (merged) {
     rc = s7_exit_status(merged, threshold);
+    if (redact)
+      s7_redact_report(redact, merged);
     char *werr = NULL;
     if (!s7_report_output(merged, format, m_output, threshold, &werr)) {
       fprintf(stderr, "s7diag: %s\n", werr);
@@ -70,5 +74,6 @@ int s7_cmd_merge(int argc, char **argv)
   for (guint i = 0; i < n; i++)
     json_decref(reports[i]);
   g_free(reports);
+  s7_redactor_free(redact);
   return rc;
 }

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "dumpcap_run.h"
 #include "engine_live.h"
+#include "redact.h"
 #include "report_model.h"
 #include "report_output.h"
 
@@ -198,8 +199,9 @@ static void opts_clear(void)
 }
 
 /* Everything set up before the capture ran, released on an early error: exit 2 */
-static int give_up(int file_fd, const char *tmp_path, S7Tshark *tshark, S7Partners *partners)
+static int give_up(int file_fd, const char *tmp_path, S7Tshark *tshark, S7Partners *partners, S7Redactor *redact)
 {
+  s7_redactor_free(redact);
   if (file_fd >= 0)
     close(file_fd);
   if (tmp_path)
@@ -228,13 +230,14 @@ int s7_cmd_watch(int argc, char **argv)
   if (o.duration < 0 || o.no_response_timeout <= 0 || o.connect_timeout <= 0)
     s7_die_usage("durations and timeouts must be positive");
   int threshold = s7_fail_threshold(o.fail_on);
+  S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
   S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
                                                        o.partners, &ecfg);
   S7Tshark tshark;
   if (!s7_probe_tshark_or_say(o.tshark, &tshark))
-    return give_up(-1, NULL, NULL, partners);
+    return give_up(-1, NULL, NULL, partners, redact);
 
   /* the capture file: the user's, or a temporary one for the final analysis */
   g_autofree char *tmp_path = NULL;
@@ -243,14 +246,14 @@ int s7_cmd_watch(int argc, char **argv)
     file_fd = g_open(o.write, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (file_fd < 0) {
       fprintf(stderr, "s7diag: %s: %s\n", o.write, g_strerror(errno));
-      return give_up(-1, NULL, &tshark, partners);
+      return give_up(-1, NULL, &tshark, partners, redact);
     }
   } else {
     file_fd = g_file_open_tmp("s7diag-watch-XXXXXX.pcapng", &tmp_path, &err);
     if (file_fd < 0) {
       fprintf(stderr, "s7diag: %s\n", err->message);
       g_clear_error(&err);
-      return give_up(-1, NULL, &tshark, partners);
+      return give_up(-1, NULL, &tshark, partners, redact);
     }
   }
   const char *capture = o.write ? o.write : tmp_path;
@@ -276,7 +279,7 @@ int s7_cmd_watch(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", spawn_error);
     g_free(spawn_error);
     g_string_free(iface_text, TRUE);
-    return give_up(file_fd, tmp_path, &tshark, partners);
+    return give_up(file_fd, tmp_path, &tshark, partners, redact);
   }
 
   int fds[2];
@@ -286,7 +289,7 @@ int s7_cmd_watch(int argc, char **argv)
     g_subprocess_force_exit(dumpcap);
     g_object_unref(dumpcap);
     g_string_free(iface_text, TRUE);
-    return give_up(file_fd, tmp_path, &tshark, partners);
+    return give_up(file_fd, tmp_path, &tshark, partners, redact);
   }
   Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], 0, NULL };
   GThread *copy_thread = g_thread_new("s7diag-copy", copy_stream, &copier);
@@ -373,6 +376,17 @@ int s7_cmd_watch(int argc, char **argv)
     json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);
     g_ptr_array_unref(caps);
     rc = s7_exit_status(report, threshold);
+    if (redact) {   /* the report, and the capture kept for the ticket */
+      s7_redactor_learn_report(redact, report);
+      char *rerr = NULL;
+      if (o.write && !s7_redact_capture_in_place(redact, o.write, &rerr)) {
+        fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", rerr);
+        g_unlink(o.write);
+        g_free(rerr);
+        rc = EXIT_USAGE;
+      }
+      s7_redact_report(redact, report);
+    }
     char *werr = NULL;
     if (!s7_report_output(report, format, o.output, threshold, &werr)) {
       fprintf(stderr, "s7diag: %s\n", werr);
@@ -389,6 +403,7 @@ int s7_cmd_watch(int argc, char **argv)
   g_string_free(iface_text, TRUE);
   s7_tshark_clear(&tshark);
   s7_partners_free(partners);
+  s7_redactor_free(redact);
   opts_clear();
   return rc;
 }

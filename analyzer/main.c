@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "redact.h"
 
 void s7_die_usage(const char *fmt, ...)
 {
@@ -17,6 +18,33 @@ void s7_die_usage(const char *fmt, ...)
   fputs("\nTry 's7diag --help'.\n", stderr);
   va_end(ap);
   exit(EXIT_USAGE);
+}
+
+/* --redact and --redact-key, one table for every command that writes reports */
+static struct {
+  gboolean redact;
+  char *key_file;
+} redact_opts;
+
+static const GOptionEntry redact_entries[] = {
+  { "redact", 0, 0, G_OPTION_ARG_NONE, &redact_opts.redact,
+    "Replace addresses (subnets kept), MACs (vendor kept), PLC names, serials, file paths and comments by pseudonyms, the same for the same value, in the report and the capture files written", NULL },
+  { "redact-key", 0, 0, G_OPTION_ARG_FILENAME, &redact_opts.key_file,
+    "Redact with pseudonyms keyed by FILE's content: the same in every run, to compare reports (implies --redact)", "FILE" },
+  { NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+S7Redactor *s7_redactor_from_cli(void)
+{
+  if (!redact_opts.redact && !redact_opts.key_file)
+    return NULL;
+  char *why = NULL;
+  S7Redactor *r = s7_redactor_new(redact_opts.key_file, &why);
+  if (!r)
+    s7_die_usage("%s", why);
+  g_free(redact_opts.key_file);
+  redact_opts.key_file = NULL;
+  return r;
 }
 
 static int cmd_version(int argc, char **argv);
@@ -30,24 +58,24 @@ static const S7Command commands[] = {
     "diagnoses S7 faults and writes one report. Captures are analyzed in parallel (-j) and "
     "reported in file-name order. Exit status: 0 no finding at or above --fail-on, 1 findings, "
     "2 a usage error or a capture that could not be analyzed (the others are still reported).",
-    s7_analyze_options, s7_cmd_analyze, "file" },
+    s7_analyze_options, s7_cmd_analyze, "file", TRUE },
   { "merge", "REPORT.json...", "combine JSON reports into one",
     "Combines JSON reports (for example of per-capture runs on several machines) into one report. "
     "The result does not depend on the order or grouping of the inputs. Writes JSON unless "
     "--format says otherwise; exit status as for analyze.",
-    s7_merge_options, s7_cmd_merge, "json" },
+    s7_merge_options, s7_cmd_merge, "json", TRUE },
   { "explain", "CODE|KIND", "explain an S7 code or a fault kind, offline",
     "Prints what an S7 error code (0x8104, 8104, D209), an item return code (0x05), a COTP "
     "disconnect reason (DR 0x81), an S7comm-plus return value (-12) or a fault kind "
     "(putget-denied) means, why it happens, what client libraries print, and how to fix it.",
-    NULL, s7_cmd_explain, "code" },
+    NULL, s7_cmd_explain, "code", FALSE },
   { "watch", "[-i IFACE]...", "diagnose live: capture, print each finding as it happens, then report",
     "Captures with dumpcap (default filter: the S7 ports and ICMP), diagnoses while it captures "
     "and prints each finding on one line the moment it is known (a status line on a terminal). "
     "Ctrl-C, SIGTERM or --duration ends it: the capture is analyzed as analyze would and the "
     "report written (-F, -o); -w keeps the capture for the ticket. Needs the right to capture "
     "(root, or a member of the wireshark group). Exit status as for analyze.",
-    s7_watch_options, s7_cmd_watch, "" },
+    s7_watch_options, s7_cmd_watch, "", TRUE },
   { "check", "HOST", "run the standard diagnostic checks against a PLC (reads only)",
     "Checks, in this order, what S7 communication with the PLC at HOST needs: TCP port 102 "
     "reachable (or refused, unreachable by ICMP, dropped), the ISO connect with the rack/slot or "
@@ -58,19 +86,19 @@ static const S7Command commands[] = {
     "reads: it never sends Write Var, PLC stop/start, block functions or passwords, holds at most "
     "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
     "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
-    s7_check_options, s7_cmd_check, "" },
+    s7_check_options, s7_cmd_check, "", TRUE },
   { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
     "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
     "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "
     "reads, as the tshark at hand decodes them. For comparing Wireshark versions and for "
     "checking what a frame was understood as.",
-    s7_events_options, s7_cmd_events, "file" },
-  { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "" },
-  { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command" },
+    s7_events_options, s7_cmd_events, "file", FALSE },
+  { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "", FALSE },
+  { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command", FALSE },
   { "completion", "bash", "print the bash completion script",
     "Prints a bash completion script made from the command table: "
     "eval \"$(s7diag completion bash)\" or install it as /usr/share/bash-completion/completions/s7diag.",
-    NULL, cmd_completion, "" },
+    NULL, cmd_completion, "", FALSE },
 };
 
 const S7Command *s7_commands(guint *n)
@@ -96,6 +124,8 @@ GOptionContext *s7_command_context(const S7Command *cmd)
   g_option_context_set_summary(ctx, cmd->description);
   if (cmd->options)
     g_option_context_add_main_entries(ctx, cmd->options(), NULL);
+  if (cmd->redacts)
+    g_option_context_add_main_entries(ctx, redact_entries, NULL);
   return ctx;
 }
 
@@ -152,6 +182,8 @@ static void put_options(GString *s, const S7Command *c)
   if (!c->options)
     return;
   for (const GOptionEntry *e = c->options(); e->long_name; e++)
+    g_string_append_printf(s, " --%s", e->long_name);
+  for (const GOptionEntry *e = redact_entries; c->redacts && e->long_name; e++)
     g_string_append_printf(s, " --%s", e->long_name);
 }
 

@@ -1177,6 +1177,33 @@ static void putget_denied_s7_1200(void)
   end();
 }
 
+/* Issue 17.1: what --redact must hide, all in one plant capture: a Siemens PLC (its MAC's
+ * vendor prefix) that names its station, module, plant and serial in SZL 0x001C and refuses
+ * PUT/GET to an HMI of its subnet; an HMI of another subnet reaching PLC2, whose port a
+ * router refuses with ICMP (the ICMP error quotes both addresses) */
+static void redaction_plant(void)
+{
+  begin("redaction-plant");
+  static const uint8_t siemens[6] = { 0x00, 0x1b, 0x1b, 0x4a, 0x5b, 0x6c };
+  pcap_set_mac(&out, PLC, siemens);
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50440, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  send_szl_req(&c, 1, 0x0011);
+  send_szl11_resp(&c, 1, "6ES7 516-3AN01-0AB0", 2, 9, 4);
+  send_szl_req(&c, 2, 0x001c);
+  send_szl1c_resp(&c, 2, "Brewhouse Nord", "PLC_Mash_Tun", "NORD/BH2/MT", "S C-M7Q80341", "CPU 1516-3 PN/DP");
+  Item it = DBW(20, 8);
+  send_read_job(&c, 3, &it, 1);
+  send_ack_error(&c, 3, 0x81, 0x04);
+  tcp_close(&c, 1);
+  TcpConn d;
+  tcp_init(&d, &out, SCADA, 50441, PLC2, 102);
+  tcp_segment(&d, 1, F_SYN, NULL, 0);
+  icmp_unreachable(&d, ROUTER, 13);
+  end();
+}
+
 /* Issue 14.4: a client with four jobs in flight where Setup Communication allowed two */
 static void amq_exceeded(void)
 {
@@ -1286,6 +1313,7 @@ int main(int argc, char **argv)
   plc_rst_after_client_fin();
   write_conflict();
   putget_denied_s7_1200();
+  redaction_plant();
   amq_exceeded();
   pdu_limits();
   s7plus_too_many_sessions();
