@@ -56,7 +56,7 @@ EOF
   # the search finds them where they are: in the plain evidence
   grep -qaF "$(head -1 "$work/$name.secrets")" "$work/$name.plain-ev.pcapng" 2>/dev/null ||
     python3 -c "import ipaddress,sys; d=open(sys.argv[1],'rb').read(); sys.exit(0 if ipaddress.ip_address(sys.argv[2]).packed in d else 1)" \
-      "$work/$name.plain-ev.pcapng" "$(head -1 "$work/$name.secrets")" || bad "$name: the search does not find $(head -1 "$work/$name.secrets") in the plain evidence
+      "$work/$name.plain-ev.pcapng" "$(head -1 "$work/$name.secrets")" || bad "$name: the search does not find $(head -1 "$work/$name.secrets") in the plain evidence"
   [ -z "$leaks" ] && [ -s "$work/$name.ev.pcapng" ] && ok "$name: none of $n secrets in 5 report formats and the evidence" ||
     bad "$name: leaked: $leaks"
   # the redacted evidence diagnoses the same, checksums valid
