@@ -234,7 +234,7 @@ static void connections(S7DocWriter *w, const json_t *c)
   }
   static const char *const head[] = { "Client", "PLC", "Calling TSAP", "Called TSAP", "Rack/slot",
                                       "Type", "TPDU", "PDU size", "Max AmQ", "Start", "End", "Ended",
-                                      "Jobs", "Errors", "S7comm-plus" };
+                                      "Jobs", "Errors", "Response ms (mean/max)", "S7comm-plus" };
   guint ncols = G_N_ELEMENTS(head);
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   size_t i;
@@ -268,9 +268,13 @@ static void connections(S7DocWriter *w, const json_t *c)
                 : g_strdup(or_dash(STR(k, "ended")));
     r[12] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_jobs"));
     r[13] = g_strdup_printf("%" JSON_INTEGER_FORMAT, INT(k, "s7_errors"));
+    const json_t *rt = json_object_get(k, "response_ms");   /* 0.2 */
+    r[14] = json_is_object(rt) ? g_strdup_printf("%.2f/%.2f", json_number_value(json_object_get(rt, "mean")),
+                                                 json_number_value(json_object_get(rt, "max")))
+                               : g_strdup("–");
     const json_t *p = json_object_get(k, "s7plus");
     gboolean tls = json_is_true(json_object_get(k, "tls"));
-    r[14] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs%s",
+    r[15] = json_is_object(p) ? g_strdup_printf("V%" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " PDUs%s",
                                                 INT(p, "version"), INT(p, "pdus"), tls ? ", then TLS" : "")
                               : g_strdup(tls ? "TLS" : "–");
     g_ptr_array_add(rows, r);

@@ -84,6 +84,15 @@ static json_t *connection_json(const S7ConnSummary *c)
   json_object_set_new(o, "ended", json_string(c->ended));
   json_object_set_new(o, "s7_jobs", json_integer((json_int_t)c->s7_jobs));
   json_object_set_new(o, "s7_errors", json_integer((json_int_t)c->s7_errors));
+  if (c->answered) {
+    json_t *rt = json_object();
+    json_object_set_new(rt, "answered", json_integer((json_int_t)c->answered));
+    json_object_set_new(rt, "mean", json_real((double)(c->response_mean_us / 10) / 100.0));
+    json_object_set_new(rt, "max", json_real((double)(c->response_max_us / 10) / 100.0));
+    json_object_set_new(o, "response_ms", rt);
+  } else {
+    json_object_set_new(o, "response_ms", json_null());
+  }
   json_object_set_new(o, "handshake_seen", json_boolean(c->handshake_seen));
   json_object_set_new(o, "directions", json_string(c->directions));
   json_object_set_new(o, "tls", json_boolean(c->tls));

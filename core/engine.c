@@ -318,6 +318,9 @@ static void list_connection(S7Engine *e, Conn *c)
   s->s7_traffic = conn_is_s7(c);
   s->s7_jobs = c->n_jobs;
   s->s7_errors = c->n_errors;
+  s->answered = c->n_answered;
+  s->response_mean_us = c->n_answered ? c->response_sum_us / (gint64)c->n_answered : 0;
+  s->response_max_us = c->response_max_us;
   s->s7plus_version = c->s7plus_version;
   s->s7plus_session = c->s7plus_session;
   s->s7plus_pdus = c->s7plus_pdus;

@@ -83,6 +83,8 @@ typedef struct {
   gboolean iso_connected;
   gboolean s7_traffic;                /* COTP connect, S7 or S7comm-plus seen (else TCP only) */
   guint64 s7_jobs, s7_errors;
+  guint64 answered;                   /* S7 jobs answered in the capture */
+  gint64 response_mean_us, response_max_us;  /* job to response, over the answered ones */
   guint8 s7plus_version;              /* 0 = none */
   guint32 s7plus_session;
   guint64 s7plus_pdus;

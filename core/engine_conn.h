@@ -73,6 +73,7 @@ typedef struct {
   GQueue jobs;                 /* of Job*, oldest first */
   GQueue early;                /* of EarlyResponse*, oldest first */
   guint64 n_jobs, n_errors, n_answered;
+  gint64 response_sum_us, response_max_us;   /* answered jobs: time from job to response */
   guint64 n_s7;                /* S7 and S7comm-plus PDUs either way */
   gint64 last_s7_ts;
   guint peak_in_flight;        /* most jobs open at once */

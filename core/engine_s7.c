@@ -659,6 +659,9 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
   Job *job = take_job(c, p);
   if (job) {
     c->n_answered++;
+    gint64 took = MAX(ev->ts_us - job->ts_us, 0);
+    c->response_sum_us += took;
+    c->response_max_us = MAX(c->response_max_us, took);
   } else {
     e->stats.unpaired_responses++;
     remember_early(c, ev);
