@@ -67,6 +67,8 @@ const GOptionEntry *s7_watch_options(void);
 int s7_cmd_watch(int argc, char **argv);
 int s7_cmd_events(int argc, char **argv);
 const GOptionEntry *s7_check_options(void);
+const GOptionEntry *s7_diff_options(void);
+int s7_cmd_diff(int argc, char **argv);
 int s7_cmd_check(int argc, char **argv);
 
 #endif

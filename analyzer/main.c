@@ -87,6 +87,16 @@ static const S7Command commands[] = {
     "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
     "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
     s7_check_options, s7_cmd_check, "", TRUE },
+  { "diff", "GOOD BAD", "compare a working and a failing capture: what the failing one does differently",
+    "Compares a working capture (or client) with a failing one, each a capture or a JSON report, and "
+    "says what differs that explains the failure: the findings only the failing side has first, "
+    "then the called and calling TSAP (rack/slot), negotiated PDU size and Max AmQ, functions used, "
+    "areas and addresses accessed (the failing client reads DB1.DBB1848, past what the working one "
+    "reads), the codes the PLC answered, PLC identity and firmware, a new connection per poll or a "
+    "persistent one, response times, and who closed the connections. Any format. Exit status: 1 when "
+    "the failing side has findings (at or above --fail-on) the working side has not, 0 otherwise, 2 "
+    "usage error or an input that could not be read.",
+    s7_diff_options, s7_cmd_diff, "file", TRUE },
   { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
     "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
     "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "

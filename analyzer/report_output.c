@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "report_diff.h"
 #include "report_doc.h"
 #include "report_junit.h"
 #include "report_model.h"
@@ -67,6 +68,11 @@ S7Format s7_format_default(const char *output)
   return S7_FMT_JSON;
 }
 
+static gboolean is_diff(const json_t *doc)
+{
+  return !g_strcmp0(s7_json_str(doc, "schema"), S7DIAG_DIFF_SCHEMA);
+}
+
 static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboolean color, int threshold)
 {
   S7DocWriter w;
@@ -74,7 +80,7 @@ static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboo
   case S7_FMT_JSON:
     return s7_report_write_json(out, report);
   case S7_FMT_JUNIT:
-    return s7_report_write_junit(out, report, threshold);
+    return is_diff(report) ? s7_diff_write_junit(out, report, threshold) : s7_report_write_junit(out, report, threshold);
   case S7_FMT_TEXT:
     s7_doc_text_init(&w, out, color);
     break;
@@ -85,7 +91,10 @@ static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboo
     s7_doc_html_init(&w, out);
     break;
   }
-  s7_report_render(report, &w);
+  if (is_diff(report))
+    s7_diff_render(report, &w);
+  else
+    s7_report_render(report, &w);
   return !ferror(out);
 }
 
@@ -127,6 +136,12 @@ gboolean s7_report_output(const json_t *report, S7Format format, const char *out
   }
   if (!is_dir_target(output))
     return write_file(report, format, output, threshold, error);
+  if (is_diff(report)) {   /* one document: DIR/s7diag-diff.EXT */
+    g_mkdir_with_parents(output, 0755);
+    g_autofree char *name = g_strdup_printf("s7diag-diff.%s", s7_format_extension(format));
+    g_autofree char *path = g_build_filename(output, name, NULL);
+    return write_file(report, format, path, threshold, error);
+  }
   if (g_mkdir_with_parents(output, 0755) != 0) {
     *error = g_strdup_printf("%s: cannot create directory: %s", output, g_strerror(errno));
     return FALSE;

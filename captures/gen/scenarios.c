@@ -1204,6 +1204,40 @@ static void redaction_plant(void)
   end();
 }
 
+/* Issue 17.2: working-vs-failing pairs for `s7diag diff`. The working client (a new HMI panel
+ * that works) connects to rack 0 slot 1 and polls DB1.DBB0 (10 bytes) twice over one
+ * connection; each failing one is the same client with one thing wrong. */
+typedef enum { DIFF_GOOD, DIFF_WRONG_SLOT, DIFF_PUTGET_OFF, DIFF_OPTIMIZED, DIFF_PAST_END } DiffCase;
+
+static void diff_pair(const char *name, DiffCase what)
+{
+  begin(name);
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50450, PLC, 102);
+  if (what == DIFF_WRONG_SLOT) {
+    tcp_handshake(&c);
+    send_cotp_cr(&c, TSAP_PG, TSAP_RACK0_SLOT2);
+    tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+    end();
+    return;
+  }
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  for (uint16_t ref = 2; ref <= 3; ref++) {
+    Item it = what == DIFF_PAST_END && ref == 3 ? DBB(1, 1848, 2) : DBB(1, 0, 10);
+    if (what == DIFF_PUTGET_OFF) {
+      send_read_job(&c, ref, &it, 1);
+      send_ack_error(&c, ref, 0x81, 0x04);
+      pcap_advance(&out, 100 * MS);
+    } else if (what == DIFF_OPTIMIZED || (what == DIFF_PAST_END && ref == 3)) {
+      read_fail(&c, ref, it, 0x05);
+    } else {
+      read_ok(&c, ref, it);
+    }
+  }
+  tcp_close(&c, 1);
+  end();
+}
+
 /* Issue 14.4: a client with four jobs in flight where Setup Communication allowed two */
 static void amq_exceeded(void)
 {
@@ -1314,6 +1348,11 @@ int main(int argc, char **argv)
   write_conflict();
   putget_denied_s7_1200();
   redaction_plant();
+  diff_pair("diff-good", DIFF_GOOD);
+  diff_pair("diff-wrong-slot", DIFF_WRONG_SLOT);
+  diff_pair("diff-putget-off", DIFF_PUTGET_OFF);
+  diff_pair("diff-optimized", DIFF_OPTIMIZED);
+  diff_pair("diff-read-past-end", DIFF_PAST_END);
   amq_exceeded();
   pdu_limits();
   s7plus_too_many_sessions();

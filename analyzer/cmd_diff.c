@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_diff.c — `s7diag diff GOOD BAD`: a working and a failing capture (or their JSON reports)
+ * compared (report_diff.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "capture_analysis.h"
+#include "cli.h"
+#include "redact.h"
+#include "report_diff.h"
+#include "report_model.h"
+#include "report_output.h"
+
+static struct {
+  char *format, *output, *fail_on, *tshark;
+  char **ports;
+} o;
+
+const GOptionEntry *s7_diff_options(void)
+{
+  static const GOptionEntry entries[] = {
+    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
+      "Format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the comparison to FILE", "FILE" },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
+      "Exit 1 when the failing side has findings of this severity or worse the working side has not: error (default), warning, note, never", "LEVEL" },
+    { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run for captures (default: tshark on PATH)", "PATH" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL }
+  };
+  return entries;
+}
+
+static gboolean looks_like_json(const char *path)
+{
+  if (g_str_has_suffix(path, ".json"))
+    return TRUE;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return FALSE;
+  int c;
+  while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\t' || c == '\r')
+    ;
+  fclose(f);
+  return c == '{';
+}
+
+/* A side: its report, loaded or made; NULL with the reason on stderr */
+static json_t *side(const char *path, S7Tshark *tshark, gboolean *tshark_ready, const S7EngineConfig *ecfg)
+{
+  if (looks_like_json(path)) {
+    json_error_t jerr;
+    json_t *r = json_load_file(path, 0, &jerr);
+    if (!r || g_strcmp0(s7_json_str(r, "schema"), S7DIAG_JSON_SCHEMA)) {
+      fprintf(stderr, "s7diag: %s: not an s7diag JSON report%s%s\n", path, r ? "" : ": ", r ? "" : jerr.text);
+      json_decref(r);
+      return NULL;
+    }
+    return r;
+  }
+  if (!*tshark_ready) {
+    if (!s7_probe_tshark_or_say(o.tshark, tshark))
+      return NULL;
+    *tshark_ready = TRUE;
+  }
+  S7TsharkOptions topt = { tshark, ecfg->ports, ecfg->n_ports, FALSE };
+  S7CaptureResult *r = s7_analyze_capture(path, &topt, ecfg, 1, NULL);
+  if (r->error) {
+    fprintf(stderr, "s7diag: %s: %s\n", path, r->error);
+    s7_capture_result_free(r);
+    return NULL;
+  }
+  GPtrArray *caps = g_ptr_array_new();
+  g_ptr_array_add(caps, s7_report_capture(r));
+  json_t *rep = s7_report_new(S7DIAG_VERSION, tshark->version, caps);
+  g_ptr_array_unref(caps);
+  s7_capture_result_free(r);
+  return rep;
+}
+
+static void opts_clear(void)
+{
+  g_free(o.format); g_free(o.output); g_free(o.fail_on); g_free(o.tshark);
+  g_strfreev(o.ports);
+  memset(&o, 0, sizeof o);
+}
+
+int s7_cmd_diff(int argc, char **argv)
+{
+  memset(&o, 0, sizeof o);
+  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("diff"));
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err))
+    s7_die_usage("%s", err->message);
+  if (argc != 3)
+    s7_die_usage("diff: give the working and the failing capture (or report): s7diag diff GOOD BAD");
+  S7Format format = s7_format_default(o.output);
+  if (o.format && !s7_format_parse(o.format, &format))
+    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
+  int threshold = s7_fail_threshold(o.fail_on);
+  S7Redactor *redact = s7_redactor_from_cli();
+  S7EngineConfig ecfg;
+  s7_engine_config_from_options(o.ports, 5.0, 3.0, NULL, &ecfg);
+  S7Tshark tshark;
+  gboolean tshark_ready = FALSE;
+  json_t *good = side(argv[1], &tshark, &tshark_ready, &ecfg);
+  json_t *bad = good ? side(argv[2], &tshark, &tshark_ready, &ecfg) : NULL;
+  int rc = EXIT_USAGE;
+  if (good && bad) {
+    json_t *d = s7_report_diff(good, bad, argv[1], argv[2]);
+    int worst = s7_diff_worst(d);
+    rc = worst >= 0 && worst >= threshold ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (redact) {
+      s7_redactor_learn_report(redact, good);
+      s7_redactor_learn_report(redact, bad);
+      s7_redactor_add_secret(redact, S7_SECRET_FILE, argv[1]);
+      s7_redactor_add_secret(redact, S7_SECRET_FILE, argv[2]);
+      s7_redact_report(redact, d);
+    }
+    char *werr = NULL;
+    if (!s7_report_output(d, format, o.output, threshold, &werr)) {
+      fprintf(stderr, "s7diag: %s\n", werr);
+      g_free(werr);
+      rc = EXIT_USAGE;
+    }
+    json_decref(d);
+  }
+  json_decref(good);
+  json_decref(bad);
+  if (tshark_ready)
+    s7_tshark_clear(&tshark);
+  s7_redactor_free(redact);
+  opts_clear();
+  return rc;
+}
