@@ -59,10 +59,10 @@ static void on_row(const S7FieldRow *row, gpointer user_data)
 }
 
 /* SHA-256 of the file with libcrypto (it uses the CPU's SHA instructions: 5x GLib's speed
- * here); also proves the file is readable. A regular file is mapped (32 MB at a time) rather
+ * here); also proves the file is readable. A regular file is mapped (8 MB at a time) rather
  * than read, which saves copying it through a buffer (a fifth of the hash's time on a large
  * capture). NULL with the reason in *why. */
-#define S7_HASH_WINDOW ((guint64)32 << 20)   /* mapped at a time: the process's RSS stays small */
+#define S7_HASH_WINDOW ((guint64)8 << 20)    /* mapped at a time: the process's RSS stays small */
 
 static gboolean digest_mapped(int fd, guint64 size, EVP_MD_CTX *md)
 {

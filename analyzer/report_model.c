@@ -28,6 +28,15 @@ static json_t *seconds(gint64 us)
   return json_real((double)(us / 1000) / 1000.0);   /* millisecond precision */
 }
 
+/* guint32 frame numbers, ascending */
+static json_t *frames_json(const GArray *frames)
+{
+  json_t *a = json_array();
+  for (guint i = 0; i < frames->len; i++)
+    json_array_append_new(a, json_integer(g_array_index(frames, guint32, i)));
+  return a;
+}
+
 static json_t *finding_json(const S7Finding *f)
 {
   json_t *o = json_object();
@@ -38,10 +47,7 @@ static json_t *finding_json(const S7Finding *f)
   json_object_set_new(o, "client", str_or_null(f->client));
   json_object_set_new(o, "code", str_or_null(f->code));
   json_object_set_new(o, "detail", str_or_null(f->detail));
-  json_t *frames = json_array();
-  for (guint i = 0; i < f->frames->len; i++)
-    json_array_append_new(frames, json_integer(g_array_index(f->frames, guint32, i)));
-  json_object_set_new(o, "frames", frames);
+  json_object_set_new(o, "frames", frames_json(f->frames));
   json_object_set_new(o, "occurrences", json_integer((json_int_t)f->occurrences));
   json_object_set_new(o, "connections", json_integer(f->connections));
   json_object_set_new(o, "first_time", iso_time(f->first_ts_us));
@@ -274,10 +280,7 @@ json_t *s7_report_capture(const S7CaptureResult *r)
     json_object_set_new(lo, "id", json_string(l->id));
     json_object_set_new(lo, "subject", str_or_null(l->subject));
     json_object_set_new(lo, "count", json_integer((json_int_t)l->count));
-    json_t *frames = json_array();
-    for (guint k = 0; k < l->frames->len; k++)
-      json_array_append_new(frames, json_integer(g_array_index(l->frames, guint32, k)));
-    json_object_set_new(lo, "frames", frames);
+    json_object_set_new(lo, "frames", frames_json(l->frames));
     json_object_set_new(lo, "text", json_string(l->text));
     json_array_append_new(la, lo);
   }

@@ -80,6 +80,15 @@ start_sim --putget off --db 1:100
 check putget-off 127.0.0.1 --db 1 -w "$work/putget-off.pcapng"
 expect putget-off 1 "putget-denied" "passed passed passed passed failed"
 jq_is putget-off '.captures[0].findings[0].action | test("Permit access with PUT/GET")' true "action: the TIA Portal path"
+# --redact: neither the report nor the check's capture holds the PLC's address; still diagnosed alike
+check putget-redacted 127.0.0.1 --db 1 --redact -w "$work/redacted.pcapng"
+if ! grep -q '127\.0\.0\.1' "$work/putget-redacted.json" && [ -s "$work/redacted.pcapng" ] &&
+   python3 -c "import sys; sys.exit(b'\x7f\x00\x00\x01' in open(sys.argv[1], 'rb').read() or b'127.0.0.1' in open(sys.argv[1], 'rb').read())" "$work/redacted.pcapng" &&
+   [ "$("$s7diag" analyze -q -F json "$work/redacted.pcapng" | jq -r '[.captures[0].findings[].kind] | unique | join(" ")')" = putget-denied ]; then
+  ok "check --redact -w: no 127.0.0.1 in the report or the capture, which still gives putget-denied"
+else
+  bad "check --redact -w: $(grep -o '127.0.0.1' "$work/putget-redacted.json" | head -1) $(cat "$work/putget-redacted.err")"
+fi
 jq_is putget-off '.captures[0].findings[0].frames | length > 0' true "the finding has evidence frames"
 "$s7diag" check 127.0.0.1 --db 1 -F text > "$work/putget-off.txt" 2>&1
 grep -q "Checks: failed" "$work/putget-off.txt" && grep -q "Read Var (PUT/GET, absolute access) *failed" "$work/putget-off.txt" &&
