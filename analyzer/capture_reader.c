@@ -26,6 +26,8 @@ struct S7CaptureWriter {
   wtap_dumper *wdh;
   wtap_dump_params params;     /* used by the dumper until it is closed */
   guint idbs_added;
+  gboolean bare_interfaces;    /* interfaces written without names, addresses, filters, comments */
+  GPtrArray *own_idbs;         /* wtap_block_t copies written (bare_interfaces), freed at close */
 };
 
 /* Opening and closing a wiretap reader or dumper allocates and frees wsutil Buffers, whose
@@ -164,12 +166,33 @@ void s7_capture_reader_close(S7CaptureReader *r)
   g_free(r);
 }
 
+/* An interface with only what dissection needs: link type, snapshot length, time resolution
+ * and offset, FCS length (its name, description, addresses, capture filter, hardware, OS and
+ * comments can name the plant) */
+static wtap_block_t bare_idb(wtap_block_t idb)
+{
+  wtap_block_t b = wtap_block_make_copy(idb);
+  static const guint drop[] = { OPT_COMMENT, OPT_IDB_NAME, OPT_IDB_DESCRIPTION, OPT_IDB_IP4ADDR, OPT_IDB_IP6ADDR,
+                                OPT_IDB_MACADDR, OPT_IDB_EUIADDR, OPT_IDB_FILTER, OPT_IDB_OS, OPT_IDB_HARDWARE };
+  for (guint i = 0; i < G_N_ELEMENTS(drop); i++)   /* a repeatable option one by one, another at once */
+    while (wtap_block_count_option(b, drop[i]) > 0)
+      if (wtap_block_remove_nth_option_instance(b, drop[i], 0) != WTAP_OPTTYPE_SUCCESS &&
+          wtap_block_remove_option(b, drop[i]) != WTAP_OPTTYPE_SUCCESS)
+        break;
+  return b;
+}
+
 static gboolean add_new_idbs(S7CaptureWriter *w, S7CaptureReader *r)
 {
   for (; w->idbs_added < r->idbs->len; w->idbs_added++) {
     int err = 0;
     char *err_info = NULL;
-    if (!wtap_dump_add_idb(w->wdh, g_ptr_array_index(r->idbs, w->idbs_added), &err, &err_info)) {
+    wtap_block_t idb = g_ptr_array_index(r->idbs, w->idbs_added);
+    if (w->bare_interfaces) {
+      idb = bare_idb(idb);
+      g_ptr_array_add(w->own_idbs, idb);
+    }
+    if (!wtap_dump_add_idb(w->wdh, idb, &err, &err_info)) {
       g_free(err_info);
       return FALSE;
     }
@@ -224,11 +247,23 @@ static S7CaptureWriter *writer_open(S7CaptureReader *r, int fd, const char *path
                                     gpointer edit_data, GError **error)
 {
   S7CaptureWriter *w = g_new0(S7CaptureWriter, 1);
+  w->bare_interfaces = shb_edit != NULL;
+  w->own_idbs = g_ptr_array_new_with_free_func((GDestroyNotify)wtap_block_unref);
   g_mutex_lock(&wiretap_lock);
   wtap_dump_params_init_no_idbs(&w->params, r->wth);
   w->params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
   for (guint i = 0; shb_edit && w->params.shb_hdrs && i < w->params.shb_hdrs->len; i++)
     edit_block_comments(g_array_index(w->params.shb_hdrs, wtap_block_t, i), shb_edit, edit_data);
+  if (w->bare_interfaces) {   /* nor name resolution, decryption secrets or other side blocks */
+    w->params.dsbs_growing = NULL;
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+    w->params.nrbs_growing = NULL;
+    w->params.mevs_growing = NULL;
+#endif
+#ifdef S7W_REC_HOLDS_DATA
+    w->params.dpibs_growing = NULL;
+#endif
+  }
   int err = 0;
   char *err_info = NULL;
   if (path)
@@ -243,6 +278,7 @@ static S7CaptureWriter *writer_open(S7CaptureReader *r, int fd, const char *path
       close(fd);
     free_idb_inf(&w->params);
     wtap_dump_params_cleanup(&w->params);
+    g_ptr_array_unref(w->own_idbs);
     g_free(w);
     g_set_error(error, s7_capture_reader_error_quark(), S7_READ_ERROR_FAILED,
                 path ? "cannot write %s: %s" : "cannot write the capture for tshark%s: %s", path ? path : "", why);
@@ -287,6 +323,7 @@ void s7_capture_writer_close(S7CaptureWriter *w)
   wtap_dump_close(w->wdh, &needs_reload, &err, &err_info);
   free_idb_inf(&w->params);
   wtap_dump_params_cleanup(&w->params);
+  g_ptr_array_unref(w->own_idbs);
   g_mutex_unlock(&wiretap_lock);
   g_free(err_info);
   g_free(w);

@@ -49,8 +49,9 @@ typedef struct S7CaptureWriter S7CaptureWriter;
 
 /* A pcapng stream onto fd (taken over) with the reader's interfaces */
 S7CaptureWriter *s7_capture_writer_open(S7CaptureReader *r, int fd, GError **error);
-/* A pcapng file with the reader's interfaces; its section header's comments edited (shb_edit
- * may be NULL) */
+/* A pcapng file with the reader's interfaces; with shb_edit (for a redacted copy) its section
+ * header's comments edited and the interfaces written bare: link type, snapshot length and
+ * time resolution only (no names, descriptions, addresses, capture filter, hardware, OS) */
 S7CaptureWriter *s7_capture_writer_open_file(S7CaptureReader *r, const char *path, S7CommentEdit shb_edit,
                                              gpointer edit_data, GError **error);
 /* Writes the record just read from r; FALSE when the stream broke */
