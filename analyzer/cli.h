@@ -27,6 +27,7 @@ typedef struct {
   const GOptionEntry *(*options)(void);   /* NULL-terminated; NULL for none */
   int (*run)(int argc, char **argv);
   const char *completion;    /* bash: what the operands are: "file", "code", "json" */
+  gboolean reports;          /* writes a report: takes --format, --output, --fail-on */
   gboolean redacts;          /* takes --redact and --redact-key */
 } S7Command;
 
@@ -35,6 +36,12 @@ const S7Command *s7_command(const char *name);   /* NULL when there is none */
 
 /* A GOptionContext for a command, with its summary and description. */
 GOptionContext *s7_command_context(const S7Command *cmd);
+
+/* --format, --output and --fail-on (the commands whose table entry says reports): the format
+ * (given, else by the output's extension, else text on a terminal, else json; json_default:
+ * json unless given or by the extension), the output (NULL: stdout) and the threshold */
+#include "report_output.h"
+void s7_report_choice_from_cli(gboolean json_default, S7Format *format, const char **output, int *threshold);
 
 /* --fail-on LEVEL -> 0 note, 1 warning, 2 error, 99 never (usage error otherwise) */
 int s7_fail_threshold(const char *fail_on);
@@ -60,7 +67,6 @@ gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
 const GOptionEntry *s7_analyze_options(void);
 int s7_cmd_analyze(int argc, char **argv);
 int s7_cmd_merge(int argc, char **argv);
-const GOptionEntry *s7_merge_options(void);
 int s7_cmd_explain(int argc, char **argv);
 const GOptionEntry *s7_events_options(void);
 const GOptionEntry *s7_watch_options(void);

@@ -18,7 +18,7 @@
 #include "sharded_run.h"
 
 typedef struct {
-  char *format, *output, *tshark, *fail_on, *evidence, *partners;
+  char *tshark, *evidence, *partners;
   char **ports;
   double no_response_timeout, connect_timeout;
   gboolean quiet, no_prefilter;
@@ -30,13 +30,7 @@ static AnalyzeOpts o;
 const GOptionEntry *s7_analyze_options(void)
 {
   static const GOptionEntry entries[] = {
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
-      "Report format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
-      "Write the report to FILE; to a DIR (existing, or ending in /): one file per capture and s7diag-report.EXT", "FILE|DIR" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Captures analyzed in parallel (default: number of cores)", "N" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
-      "Exit 1 on findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
     { "evidence", 'e', 0, G_OPTION_ARG_FILENAME, &o.evidence,
       "Write the connections holding findings to FILE.pcapng, each evidence frame commented with its finding (a DIR for several captures)", "FILE|DIR" },
     { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
@@ -214,16 +208,16 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_die_usage("%s", err->message);
   if (argc < 2)
     s7_die_usage("analyze: no capture given");
-  S7Format format = s7_format_default(o.output);
-  if (o.format && !s7_format_parse(o.format, &format))
-    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
+  S7Format format;
+  const char *output;
+  int threshold;
+  s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   if (o.no_response_timeout <= 0 || o.connect_timeout <= 0)
     s7_die_usage("timeouts must be positive");
   if (o.jobs < 1)
     s7_die_usage("-j: needs at least 1");
   if (o.shards < 0 || o.shards > 64)
     s7_die_usage("--shards: 1 to 64");
-  int threshold = s7_fail_threshold(o.fail_on);
   S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
@@ -290,7 +284,7 @@ int s7_cmd_analyze(int argc, char **argv)
   if (redact)
     s7_redact_report(redact, report);
   char *werr = NULL;
-  if (!s7_report_output(report, format, o.output, threshold, &werr)) {
+  if (!s7_report_output(report, format, output, threshold, &werr)) {
     fprintf(stderr, "s7diag: %s\n", werr);
     g_free(werr);
     rc = EXIT_USAGE;
@@ -303,7 +297,7 @@ int s7_cmd_analyze(int argc, char **argv)
   g_ptr_array_unref(inputs);
   s7_tshark_clear(&tshark);
   s7_partners_free(partners);
-  g_free(o.format); g_free(o.output); g_free(o.tshark); g_free(o.fail_on); g_free(o.evidence);
+g_free(o.tshark); g_free(o.evidence);
   g_free(o.partners);
   g_strfreev(o.ports);
   return rc;

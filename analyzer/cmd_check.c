@@ -25,7 +25,7 @@
 #include "s7_address.h"
 
 typedef struct {
-  char *format, *output, *fail_on, *tsap, *db, *write, *dumpcap;
+  char *tsap, *db, *write, *dumpcap;
   gint port, rack, slot;
   double timeout;
   gboolean quiet;
@@ -43,11 +43,6 @@ const GOptionEntry *s7_check_options(void)
     { "db", 0, 0, G_OPTION_ARG_STRING, &o.db,
       "Read 1 byte of this DB (at OFFSET, default 0) to check absolute access; default: MB0", "N[.OFFSET]" },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &o.timeout, "Seconds each step may wait for an answer (default 3, at least 1)", "S" },
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
-      "Report format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the report to FILE", "FILE" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
-      "Exit 1 on a failed step or findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &o.write,
       "Capture the check's own traffic to FILE (pcapng, with dumpcap on the interface towards HOST)", "FILE" },
     { "dumpcap", 0, 0, G_OPTION_ARG_FILENAME, &o.dumpcap, "The dumpcap to capture with (default: dumpcap on PATH)", "PATH" },
@@ -59,7 +54,7 @@ const GOptionEntry *s7_check_options(void)
 
 static void opts_clear(void)
 {
-  g_free(o.format); g_free(o.output); g_free(o.fail_on); g_free(o.tsap); g_free(o.db); g_free(o.write);
+g_free(o.tsap); g_free(o.db); g_free(o.write);
   g_free(o.dumpcap);
   memset(&o, 0, sizeof o);
 }
@@ -205,10 +200,10 @@ int s7_cmd_check(int argc, char **argv)
     s7_die_usage(argc < 2 ? "check: which PLC? (s7diag check HOST)" : "check: one HOST only ('%s' too many)",
                  argc > 2 ? argv[2] : "");
   const char *host = argv[1];
-  S7Format format = s7_format_default(o.output);
-  if (o.format && !s7_format_parse(o.format, &format))
-    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
-  int threshold = s7_fail_threshold(o.fail_on);
+  S7Format format;
+  const char *output;
+  int threshold;
+  s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   if (o.port < 1 || o.port > 65535)
     s7_die_usage("--port: %d is not a TCP port", o.port);
   if (o.timeout < 1 || o.timeout > 120)
@@ -300,7 +295,7 @@ int s7_cmd_check(int argc, char **argv)
     s7_redact_report(redact, report);
   }
   char *werr = NULL;
-  if (!s7_report_output(report, format, o.output, threshold, &werr)) {
+  if (!s7_report_output(report, format, output, threshold, &werr)) {
     fprintf(stderr, "s7diag: %s\n", werr);
     g_free(werr);
     rc = EXIT_USAGE;

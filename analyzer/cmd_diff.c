@@ -12,18 +12,13 @@
 #include "report_output.h"
 
 static struct {
-  char *format, *output, *fail_on, *tshark;
+  char *tshark;
   char **ports;
 } o;
 
 const GOptionEntry *s7_diff_options(void)
 {
   static const GOptionEntry entries[] = {
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
-      "Format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the comparison to FILE", "FILE" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
-      "Exit 1 when the failing side has findings of this severity or worse the working side has not: error (default), warning, note, never", "LEVEL" },
     { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run for captures (default: tshark on PATH)", "PATH" },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -80,7 +75,7 @@ static json_t *side(const char *path, S7Tshark *tshark, gboolean *tshark_ready, 
 
 static void opts_clear(void)
 {
-  g_free(o.format); g_free(o.output); g_free(o.fail_on); g_free(o.tshark);
+g_free(o.tshark);
   g_strfreev(o.ports);
   memset(&o, 0, sizeof o);
 }
@@ -94,10 +89,10 @@ int s7_cmd_diff(int argc, char **argv)
     s7_die_usage("%s", err->message);
   if (argc != 3)
     s7_die_usage("diff: give the working and the failing capture (or report): s7diag diff GOOD BAD");
-  S7Format format = s7_format_default(o.output);
-  if (o.format && !s7_format_parse(o.format, &format))
-    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
-  int threshold = s7_fail_threshold(o.fail_on);
+  S7Format format;
+  const char *output;
+  int threshold;
+  s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   S7Redactor *redact = s7_redactor_from_cli();
   S7EngineConfig ecfg;
   s7_engine_config_from_options(o.ports, 5.0, 3.0, NULL, &ecfg);
@@ -118,7 +113,7 @@ int s7_cmd_diff(int argc, char **argv)
       s7_redact_report(redact, d);
     }
     char *werr = NULL;
-    if (!s7_report_output(d, format, o.output, threshold, &werr)) {
+    if (!s7_report_output(d, format, output, threshold, &werr)) {
       fprintf(stderr, "s7diag: %s\n", werr);
       g_free(werr);
       rc = EXIT_USAGE;

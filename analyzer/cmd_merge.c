@@ -8,19 +8,6 @@
 #include "report_model.h"
 #include "report_output.h"
 
-static char *m_format, *m_output, *m_fail_on;
-
-const GOptionEntry *s7_merge_options(void)
-{
-  static const GOptionEntry entries[] = {
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &m_format,
-      "Report format: text, markdown, json, html, junit (default: by -o's extension, else json)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &m_output, "Write the report to FILE or DIR (as for analyze)", "FILE|DIR" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &m_fail_on, "Exit 1 on findings of this severity or worse (as for analyze)", "LEVEL" },
-    { NULL, 0, 0, 0, NULL, NULL, NULL }
-  };
-  return entries;
-}
 
 int s7_cmd_merge(int argc, char **argv)
 {
@@ -30,12 +17,10 @@ int s7_cmd_merge(int argc, char **argv)
     s7_die_usage("%s", err->message);
   if (argc < 2)
     s7_die_usage("merge: no report given");
-  S7Format format = S7_FMT_JSON;
-  if (m_output && !s7_format_from_path(m_output, &format))
-    format = S7_FMT_JSON;
-  if (m_format && !s7_format_parse(m_format, &format))
-    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", m_format);
-  int threshold = s7_fail_threshold(m_fail_on);
+  S7Format format;
+  const char *m_output;
+  int threshold;
+  s7_report_choice_from_cli(TRUE, &format, &m_output, &threshold);
   S7Redactor *redact = s7_redactor_from_cli();
 
   guint n = (guint)argc - 1;

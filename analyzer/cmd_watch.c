@@ -28,7 +28,7 @@
 
 typedef struct {
   char **ifaces, **ports;
-  char *filter, *write, *format, *output, *fail_on, *tshark, *dumpcap, *partners;
+  char *filter, *write, *tshark, *dumpcap, *partners;
   double duration, no_response_timeout, connect_timeout;
   gboolean quiet;
 } WatchOpts;
@@ -44,11 +44,6 @@ const GOptionEntry *s7_watch_options(void)
       "Capture filter (BPF; default: the S7 ports and ICMP: 'tcp port 102 or icmp or icmp6')", "BPF" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration, "Stop after S seconds (default: at Ctrl-C or SIGTERM)", "S" },
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &o.write, "Keep the capture as FILE (pcapng) for the ticket", "FILE" },
-    { "format", 'F', 0, G_OPTION_ARG_STRING, &o.format,
-      "Format of the report written at the end: text, markdown, json, html, junit (as for analyze)", "FORMAT" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the report to FILE (default: stdout after the finding lines)", "FILE" },
-    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on,
-      "Exit 1 on findings of this severity or worse: error (default), warning, note, never", "LEVEL" },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
     { "no-response-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.no_response_timeout,
       "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
@@ -193,7 +188,7 @@ static void print_status(const S7Live *live, const char *ifaces, gint64 start_us
 static void opts_clear(void)
 {
   g_strfreev(o.ifaces); g_strfreev(o.ports);
-  g_free(o.filter); g_free(o.write); g_free(o.format); g_free(o.output); g_free(o.fail_on);
+  g_free(o.filter); g_free(o.write); 
   g_free(o.tshark); g_free(o.dumpcap); g_free(o.partners);
   memset(&o, 0, sizeof o);
 }
@@ -224,12 +219,12 @@ int s7_cmd_watch(int argc, char **argv)
     s7_die_usage("%s", err->message);
   if (argc > 1)
     s7_die_usage("watch: unexpected argument '%s' (interfaces are given with -i)", argv[1]);
-  S7Format format = s7_format_default(o.output);
-  if (o.format && !s7_format_parse(o.format, &format))
-    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", o.format);
+  S7Format format;
+  const char *output;
+  int threshold;
+  s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   if (o.duration < 0 || o.no_response_timeout <= 0 || o.connect_timeout <= 0)
     s7_die_usage("durations and timeouts must be positive");
-  int threshold = s7_fail_threshold(o.fail_on);
   S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
@@ -388,7 +383,7 @@ int s7_cmd_watch(int argc, char **argv)
       s7_redact_report(redact, report);
     }
     char *werr = NULL;
-    if (!s7_report_output(report, format, o.output, threshold, &werr)) {
+    if (!s7_report_output(report, format, output, threshold, &werr)) {
       fprintf(stderr, "s7diag: %s\n", werr);
       g_free(werr);
       rc = EXIT_USAGE;

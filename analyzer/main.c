@@ -20,6 +20,33 @@ void s7_die_usage(const char *fmt, ...)
   exit(EXIT_USAGE);
 }
 
+/* --format, --output and --fail-on, one table for every command that writes a report */
+static struct {
+  char *format, *output, *fail_on;
+} report_opts;
+
+static const GOptionEntry report_entries[] = {
+  { "format", 'F', 0, G_OPTION_ARG_STRING, &report_opts.format,
+    "Report format: text, markdown, json, html, junit (default: by -o's extension, text on a terminal, else json; merge: json)", "FORMAT" },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &report_opts.output,
+    "Write the report to FILE (default: stdout); analyze and merge: to a DIR (existing, or ending in /), one file per capture and s7diag-report.EXT", "FILE|DIR" },
+  { "fail-on", 0, 0, G_OPTION_ARG_STRING, &report_opts.fail_on,
+    "Exit 1 on findings (check: and failed steps; diff: findings only the failing side has) of this severity or worse: error (default), warning, note, never", "LEVEL" },
+  { NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+void s7_report_choice_from_cli(gboolean json_default, S7Format *format, const char **output, int *threshold)
+{
+  *output = report_opts.output;
+  if (!json_default)
+    *format = s7_format_default(report_opts.output);
+  else if (!report_opts.output || !s7_format_from_path(report_opts.output, format))
+    *format = S7_FMT_JSON;
+  if (report_opts.format && !s7_format_parse(report_opts.format, format))
+    s7_die_usage("--format: '%s' is not one of text, markdown, json, html, junit", report_opts.format);
+  *threshold = s7_fail_threshold(report_opts.fail_on);
+}
+
 /* --redact and --redact-key, one table for every command that writes reports */
 static struct {
   gboolean redact;
@@ -58,24 +85,24 @@ static const S7Command commands[] = {
     "diagnoses S7 faults and writes one report. Captures are analyzed in parallel (-j) and "
     "reported in file-name order. Exit status: 0 no finding at or above --fail-on, 1 findings, "
     "2 a usage error or a capture that could not be analyzed (the others are still reported).",
-    s7_analyze_options, s7_cmd_analyze, "file", TRUE },
+    s7_analyze_options, s7_cmd_analyze, "file", TRUE, TRUE },
   { "merge", "REPORT.json...", "combine JSON reports into one",
     "Combines JSON reports (for example of per-capture runs on several machines) into one report. "
     "The result does not depend on the order or grouping of the inputs. Writes JSON unless "
     "--format says otherwise; exit status as for analyze.",
-    s7_merge_options, s7_cmd_merge, "json", TRUE },
+    NULL, s7_cmd_merge, "json", TRUE, TRUE },
   { "explain", "CODE|KIND", "explain an S7 code or a fault kind, offline",
     "Prints what an S7 error code (0x8104, 8104, D209), an item return code (0x05), a COTP "
     "disconnect reason (DR 0x81), an S7comm-plus return value (-12) or a fault kind "
     "(putget-denied) means, why it happens, what client libraries print, and how to fix it.",
-    NULL, s7_cmd_explain, "code", FALSE },
+    NULL, s7_cmd_explain, "code", FALSE, FALSE },
   { "watch", "[-i IFACE]...", "diagnose live: capture, print each finding as it happens, then report",
     "Captures with dumpcap (default filter: the S7 ports and ICMP), diagnoses while it captures "
     "and prints each finding on one line the moment it is known (a status line on a terminal). "
     "Ctrl-C, SIGTERM or --duration ends it: the capture is analyzed as analyze would and the "
     "report written (-F, -o); -w keeps the capture for the ticket. Needs the right to capture "
     "(root, or a member of the wireshark group). Exit status as for analyze.",
-    s7_watch_options, s7_cmd_watch, "", TRUE },
+    s7_watch_options, s7_cmd_watch, "", TRUE, TRUE },
   { "check", "HOST", "run the standard diagnostic checks against a PLC (reads only)",
     "Checks, in this order, what S7 communication with the PLC at HOST needs: TCP port 102 "
     "reachable (or refused, unreachable by ICMP, dropped), the ISO connect with the rack/slot or "
@@ -86,7 +113,7 @@ static const S7Command commands[] = {
     "reads: it never sends Write Var, PLC stop/start, block functions or passwords, holds at most "
     "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
     "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
-    s7_check_options, s7_cmd_check, "", TRUE },
+    s7_check_options, s7_cmd_check, "", TRUE, TRUE },
   { "diff", "GOOD BAD", "compare a working and a failing capture: what the failing one does differently",
     "Compares a working capture (or client) with a failing one, each a capture or a JSON report, and "
     "says what differs that explains the failure: the findings only the failing side has first, "
@@ -96,19 +123,19 @@ static const S7Command commands[] = {
     "persistent one, response times, and who closed the connections. Any format. Exit status: 1 when "
     "the failing side has findings (at or above --fail-on) the working side has not, 0 otherwise, 2 "
     "usage error or an input that could not be read.",
-    s7_diff_options, s7_cmd_diff, "file", TRUE },
+    s7_diff_options, s7_cmd_diff, "file", TRUE, TRUE },
   { "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
     "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
     "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "
     "reads, as the tshark at hand decodes them. For comparing Wireshark versions and for "
     "checking what a frame was understood as.",
-    s7_events_options, s7_cmd_events, "file", FALSE },
-  { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "", FALSE },
-  { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command", FALSE },
+    s7_events_options, s7_cmd_events, "file", FALSE, FALSE },
+  { "version", "", "print the version", "Prints s7diag's version.", NULL, cmd_version, "", FALSE, FALSE },
+  { "help", "[COMMAND|--all]", "show help", "Shows help for s7diag or a command.", NULL, cmd_help, "command", FALSE, FALSE },
   { "completion", "bash", "print the bash completion script",
     "Prints a bash completion script made from the command table: "
     "eval \"$(s7diag completion bash)\" or install it as /usr/share/bash-completion/completions/s7diag.",
-    NULL, cmd_completion, "", FALSE },
+    NULL, cmd_completion, "", FALSE, FALSE },
 };
 
 const S7Command *s7_commands(guint *n)
@@ -132,6 +159,8 @@ GOptionContext *s7_command_context(const S7Command *cmd)
   g_autofree char *param = g_strdup_printf("%s - %s", cmd->args, cmd->summary);
   GOptionContext *ctx = g_option_context_new(param);
   g_option_context_set_summary(ctx, cmd->description);
+  if (cmd->reports)
+    g_option_context_add_main_entries(ctx, report_entries, NULL);
   if (cmd->options)
     g_option_context_add_main_entries(ctx, cmd->options(), NULL);
   if (cmd->redacts)
@@ -175,7 +204,7 @@ static int cmd_help(int argc, char **argv)
   print_usage(stdout);
   if (argc > 1) {
     for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
-      if (!commands[i].options)
+      if (!commands[i].options && !commands[i].reports)
         continue;
       g_autoptr(GOptionContext) ctx = s7_command_context(&commands[i]);
       g_autofree char *h = g_option_context_get_help(ctx, TRUE, NULL);
@@ -189,9 +218,9 @@ static int cmd_help(int argc, char **argv)
 static void put_options(GString *s, const S7Command *c)
 {
   g_string_append(s, "--help");
-  if (!c->options)
-    return;
-  for (const GOptionEntry *e = c->options(); e->long_name; e++)
+  for (const GOptionEntry *e = report_entries; c->reports && e->long_name; e++)
+    g_string_append_printf(s, " --%s", e->long_name);
+  for (const GOptionEntry *e = c->options ? c->options() : NULL; e && e->long_name; e++)
     g_string_append_printf(s, " --%s", e->long_name);
   for (const GOptionEntry *e = redact_entries; c->redacts && e->long_name; e++)
     g_string_append_printf(s, " --%s", e->long_name);
