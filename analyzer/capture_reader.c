@@ -252,8 +252,12 @@ static S7CaptureWriter *writer_open(S7CaptureReader *r, int fd, const char *path
   g_mutex_lock(&wiretap_lock);
   wtap_dump_params_init_no_idbs(&w->params, r->wth);
   w->params.encap = WTAP_ENCAP_PER_PACKET;   /* the interfaces say it, one by one */
-  for (guint i = 0; shb_edit && w->params.shb_hdrs && i < w->params.shb_hdrs->len; i++)
-    edit_block_comments(g_array_index(w->params.shb_hdrs, wtap_block_t, i), shb_edit, edit_data);
+  for (guint i = 0; shb_edit && w->params.shb_hdrs && i < w->params.shb_hdrs->len; i++) {
+    wtap_block_t shb = g_array_index(w->params.shb_hdrs, wtap_block_t, i);
+    edit_block_comments(shb, shb_edit, edit_data);
+    wtap_block_remove_option(shb, OPT_SHB_HARDWARE);   /* the capturing machine */
+    wtap_block_remove_option(shb, OPT_SHB_OS);
+  }
   if (w->bare_interfaces) {   /* nor name resolution, decryption secrets or other side blocks */
     w->params.dsbs_growing = NULL;
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)

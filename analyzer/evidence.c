@@ -135,13 +135,25 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   ok = run(a, NULL, error, "editcap (evidence comments)");
   g_ptr_array_unref(a);
 
-  /* 3. only the faulty connections (and frames without a stream, e.g. ICMP) */
+  /* 3. only the faulty connections (and frames without a stream, e.g. ICMP); redacted, it is
+   * written to a private file first, so no unredacted copy is ever at the target */
+  g_autofree char *plain_path = NULL;
+  if (ok && redact) {
+    int pfd = g_file_open_tmp("s7diag-evidence-plain-XXXXXX.pcapng", &plain_path, NULL);
+    if (pfd < 0) {
+      *error = g_strdup("cannot create a temporary file for the evidence");
+      ok = FALSE;
+    } else {
+      close(pfd);
+    }
+  }
+  const char *written = plain_path ? plain_path : out_path;
   if (ok) {
     g_autofree char *keep = streams->len
         ? g_strdup_printf("tcp.stream in {%s} || frame.number in {%s}", streams->str, frames)
         : g_strdup_printf("frame.number in {%s}", frames);
     a = g_ptr_array_new_with_free_func(g_free);
-    const char *const write_argv[] = { tshark, "-n", "-r", tmp, "-Y", keep, "-F", "pcapng", "-w", out_path };
+    const char *const write_argv[] = { tshark, "-n", "-r", tmp, "-Y", keep, "-F", "pcapng", "-w", written };
     for (guint k = 0; k < G_N_ELEMENTS(write_argv); k++)
       g_ptr_array_add(a, g_strdup(write_argv[k]));
     ok = run(a, NULL, error, "tshark (evidence file)");
@@ -149,15 +161,17 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   }
   g_unlink(tmp);
   g_string_free(streams, TRUE);
-  /* 4. redacted: addresses, names, comments (in place) */
+  /* 4. redacted: addresses, names, comments */
   if (ok && redact) {
     char *why = NULL;
-    ok = s7_redact_capture_in_place(redact, out_path, &why);
+    ok = s7_redact_capture(redact, plain_path, out_path, &why);
     if (!ok) {
       g_unlink(out_path);
       *error = why;
     }
   }
+  if (plain_path)
+    g_unlink(plain_path);
   if (!ok) {
     g_autofree char *why = *error;
     *error = g_strdup_printf("%s: %s", out_path, why);

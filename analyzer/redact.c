@@ -134,6 +134,17 @@ void s7_redact_mac(S7Redactor *r, const guint8 in[6], guint8 out[6]) { cached(r,
 
 static const char *const secret_prefix[] = { "NAME-", "STATION-", "MODULE-", "PLANT-", "SERIAL-", "capture-", "host-" };
 
+/* ".pcapng", ".pcap.gz" …: what a file's name says it is, nothing of the name itself */
+static const char *capture_extension(const char *path)
+{
+  static const char *const known[] = { ".pcapng.gz", ".pcap.gz", ".cap.gz", ".pcapng.zst", ".pcap.zst",
+                                       ".pcapng.lz4", ".pcap.lz4", ".pcapng", ".pcap", ".cap", ".json" };
+  for (guint i = 0; i < G_N_ELEMENTS(known); i++)
+    if (g_str_has_suffix(path, known[i]))
+      return known[i];
+  return "";
+}
+
 void s7_redactor_add_secret(S7Redactor *r, S7SecretKind kind, const char *value)
 {
   if (!value || strlen(value) < 3 || g_hash_table_contains(r->secrets, value))
@@ -149,9 +160,7 @@ void s7_redactor_add_secret(S7Redactor *r, S7SecretKind kind, const char *value)
   gsize len = strlen(value);
   const char *prefix = secret_prefix[kind];
   if (kind == S7_SECRET_FILE) {
-    const char *base = strrchr(value, '/');
-    const char *ext = strchr(base ? base + 1 : value, '.');
-    s->pseudonym = g_strdup_printf("%s%.8s%s", prefix, hex, ext ? ext : "");
+    s->pseudonym = g_strdup_printf("%s%.8s%s", prefix, hex, capture_extension(value));
   } else if (kind == S7_SECRET_HOST) {
     s->pseudonym = g_strdup_printf("%s%.8s", prefix, hex);
   } else {
@@ -221,80 +230,92 @@ void s7_redactor_learn_report(S7Redactor *r, const json_t *report)
 
 static gboolean addr_char(char c)
 {
-  return g_ascii_isxdigit(c) || c == ':' || c == '.';
+  return g_ascii_isxdigit(c) || c == ':' || c == '.' || c == '-';
 }
 
-/* A run of address characters: an IPv4, IPv6 or MAC address, or parts of them around ':'
- * ("10.0.0.5:102"); appends what it becomes */
-static void redact_run(S7Redactor *r, const char *run, gsize n, GString *out)
+/* The address that t[0..n) is, exactly: its pseudonym into out; FALSE when it is none */
+static gboolean redact_token(S7Redactor *r, const char *t, gsize n, GString *out)
 {
-  g_autofree char *t = g_strndup(run, n);
+  char buf[64];
+  if (n < 7 || n >= sizeof buf)
+    return FALSE;
+  memcpy(buf, t, n);
+  buf[n] = '\0';
   guint8 a[16], b[16];
-  unsigned int m[6];
-  char tail;
-  if (strchr(t, '.') && !strchr(t, ':') && inet_pton(AF_INET, t, a) == 1) {
+  if (!strchr(buf, ':') && !strchr(buf, '-') && inet_pton(AF_INET, buf, a) == 1) {
     s7_redact_ipv4(r, a, b);
     char s[INET_ADDRSTRLEN];
     g_string_append(out, inet_ntop(AF_INET, b, s, sizeof s));
-    return;
+    return TRUE;
   }
-  if (n == 17 && sscanf(t, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) == 6) {
-    for (guint i = 0; i < 6; i++)
-      a[i] = (guint8)m[i];
-    s7_redact_mac(r, a, b);
-    g_string_append_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
-    return;
+  if (n == 17 && (buf[2] == ':' || buf[2] == '-')) {
+    gboolean mac = TRUE;
+    for (guint i = 0; i < 17 && mac; i++)
+      mac = (i % 3 == 2) ? buf[i] == buf[2] : g_ascii_isxdigit(buf[i]);
+    if (mac) {
+      for (guint i = 0; i < 6; i++)
+        a[i] = (guint8)(g_ascii_xdigit_value(buf[3 * i]) << 4 | g_ascii_xdigit_value(buf[3 * i + 1]));
+      s7_redact_mac(r, a, b);
+      g_string_append_printf(out, "%02x%c%02x%c%02x%c%02x%c%02x%c%02x", b[0], buf[2], b[1], buf[2], b[2], buf[2], b[3],
+                             buf[2], b[4], buf[2], b[5]);
+      return TRUE;
+    }
   }
-  if (strchr(t, ':') && inet_pton(AF_INET6, t, a) == 1) {
+  if (strchr(buf, ':') && !strchr(buf, '-') && inet_pton(AF_INET6, buf, a) == 1) {
     s7_redact_ipv6(r, a, b);
     char s[INET6_ADDRSTRLEN];
     g_string_append(out, inet_ntop(AF_INET6, b, s, sizeof s));
-    return;
+    return TRUE;
   }
-  /* "10.0.0.5:102", "12:36:42": each part on its own */
-  const char *colon = strchr(t, ':');
-  if (colon) {
-    redact_run(r, t, (gsize)(colon - t), out);
-    g_string_append_c(out, ':');
-    redact_run(r, colon + 1, n - (gsize)(colon - t) - 1, out);
-    return;
-  }
-  g_string_append_len(out, run, (gssize)n);
+  return FALSE;
 }
 
+/* Secrets first (an address inside a name or path must not change it before it is found),
+ * as placeholders; then every address, wherever it starts (glued to a word, at the end of a
+ * sentence, with a port after it): the longest run of address characters there that is one;
+ * then the placeholders become the pseudonyms */
 char *s7_redact_text(S7Redactor *r, const char *text)
 {
   if (!text)
     return NULL;
-  GString *out = g_string_sized_new(strlen(text) + 16);
-  const char *p = text;
-  while (*p) {
-    /* a run starts where a word does not go on (no address inside "0x8104" or "DB12") */
-    if (addr_char(*p) && (p == text || !(g_ascii_isalnum(p[-1]) || p[-1] == '_'))) {
-      const char *e = p;
-      while (*e && addr_char(*e))
-        e++;
-      /* not a run when a word goes on after it ("dead" in "deadline") */
-      if (!(g_ascii_isalnum(*e) || *e == '_')) {
-        redact_run(r, p, (gsize)(e - p), out);
-        p = e;
-        continue;
-      }
-      g_string_append_len(out, p, e - p);
-      p = e;
-      continue;
-    }
-    g_string_append_c(out, *p++);
-  }
+  GString *in = g_string_new(text);
   const GPtrArray *secrets = s7_redactor_secrets(r);
   for (guint i = 0; i < secrets->len; i++) {
-    const Secret *s = g_ptr_array_index(secrets, i);
-    if (strstr(out->str, s->value)) {
-      g_auto(GStrv) parts = g_strsplit(out->str, s->value, -1);
-      g_autofree char *joined = g_strjoinv(s->pseudonym, parts);
-      g_string_assign(out, joined);
+    const Secret *sc = g_ptr_array_index(secrets, i);
+    if (!strstr(in->str, sc->value))
+      continue;
+    g_autofree char *mark = g_strdup_printf("\x01%u\x02", i);
+    g_auto(GStrv) parts = g_strsplit(in->str, sc->value, -1);
+    g_autofree char *joined = g_strjoinv(mark, parts);
+    g_string_assign(in, joined);
+  }
+  GString *out = g_string_sized_new(in->len + 16);
+  const char *p = in->str;
+  while (*p) {
+    if (*p == '\x01') {   /* a placeholder: the secret's pseudonym */
+      char *end;
+      guint64 k = g_ascii_strtoull(p + 1, &end, 10);
+      if (*end == '\x02' && k < secrets->len) {
+        g_string_append(out, ((const Secret *)g_ptr_array_index(secrets, (guint)k))->pseudonym);
+        p = end + 1;
+        continue;
+      }
+    }
+    gsize run = 0;
+    while (p[run] && addr_char(p[run]) && run < 63)
+      run++;
+    gboolean done = FALSE;
+    for (gsize n = run; n >= 7 && !done; n--)
+      if (redact_token(r, p, n, out)) {
+        p += n;
+        done = TRUE;
+      }
+    if (!done) {   /* no address starts here: the character stays */
+      g_string_append_c(out, *p);
+      p++;
     }
   }
+  g_string_free(in, TRUE);
   return g_string_free(out, FALSE);
 }
 
@@ -328,6 +349,22 @@ static void redact_json(S7Redactor *r, json_t *j)
 void s7_redact_report(S7Redactor *r, json_t *report)
 {
   s7_redactor_learn_report(r, report);
+  /* the file's SHA-256 would let anyone holding the plant's capture confirm it: a keyed one
+   * still tells the captures of a report apart (and the same file alike, with --redact-key) */
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(report, "captures"), i, c) {
+    const char *sha = json_string_value(json_object_get(c, "sha256"));
+    if (!sha)
+      continue;
+    guint8 h[32];
+    g_autofree char *tagged = g_strdup_printf("sha256:%s", sha);
+    prf(r, (const guint8 *)tagged, strlen(tagged), h);
+    char hex[65];
+    for (guint k = 0; k < 32; k++)
+      g_snprintf(hex + 2 * k, 3, "%02x", h[k]);
+    json_object_set_new(c, "sha256", json_string(hex));
+  }
   redact_json(r, report);
   json_object_set_new(report, "redacted", json_true());
 }

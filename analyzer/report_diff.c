@@ -21,7 +21,8 @@ typedef struct {
   guint64 connections, s7_connections, s7_jobs, answered;
   double response_sum_ms, response_max_ms;
   gint64 duration_sum_us;
-  GTree *areas;                /* "PLC area" -> Area* */
+  GTree *areas;                /* area name ("DB1", "M") -> Area*: the PLC's address may differ
+                                  between a lab and a plant capture */
 } Side;
 
 typedef struct {
@@ -46,9 +47,11 @@ static void count(GTree *t, const char *key)
   g_tree_replace(t, g_strdup(key), GUINT_TO_POINTER(GPOINTER_TO_UINT(v) + 1));
 }
 
+/* A finding is the same on both sides when its kind, severity, code and detail are (a warning
+ * that became an error is new on the failing side) */
 static char *finding_key(const json_t *f)
 {
-  return g_strdup_printf("%s|%s|%s", STR(f, "kind"), STR(f, "code"), STR(f, "detail"));
+  return g_strdup_printf("%s|%s|%s|%s", STR(f, "kind"), STR(f, "severity"), STR(f, "code"), STR(f, "detail"));
 }
 
 static gint64 iso_us(const char *iso)
@@ -89,7 +92,9 @@ static void side_init(Side *s, const json_t *report)
         continue;
       s->s7_connections++;
       s->s7_jobs += (guint64)INT(x, "s7_jobs");
-      s->duration_sum_us += iso_us(STR(x, "end")) - iso_us(STR(x, "start"));
+      gint64 t0 = iso_us(STR(x, "start")), t1 = iso_us(STR(x, "end"));
+      if (t0 > 0 && t1 >= t0)
+        s->duration_sum_us += t1 - t0;
       count(s->calling, STR(x, "calling_tsap"));
       if (json_is_integer(json_object_get(x, "rack"))) {
         g_autofree char *t = g_strdup_printf("%s (rack %" JSON_INTEGER_FORMAT ", slot %" JSON_INTEGER_FORMAT ", %s)",
@@ -270,9 +275,14 @@ static void area_aspect(AreaWalk *w, const char *name, const Area *g, const Area
   else if (!b)
     g_string_append_printf(t, "Only the working side has answered accesses to %s (%s).", name, gs);
   else if (b->end > g->end && !b->numbered)
+  {
     g_string_append_printf(t, "The failing side accesses %s up to byte %" G_GINT64_FORMAT ", past what the working "
-                           "side reaches (byte %" G_GINT64_FORMAT ")%s.", name, b->end - 1, g->end - 1,
-                           b->failed_first >= 0 ? "; that part failed" : "");
+                           "side reaches (byte %" G_GINT64_FORMAT ")", name, b->end - 1, g->end - 1);
+    if (b->failed_first >= 0)
+      g_string_append_printf(t, "; bytes %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " failed", b->failed_first,
+                             b->failed_end - 1);
+    g_string_append_c(t, '.');
+  }
   else if (b->writes && !g->writes)
     g_string_append_printf(t, "The failing side writes %s; the working side only reads it.", name);
   else if (b->failed_first >= 0 && g->failed_first < 0)
@@ -316,6 +326,12 @@ static char *connections_text(const Side *s)
 static gboolean per_poll(const Side *s)
 {
   return s->s7_connections >= 3 && (double)s->s7_jobs / (double)s->s7_connections <= 3.0;
+}
+
+static const char *pattern(const Side *s)
+{
+  return !s->s7_connections ? "has no S7 connection" : per_poll(s) ? "opens a new connection per poll"
+                                                                    : "keeps its connections";
 }
 
 static json_t *finding_brief(const json_t *f, guint occurrences)
@@ -432,10 +448,9 @@ json_t *s7_report_diff(const json_t *good, const json_t *bad, const char *good_n
   set_aspect(list, "plc-identity", g.identity, b.identity, "PLC model and firmware");
   if (per_poll(&g) != per_poll(&b) || (g.s7_connections == 0) != (b.s7_connections == 0)) {
     g_autofree char *gt = connections_text(&g), *bt = connections_text(&b);
-    g_autofree char *t = g_strdup_printf("The %s side opens a new connection per poll, the %s side keeps one: %s vs %s.",
-                                         per_poll(&b) ? "failing" : "working", per_poll(&b) ? "working" : "failing",
-                                         bt, gt);
-    difference(list, "connections", gt, bt, per_poll(&g) || per_poll(&b) ? t : "S7 connections: one side has none.");
+    g_autofree char *t = g_strdup_printf("Connections: the failing side %s (%s), the working side %s (%s).",
+                                         pattern(&b), bt, pattern(&g), gt);
+    difference(list, "connections", gt, bt, t);
   }
   double gmean = g.answered ? g.response_sum_ms / (double)g.answered : 0;
   double bmean = b.answered ? b.response_sum_ms / (double)b.answered : 0;

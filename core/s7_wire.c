@@ -92,14 +92,20 @@ S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, cons
   }
 }
 
-/* printable text of a fixed-size SZL field, trailing blanks and NULs dropped */
-static void szl_text(const guint8 *p, gsize n, char *out, gsize size)
+void s7_szl_text(const guint8 *p, gsize n, char *out, gsize size)
 {
   gsize k = MIN(n, size - 1);
   for (gsize i = 0; i < k; i++)
     out[i] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : (p[i] ? ' ' : '\0');
   out[k] = '\0';
   g_strchomp(out);
+}
+
+gsize s7_szl1c_text_len(guint index, gsize rec_len)
+{
+  if (rec_len < 2)
+    return 0;
+  return MIN(rec_len - 2, (index == 1 || index == 2 || index == 5) ? 24u : 32u);
 }
 
 /* SZL answer records (0x0011 module identification, 0x001C component identification) into
@@ -114,20 +120,20 @@ static void szl_identity(guint16 szl_id, const guint8 *rec, guint rec_len, guint
     guint16 index = be16(x);
     if ((szl_id & 0xff) == 0x11 && rec_len >= 28) {
       if (index == 1)
-        szl_text(x + 2, 20, id->order_number, sizeof id->order_number);
+        s7_szl_text(x + 2, 20, id->order_number, sizeof id->order_number);
       else if (index == 7 && x[24] == 'V')
         g_snprintf(id->firmware, sizeof id->firmware, "V%u.%u.%u", x[25], x[26], x[27]);
     } else if (szl_id == 0x001C) {
       /* the names (1, 2) and the serial (5) are 24 characters and 8 reserved bytes; the plant
        * designation (3) and the CPU type (7) 32 characters (as tshark's fields) */
       const guint8 *t = x + 2;
-      gsize tn = MIN(rec_len - 2, (index == 1 || index == 2 || index == 5) ? 24u : 32u);
+      gsize tn = s7_szl1c_text_len(index, rec_len);
       switch (index) {
-      case 1: szl_text(t, tn, id->system_name, sizeof id->system_name); break;
-      case 2: szl_text(t, tn, id->module_name, sizeof id->module_name); break;
-      case 3: szl_text(t, tn, id->plant, sizeof id->plant); break;
-      case 5: szl_text(t, tn, id->serial, sizeof id->serial); break;
-      case 7: szl_text(t, tn, id->cpu_type, sizeof id->cpu_type); break;
+      case 1: s7_szl_text(t, tn, id->system_name, sizeof id->system_name); break;
+      case 2: s7_szl_text(t, tn, id->module_name, sizeof id->module_name); break;
+      case 3: s7_szl_text(t, tn, id->plant, sizeof id->plant); break;
+      case 5: s7_szl_text(t, tn, id->serial, sizeof id->serial); break;
+      case 7: s7_szl_text(t, tn, id->cpu_type, sizeof id->cpu_type); break;
       default: break;
       }
     }

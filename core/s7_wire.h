@@ -34,6 +34,14 @@ S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, cons
  * S7_EV_S7). FALSE with *why when it is not a well-formed S7 PDU. */
 gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why);
 
+/* An SZL text field as every front end reads it: printable ASCII kept, other bytes a blank, a
+ * NUL ends it, trailing blanks dropped; into out (size bytes) */
+void s7_szl_text(const guint8 *p, gsize n, char *out, gsize size);
+/* How many bytes of an SZL 0x001C record (after its 2-byte index) are its text: 24 for the
+ * names (index 1, 2) and the serial (5), followed by reserved bytes; the rest of the record
+ * for the others */
+gsize s7_szl1c_text_len(guint index, gsize rec_len);
+
 G_END_DECLS
 
 #endif

@@ -5,6 +5,7 @@
 #include "check_requests.h"
 #include "engine.h"
 #include "engine_live.h"
+#include "redact.h"
 #include "s7_address.h"
 #include "s7_codes.h"
 #include "s7plus_header.h"
@@ -858,6 +859,42 @@ static void test_check_gate(void)
   g_assert_false(s7_wire_decode_s7(lying, sizeof lying, &ev, &why));
 }
 
+/* --redact's text scanner: every address form found (end of a sentence, glued to a word, with
+ * a port, MAC with ':' or '-', upper case), secrets before addresses, the vendor prefix kept */
+static void test_redact_text(void)
+{
+  char *err = NULL;
+  S7Redactor *r = s7_redactor_new(NULL, &err);
+  g_assert_nonnull(r);
+  s7_redactor_add_secret(r, S7_SECRET_STATION, "Brewhouse Nord 10.10.1.5");
+  s7_redactor_add_secret(r, S7_SECRET_FILE, "/home/jdoe/Brauerei.Nord.2024.pcapng");
+  static const char *const in[] = { "PLC 10.0.0.5.", "host_10.0.0.5 ip10.0.0.5 10.0.0.5x", "10.0.0.5:102 10.0.0.5.102",
+                                    "MAC 00:1B:1B:12:34:56. 00-1b-1b-12-34-56", "[2001:db8::5]:102 2001:db8::5.",
+                                    "station Brewhouse Nord 10.10.1.5", "/home/jdoe/Brauerei.Nord.2024.pcapng" };
+  static const char *const gone[] = { "10.0.0.5", "12:34:56", "12-34-56", "2001:db8::5", "Brewhouse", "Brauerei",
+                                      "10.10.1.5", "Nord" };
+  for (guint i = 0; i < G_N_ELEMENTS(in); i++) {
+    g_autofree char *out = s7_redact_text(r, in[i]);
+    for (guint k = 0; k < G_N_ELEMENTS(gone); k++)
+      if (strstr(out, gone[k]))
+        g_error("'%s' redacted to '%s' still holds '%s'", in[i], out, gone[k]);
+  }
+  g_autofree char *mac = s7_redact_text(r, "00:1b:1b:12:34:56");
+  g_assert_true(g_str_has_prefix(mac, "00:1b:1b:"));
+  g_autofree char *file = s7_redact_text(r, "/home/jdoe/Brauerei.Nord.2024.pcapng");
+  g_assert_true(g_str_has_prefix(file, "capture-") && g_str_has_suffix(file, ".pcapng") && strlen(file) == 23);
+  g_autofree char *kept = s7_redact_text(r, "0x8104 DB12.DBW40 2026-12-01T15:14:05.279517Z V4.5.0 12:36:42 1.5 s");
+  g_assert_cmpstr(kept, ==, "0x8104 DB12.DBW40 2026-12-01T15:14:05.279517Z V4.5.0 12:36:42 1.5 s");
+  /* one subnet stays one subnet, and two addresses never share a pseudonym */
+  guint8 a[4] = { 10, 10, 1, 5 }, b[4] = { 10, 10, 1, 20 }, c[4] = { 10, 10, 2, 7 }, pa[4], pb[4], pc[4];
+  s7_redact_ipv4(r, a, pa);
+  s7_redact_ipv4(r, b, pb);
+  s7_redact_ipv4(r, c, pc);
+  g_assert_true(memcmp(pa, pb, 3) == 0 && pa[3] != pb[3]);
+  g_assert_true(memcmp(pa, pc, 2) == 0 && pa[2] != pc[2]);
+  s7_redactor_free(r);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -883,5 +920,6 @@ int main(int argc, char **argv)
   g_test_add_func("/tshark/version", test_tshark_version);
   g_test_add_func("/tshark/field-profile", test_field_profile);
   g_test_add_func("/check/gate-and-wire", test_check_gate);
+  g_test_add_func("/redact/text", test_redact_text);
   return g_test_run();
 }
