@@ -57,6 +57,10 @@ typedef struct {
 /* The secrets (S7Secret*), longest first, for replacing bytes inside packets */
 const GPtrArray *s7_redactor_secrets(const S7Redactor *r);
 
+/* One packet of a link layer (prefilter.h), in place: what s7_redact_capture does to each */
+#include "prefilter.h"
+void s7_redact_packet(S7Redactor *r, S7Link link, guint8 *pkt, guint caplen);
+
 /* Rewrites a capture file (pcapng out): addresses in IP headers and in the headers ICMP errors
  * quote, MACs, secrets in the payloads; IPv4, TCP, UDP and ICMP checksums recomputed; packet
  * comments redacted (s7diag's own kept, redacted; others dropped). FALSE with *error. */

@@ -242,8 +242,10 @@ static void redact_arp(S7Redactor *r, guint8 *a, gsize len)
 
 /* One packet, in place; what cannot be read here (other link layers, other protocols) is
  * blanked after its link header, so nothing leaks from it and the frame keeps its place */
-static void redact_packet(S7Redactor *r, S7Link link, guint8 *pkt, guint caplen)
+void s7_redact_packet(S7Redactor *r, S7Link link, guint8 *pkt, guint caplen)
 {
+  if (!pkt || caplen == 0)
+    return;
   if (link == S7_LINK_ETHERNET && caplen >= 12) {
     s7_redact_mac(r, pkt, pkt);
     s7_redact_mac(r, pkt + 6, pkt + 6);
@@ -320,7 +322,7 @@ gboolean s7_redact_capture(S7Redactor *r, const char *in_path, const char *out_p
     guint8 *data = s7_capture_reader_data_mut(rd);
     if (!data)
       continue;   /* not a packet (a journal entry, a custom block …): not vouched for, not written */
-    redact_packet(r, rec.link, data, rec.caplen);
+    s7_redact_packet(r, rec.link, data, rec.caplen);
     s7_capture_reader_edit_comments(rd, packet_comment, &ed);
     ok = s7_capture_writer_write(w, rd);
   }
