@@ -114,6 +114,19 @@ else
   bad "cannot make a network namespace with an nftables rule (needs root, iproute2, nftables): $(cat "$work/nft.err")"
 fi
 
+# --redact: the report and the kept capture hold no 127.0.0.1, and the capture still diagnoses
+"$s7diag" watch -i lo --duration 6 --redact -F json -o "$work/red.json" -w "$work/red.pcapng" > /dev/null 2> "$work/red.err" &
+w=$!; pids+=($w)
+for _ in $(seq 50); do grep -q watching "$work/red.err" && break; sleep 0.1; done
+sleep 1.5; client; wait $w
+if [ -s "$work/red.pcapng" ] && ! grep -q '127\.0\.0\.1' "$work/red.json" &&
+   python3 -c "import sys; d=open(sys.argv[1], 'rb').read(); sys.exit(b'\x7f\x00\x00\x01' in d or b'127.0.0.1' in d)" "$work/red.pcapng" &&
+   [ "$("$s7diag" analyze -q -F json "$work/red.pcapng" | jq -r '[.captures[0].findings[].kind] | unique | join(" ")')" = putget-denied ]; then
+  ok "watch --redact: no 127.0.0.1 in the report or the kept capture, which still gives putget-denied"
+else
+  bad "watch --redact: $(grep -c '127.0.0.1' "$work/red.json" 2>/dev/null) mentions; $(tail -2 "$work/red.err")"
+fi
+
 # stopped by a signal instead of --duration: the report is written all the same
 for sig in TERM INT; do
   "$s7diag" watch -i lo -F json -o "$work/sig.json" > /dev/null 2> "$work/sig.err" &
