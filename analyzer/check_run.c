@@ -46,6 +46,8 @@ typedef enum {
   ANS_SEND,         /* sending failed: why */
   ANS_DISCONNECT,   /* a COTP disconnect (DR, ER) instead of an answer */
 } Answer;
+/* A code's text in parentheses after it, or nothing: three %s */
+#define PAREN(t) (t) ? " (" : "", (t) ? (t) : "", (t) ? ")" : ""
 /* Messages of the PLC that are not the awaited answer: at most this many per job */
 #define MAX_SKIPPED 16
 
@@ -358,7 +360,7 @@ static Answer iso_connect(Run *x, guint16 tsap, char *how, gsize size)
   if (a == ANS_OK && ev.type == S7_EV_COTP && ev.u.cotp.tpdu == S7_COTP_DR) {
     const char *t = s7_cotp_dr_cause_text(ev.u.cotp.cause);
     g_snprintf(how, size, "refused with a COTP disconnect request, cause 0x%02x%s%s%s", ev.u.cotp.cause,
-               t ? " (" : "", t ? t : "", t ? ")" : "");
+               PAREN(t));
     return ANS_DISCONNECT;
   }
   if (a == ANS_OK) {
@@ -471,7 +473,7 @@ static gboolean setup_step(Run *x)
   }
   if (code) {
     const char *t = s7_error_text(code);
-    step(r, S7_CHECK_SETUP, S7_STEP_FAILED, "rejected with 0x%04x%s%s%s", code, t ? " (" : "", t ? t : "", t ? ")" : "");
+    step(r, S7_CHECK_SETUP, S7_STEP_FAILED, "rejected with 0x%04x%s%s%s", code, PAREN(t));
     return FALSE;
   }
   r->pdu_size = p->pdu_size;
@@ -506,13 +508,12 @@ static char *szl_read(Run *x, guint16 id, gboolean *connection_lost)
   const S7Pdu *p = &resp.u.s7;
   if (p->param_error) {
     const char *t = s7_error_text(p->param_error);
-    return g_strdup_printf("SZL 0x%04x refused with 0x%04x%s%s%s", id, p->param_error, t ? " (" : "", t ? t : "",
-                           t ? ")" : "");
+    return g_strdup_printf("SZL 0x%04x refused with 0x%04x%s%s%s", id, p->param_error, PAREN(t));
   }
   if (p->n_retcodes && p->retcodes[0] != 0xFF) {
     const char *t = s7_item_return_text(p->retcodes[0]);
     return g_strdup_printf("SZL 0x%04x answered with return code 0x%02x%s%s%s", id, p->retcodes[0],
-                           t ? " (" : "", t ? t : "", t ? ")" : "");
+                           PAREN(t));
   }
   learn(&x->r->identity, &p->identity);
   return NULL;
@@ -573,8 +574,7 @@ static void read_step(Run *x)
          addr);
   } else if (code) {
     const char *t = s7_error_text(code);
-    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s refused with 0x%04x%s%s%s", addr, code, t ? " (" : "",
-         t ? t : "", t ? ")" : "");
+    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s refused with 0x%04x%s%s%s", addr, code, PAREN(t));
   } else if (!p->n_retcodes) {
     step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s: the answer holds no item", addr);
   } else if (p->retcodes[0] == 0xFF) {
@@ -593,8 +593,7 @@ static void read_step(Run *x)
          o->db_given ? "the DB" : "the area");
   } else {
     const char *t = s7_item_return_text(p->retcodes[0]);
-    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s answered 0x%02x%s%s%s", addr, p->retcodes[0], t ? " (" : "",
-         t ? t : "", t ? ")" : "");
+    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s answered 0x%02x%s%s%s", addr, p->retcodes[0], PAREN(t));
   }
 }
 

@@ -43,6 +43,7 @@ GOptionContext *s7_command_context(const S7Command *cmd);
 #include "report_output.h"
 void s7_report_choice_from_cli(gboolean json_default, S7Format *format, const char **output, int *threshold);
 
+#include <jansson.h>
 /* --fail-on LEVEL -> 0 note, 1 warning, 2 error, 99 never (usage error otherwise) */
 int s7_fail_threshold(const char *fail_on);
 /* 2 when a capture could not be analyzed, 1 on findings at or above threshold, else 0 */
@@ -60,6 +61,11 @@ S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeo
  * NULL when neither was given (usage error on a key file that cannot be read) */
 struct S7Redactor;
 struct S7Redactor *s7_redactor_from_cli(void);
+/* The end of every report-writing command: with a redactor, the report and the capture kept
+ * beside it (capture: NULL for none; removed when it cannot be redacted) redacted; then the
+ * report written as chosen. Returns rc, or EXIT_USAGE when something could not be written. */
+int s7_report_finish(json_t *report, struct S7Redactor *redact, const char *capture, S7Format format,
+                     const char *output, int threshold, int rc);
 /* Probes the tshark to run (PATH, or "tshark" on PATH when NULL); says why not on stderr */
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
 

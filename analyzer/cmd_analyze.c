@@ -67,6 +67,29 @@ S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeo
   return partners;
 }
 
+int s7_report_finish(json_t *report, S7Redactor *redact, const char *capture, S7Format format,
+                     const char *output, int threshold, int rc)
+{
+  if (redact) {
+    s7_redactor_learn_report(redact, report);
+    char *why = NULL;
+    if (capture && !s7_redact_capture_in_place(redact, capture, &why)) {
+      fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", why);
+      g_unlink(capture);
+      g_free(why);
+      rc = EXIT_USAGE;
+    }
+    s7_redact_report(redact, report);
+  }
+  char *werr = NULL;
+  if (!s7_report_output(report, format, output, threshold, &werr)) {
+    fprintf(stderr, "s7diag: %s\n", werr);
+    g_free(werr);
+    rc = EXIT_USAGE;
+  }
+  return rc;
+}
+
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
 {
   GError *err = NULL;
@@ -281,14 +304,7 @@ int s7_cmd_analyze(int argc, char **argv)
     }
   }
 
-  if (redact)
-    s7_redact_report(redact, report);
-  char *werr = NULL;
-  if (!s7_report_output(report, format, output, threshold, &werr)) {
-    fprintf(stderr, "s7diag: %s\n", werr);
-    g_free(werr);
-    rc = EXIT_USAGE;
-  }
+  rc = s7_report_finish(report, redact, NULL, format, output, threshold, rc);
   json_decref(report);
   s7_redactor_free(redact);
   for (guint i = 0; i < inputs->len; i++)

@@ -283,23 +283,7 @@ int s7_cmd_check(int argc, char **argv)
   int rc = s7_exit_status(report, threshold);
   if (rc == EXIT_CLEAN && threshold <= S7_SEV_ERROR && s7_check_failed(&r))
     rc = EXIT_FINDINGS;
-  if (redact) {   /* the report, and the capture of the check */
-    s7_redactor_learn_report(redact, report);
-    char *rerr = NULL;
-    if (captured && !s7_redact_capture_in_place(redact, o.write, &rerr)) {
-      fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", rerr);
-      g_unlink(o.write);
-      g_free(rerr);
-      rc = EXIT_USAGE;
-    }
-    s7_redact_report(redact, report);
-  }
-  char *werr = NULL;
-  if (!s7_report_output(report, format, output, threshold, &werr)) {
-    fprintf(stderr, "s7diag: %s\n", werr);
-    g_free(werr);
-    rc = EXIT_USAGE;
-  }
+  rc = s7_report_finish(report, redact, captured ? o.write : NULL, format, output, threshold, rc);
   json_decref(report);
   s7_capture_result_free(cr);
   s7_check_result_clear(&r);

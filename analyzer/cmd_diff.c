@@ -110,14 +110,8 @@ int s7_cmd_diff(int argc, char **argv)
       s7_redactor_learn_report(redact, bad);
       s7_redactor_add_secret(redact, S7_SECRET_FILE, argv[1]);
       s7_redactor_add_secret(redact, S7_SECRET_FILE, argv[2]);
-      s7_redact_report(redact, d);
     }
-    char *werr = NULL;
-    if (!s7_report_output(d, format, output, threshold, &werr)) {
-      fprintf(stderr, "s7diag: %s\n", werr);
-      g_free(werr);
-      rc = EXIT_USAGE;
-    }
+    rc = s7_report_finish(d, redact, NULL, format, output, threshold, rc);
     json_decref(d);
   }
   json_decref(good);

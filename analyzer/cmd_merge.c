@@ -46,14 +46,7 @@ int s7_cmd_merge(int argc, char **argv)
   }
   if (merged) {
     rc = s7_exit_status(merged, threshold);
-    if (redact)
-      s7_redact_report(redact, merged);
-    char *werr = NULL;
-    if (!s7_report_output(merged, format, m_output, threshold, &werr)) {
-      fprintf(stderr, "s7diag: %s\n", werr);
-      g_free(werr);
-      rc = EXIT_USAGE;
-    }
+    rc = s7_report_finish(merged, redact, NULL, format, m_output, threshold, rc);
     json_decref(merged);
   }
   for (guint i = 0; i < n; i++)

@@ -371,23 +371,7 @@ int s7_cmd_watch(int argc, char **argv)
     json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);
     g_ptr_array_unref(caps);
     rc = s7_exit_status(report, threshold);
-    if (redact) {   /* the report, and the capture kept for the ticket */
-      s7_redactor_learn_report(redact, report);
-      char *rerr = NULL;
-      if (o.write && !s7_redact_capture_in_place(redact, o.write, &rerr)) {
-        fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", rerr);
-        g_unlink(o.write);
-        g_free(rerr);
-        rc = EXIT_USAGE;
-      }
-      s7_redact_report(redact, report);
-    }
-    char *werr = NULL;
-    if (!s7_report_output(report, format, output, threshold, &werr)) {
-      fprintf(stderr, "s7diag: %s\n", werr);
-      g_free(werr);
-      rc = EXIT_USAGE;
-    }
+    rc = s7_report_finish(report, redact, o.write, format, output, threshold, rc);
     json_decref(report);
     s7_capture_result_free(r);
   }

@@ -78,6 +78,12 @@ static void prf(const S7Redactor *r, const guint8 *data, gsize len, guint8 out[3
   HMAC(EVP_sha256(), r->key, sizeof r->key, data, len, out, &n);
 }
 
+static void to_hex(const guint8 h[32], char hex[65])
+{
+  for (guint i = 0; i < 32; i++)
+    g_snprintf(hex + 2 * i, 3, "%02x", h[i]);
+}
+
 /* ------------------------------------------------------------------ addresses */
 
 /* The prefix-preserving permutation of nbits bits: bit i flipped by the keyed hash of the
@@ -153,8 +159,7 @@ void s7_redactor_add_secret(S7Redactor *r, S7SecretKind kind, const char *value)
   g_autofree char *tagged = g_strdup_printf("%d:%s", (int)kind, value);
   prf(r, (const guint8 *)tagged, strlen(tagged), h);
   char hex[65];
-  for (guint i = 0; i < 32; i++)
-    g_snprintf(hex + 2 * i, 3, "%02x", h[i]);
+  to_hex(h, hex);
   Secret *s = g_new0(Secret, 1);
   s->value = g_strdup(value);
   gsize len = strlen(value);
@@ -361,8 +366,7 @@ void s7_redact_report(S7Redactor *r, json_t *report)
     g_autofree char *tagged = g_strdup_printf("sha256:%s", sha);
     prf(r, (const guint8 *)tagged, strlen(tagged), h);
     char hex[65];
-    for (guint k = 0; k < 32; k++)
-      g_snprintf(hex + 2 * k, 3, "%02x", h[k]);
+    to_hex(h, hex);
     json_object_set_new(c, "sha256", json_string(hex));
   }
   redact_json(r, report);

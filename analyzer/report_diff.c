@@ -360,6 +360,17 @@ static gint cmp_brief(gconstpointer pa, gconstpointer pb)
   return c ? c : strcmp(STR(a, "title"), STR(b, "title"));
 }
 
+/* The briefs (json_t*, taken) as a JSON array, sorted: error first */
+static json_t *sorted_array(GPtrArray *a)
+{
+  g_ptr_array_sort(a, cmp_brief);
+  json_t *out = json_array();
+  for (guint i = 0; i < a->len; i++)
+    json_array_append_new(out, g_ptr_array_index(a, i));
+  g_ptr_array_unref(a);
+  return out;
+}
+
 /* Findings of one side whose key the other lacks, sorted: error first */
 static json_t *only_in(const Side *s, const Side *other)
 {
@@ -370,12 +381,7 @@ static json_t *only_in(const Side *s, const Side *other)
   while (g_hash_table_iter_next(&it, &k, &v))
     if (!g_hash_table_contains(other->findings, k))
       g_ptr_array_add(a, finding_brief(v, GPOINTER_TO_UINT(g_hash_table_lookup(s->occurrences, k))));
-  g_ptr_array_sort(a, cmp_brief);
-  json_t *out = json_array();
-  for (guint i = 0; i < a->len; i++)
-    json_array_append_new(out, g_ptr_array_index(a, i));
-  g_ptr_array_unref(a);
-  return out;
+  return sorted_array(a);
 }
 
 static json_t *in_both(const Side *g, const Side *b)
@@ -391,12 +397,7 @@ static json_t *in_both(const Side *g, const Side *b)
     json_object_set_new(o, "good_occurrences", json_integer(GPOINTER_TO_UINT(g_hash_table_lookup(g->occurrences, k))));
     g_ptr_array_add(a, o);
   }
-  g_ptr_array_sort(a, cmp_brief);
-  json_t *out = json_array();
-  for (guint i = 0; i < a->len; i++)
-    json_array_append_new(out, g_ptr_array_index(a, i));
-  g_ptr_array_unref(a);
-  return out;
+  return sorted_array(a);
 }
 
 static json_t *side_json(const Side *s)

@@ -115,7 +115,7 @@ else
 fi
 
 # --redact: the report and the kept capture hold no 127.0.0.1, and the capture still diagnoses
-"$s7diag" watch -i lo --duration 6 --redact -F json -o "$work/red.json" -w "$work/red.pcapng" > /dev/null 2> "$work/red.err" &
+"$s7diag" watch -i lo --duration 10 --redact -F json -o "$work/red.json" -w "$work/red.pcapng" > /dev/null 2> "$work/red.err" &
 w=$!; pids+=($w)
 for _ in $(seq 50); do grep -q watching "$work/red.err" && break; sleep 0.1; done
 sleep 1.5; client; wait $w
@@ -124,7 +124,7 @@ if [ -s "$work/red.pcapng" ] && ! grep -q '127\.0\.0\.1' "$work/red.json" &&
    [ "$("$s7diag" analyze -q -F json "$work/red.pcapng" | jq -r '[.captures[0].findings[].kind] | unique | join(" ")')" = putget-denied ]; then
   ok "watch --redact: no 127.0.0.1 in the report or the kept capture, which still gives putget-denied"
 else
-  bad "watch --redact: $(grep -c '127.0.0.1' "$work/red.json" 2>/dev/null) mentions; $(tail -2 "$work/red.err")"
+  bad "watch --redact: $(grep -c '127.0.0.1' "$work/red.json" 2>/dev/null) mentions in the report; capture $(stat -c %s "$work/red.pcapng" 2>/dev/null) bytes, its findings: $("$s7diag" analyze -q -F json "$work/red.pcapng" 2>&1 | jq -c '[.captures[0].findings[].kind]' 2>&1); client: $(cat "$work/client.log"); $(tail -2 "$work/red.err")"
 fi
 
 # stopped by a signal instead of --duration: the report is written all the same
