@@ -21,8 +21,10 @@ port=$(( 20000 + RANDOM % 20000 ))
 hostile() {
   local mode=$1 idx=$2 re=$3 start rc secs
   port=$((port + 1))
+  : > "$work/srv.log"   # emptied here, not in the child: an old "listening" must not pass the wait
   python3 "$src/tests/check/hostile_plc.py" $port "$mode" > "$work/srv.log" 2>&1 & srv=$!
   for _ in $(seq 50); do grep -q listening "$work/srv.log" && break; sleep 0.1; done
+  grep -q listening "$work/srv.log" || bad "hostile $mode: the server did not start: $(cat "$work/srv.log")"
   start=$(date +%s%N)
   timeout 60 "$s7diag" check 127.0.0.1 -p $port -t 1 -F json -o "$work/$mode.json" 2> "$work/$mode.err"
   rc=$?
@@ -33,7 +35,7 @@ hostile() {
   if [ $rc = 1 ] && [[ "$got" =~ ^failed:\ .*$re ]] && [ $secs -le 12 ]; then
     ok "hostile $mode: exit 1 in ${secs} s, $got"
   else
-    bad "hostile $mode: exit $rc in ${secs} s, step $idx: '$got' (want failed: /$re/); $(tail -3 "$work/$mode.err")"
+    bad "hostile $mode: exit $rc in ${secs} s, step $idx: '$got' (want failed: /$re/); all steps: $(jq -c '[.captures[0].check.steps[] | [.status, .result]]' "$work/$mode.json" 2>/dev/null); $(tail -3 "$work/$mode.err")"
   fi
 }
 hostile garbage 1 "not ISO-on-TCP"

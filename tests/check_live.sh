@@ -30,6 +30,7 @@ ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fail=1; }
 
 start_sim() {   # s7sim options...: on 127.0.0.1:102
+  : > "$work/sim.log"   # emptied here, not in the child: the last run's "listening" must not pass the wait
   "$s7sim" --listen 127.0.0.1 "$@" 2> "$work/sim.log" & sim=$!; pids+=($sim)
   for _ in $(seq 50); do grep -q listening "$work/sim.log" 2>/dev/null && return; sleep 0.1; done
   bad "s7sim did not start: $(cat "$work/sim.log")"

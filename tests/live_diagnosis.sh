@@ -34,7 +34,7 @@ fail=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; fail=1; }
 
-server() { "$s7sim" --listen 127.0.0.1 --putget off --db 1:100 2> "$work/server.log" & srv=$!; pids+=($srv)
+server() { : > "$work/server.log"; "$s7sim" --listen 127.0.0.1 --putget off --db 1:100 2> "$work/server.log" & srv=$!; pids+=($srv)
   for _ in $(seq 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.1; done; }
 client() { timeout 20 node "$peers/clients.js" snap7 127.0.0.1 102 0 1 read:1:0:4 write:1:0:7 > "$work/client.log" 2>&1; }
 # wait_for FILE REGEX SECONDS PID: the line must come while PID still runs
