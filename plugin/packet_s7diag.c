@@ -176,8 +176,9 @@ static void add_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, con
   proto_item_set_generated(ti);
 }
 
-static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e)
+static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *ev)
 {
+  const S7dContext *e = ev->ctx;
   proto_item *ti = proto_tree_add_string_format(tree, hf_plc, tvb, 0, 0, e->plc,
                                                 "Connection: client %s, PLC %s", e->client, e->plc);
   proto_item_set_generated(ti);
@@ -185,7 +186,7 @@ static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e)
   proto_item_set_generated(proto_tree_add_string(ct, hf_plc, tvb, 0, 0, e->plc));
   proto_item_set_generated(proto_tree_add_string(ct, hf_client, tvb, 0, 0, e->client));
   proto_item_set_generated(proto_tree_add_string(ct, hf_direction, tvb, 0, 0,
-                                                 e->from_client ? "client → PLC" : "PLC → client"));
+                                                 ev->from_client ? "client → PLC" : "PLC → client"));
   if (e->calling_len) {
     g_autofree char *s = s7_tsap_to_string(e->calling_tsap, e->calling_len);
     proto_item_set_generated(proto_tree_add_string(ct, hf_calling_tsap, tvb, 0, 0, s));
@@ -264,24 +265,25 @@ static const char *event_text(const S7dEvent *e, char *buf)
 
 static void add_items(proto_tree *pt, tvbuff_t *tvb, const S7dEvent *e)
 {
-  for (guint i = 0; i < e->n_items; i++) {
+  const S7dExchange *x = e->exchange;
+  for (guint i = 0; x && i < x->n_items; i++) {
     char abuf[S7_ADDRESS_TEXT_MAX];
-    const char *addr = s7_format_address(&e->items[i], abuf);
+    const char *addr = s7_format_address(&x->items[i], abuf);
     gboolean has_rc = i < e->n_retcodes;
     const char *rc_text = has_rc ? s7_item_return_text(e->retcodes[i]) : NULL;
     proto_item *ti;
     if (has_rc)
       ti = proto_tree_add_string_format(pt, hf_item_address, tvb, 0, 0, addr,
                                         "Item %u: %s, length %u → 0x%02x %s", i + 1, addr,
-                                        e->items[i].length, e->retcodes[i],
+                                        x->items[i].length, e->retcodes[i],
                                         rc_text ? rc_text : "unknown");
     else
       ti = proto_tree_add_string_format(pt, hf_item_address, tvb, 0, 0, addr,
-                                        "Item %u: %s, length %u", i + 1, addr, e->items[i].length);
+                                        "Item %u: %s, length %u", i + 1, addr, x->items[i].length);
     proto_item_set_generated(ti);
     proto_tree *it = proto_item_add_subtree(ti, ett_item);
     proto_item_set_generated(proto_tree_add_string(it, hf_item_address, tvb, 0, 0, addr));
-    proto_item_set_generated(proto_tree_add_uint(it, hf_item_length, tvb, 0, 0, e->items[i].length));
+    proto_item_set_generated(proto_tree_add_uint(it, hf_item_length, tvb, 0, 0, x->items[i].length));
     if (has_rc)
       proto_item_set_generated(proto_tree_add_uint(it, hf_item_result, tvb, 0, 0, e->retcodes[i]));
   }
@@ -296,16 +298,15 @@ static void add_event(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e, guint 
     : proto_tree_add_string_format(tree, hf_function, tvb, 0, 0, text, "%s", text);
   proto_item_set_generated(ti);
   proto_tree *pt = proto_item_add_subtree(ti, ett_pdu);
-  if (e->type == S7_EV_S7 && e->partner_frame) {
-    if (e->is_request) {
-      proto_item_set_generated(proto_tree_add_uint(pt, hf_response_in, tvb, 0, 0, e->partner_frame));
-    } else {
-      proto_item_set_generated(proto_tree_add_uint(pt, hf_request_in, tvb, 0, 0, e->partner_frame));
-      nstime_t delta;
-      delta.secs = (time_t)(e->delta_us / 1000000);
-      delta.nsecs = (int)(e->delta_us % 1000000) * 1000;
-      proto_item_set_generated(proto_tree_add_time(pt, hf_response_time, tvb, 0, 0, &delta));
-    }
+  const S7dExchange *x = e->type == S7_EV_S7 ? e->exchange : NULL;
+  if (x && e->is_request && x->response_frame) {
+    proto_item_set_generated(proto_tree_add_uint(pt, hf_response_in, tvb, 0, 0, x->response_frame));
+  } else if (x && e->is_response && x->job_frame) {
+    proto_item_set_generated(proto_tree_add_uint(pt, hf_request_in, tvb, 0, 0, x->job_frame));
+    nstime_t delta;
+    delta.secs = (time_t)(x->delta_us / 1000000);
+    delta.nsecs = (int)(x->delta_us % 1000000) * 1000;
+    proto_item_set_generated(proto_tree_add_time(pt, hf_response_time, tvb, 0, 0, &delta));
   }
   if (e->type == S7_EV_S7)
     add_items(pt, tvb, e);
@@ -347,6 +348,21 @@ static void add_limitations(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, c
   }
 }
 
+/* The connection and PDU details are seen: the tree is shown, or a filter, column or field
+ * names one of their fields */
+static gboolean details_seen(proto_tree *tree)
+{
+  const int *hfs[] = { &hf_plc, &hf_client, &hf_direction, &hf_calling_tsap, &hf_called_tsap,
+                       &hf_rack, &hf_slot, &hf_conn_type, &hf_pdu_size, &hf_amq_calling,
+                       &hf_amq_called, &hf_order_number, &hf_firmware, &hf_cpu_type,
+                       &hf_module_name, &hf_function, &hf_request_in, &hf_response_in,
+                       &hf_response_time, &hf_item_address, &hf_item_length, &hf_item_result };
+  for (gsize i = 0; i < G_N_ELEMENTS(hfs); i++)
+    if (proto_field_is_referenced(tree, *hfs[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const S7dFrame *fr)
 {
   proto_item *ti = proto_tree_add_item(tree, proto_s7diag, tvb, 0, 0, ENC_NA);
@@ -362,12 +378,14 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
       shown++;
     }
   }
-  guint ne = wmem_array_get_count(fr->events);
-  S7dEvent **evs = (S7dEvent **)wmem_array_get_raw(fr->events);
-  if (ne)
-    add_connection(st, tvb, evs[0]);
-  for (guint i = 0; i < ne; i++)
-    add_event(st, tvb, evs[i], i, ne);
+  /* the connection and its PDUs only when someone sees them: formatting them for a hidden
+   * tree (tshark's one pass without -V, a filter on other fields) costs 10 % */
+  if (fr->events && details_seen(tree)) {
+    add_connection(st, tvb, fr->events);
+    guint i = 0;
+    for (const S7dEvent *e = fr->events; e; e = e->next)
+      add_event(st, tvb, e, i++, fr->n_events);
+  }
   if (shown)
     proto_item_append_text(ti, ": %u finding%s", shown, shown == 1 ? "" : "s");
   else
@@ -413,7 +431,7 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
                              "reads: it cannot diagnose here (built for Wireshark " S7D_WS_BUILT_FOR
                              "; it knows the dissectors of 4.0, 4.4 and 4.6)", missing);
   }
-  S7dFrame *fr = s7d_session_frame(pinfo->num);
+  S7dFrame *fr = s7d_session_frame(pinfo->num, pinfo->pool);
   if (!fr)
     return 0;
   if (pref_info_tags)

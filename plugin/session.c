@@ -8,9 +8,13 @@
 #include "field_row.h"
 
 static S7Live *live;
-static wmem_map_t *frames;        /* frame number -> S7dFrame* (file scope) */
+static GPtrArray *by_frame;       /* frame number -> its first S7dEvent* (NULL: none) */
+static S7dEvent *tail;            /* the last event appended, of frame tail_frame */
+static guint32 tail_frame;
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
+static wmem_map_t *contexts;      /* interned S7dContext (file scope) */
 static const char *recent[2];     /* the last two interned: a connection's PLC and client */
+static const S7dContext *recent_ctx;
 static S7RowStats row_stats;
 /* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
  * the current snapshot's (settled, the same engine once finished); the snapshot's
@@ -54,21 +58,70 @@ static const char *intern(const char *s)
   return v;
 }
 
-static S7dFrame *frame_get(guint32 num, gboolean create)
+/* contexts are compared as bytes: built zeroed, strings interned */
+static guint context_hash(gconstpointer p)
 {
-  S7dFrame *f = wmem_map_lookup(frames, GUINT_TO_POINTER(num));
-  if (!f && create) {
-    f = wmem_new0(wmem_file_scope(), S7dFrame);
-    f->events = wmem_array_new(wmem_file_scope(), sizeof(S7dEvent *));
-    wmem_map_insert(frames, GUINT_TO_POINTER(num), f);
+  const guint8 *b = p;
+  guint h = 2166136261u;
+  for (gsize i = 0; i < sizeof(S7dContext); i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+static gboolean context_equal(gconstpointer a, gconstpointer b)
+{
+  return memcmp(a, b, sizeof(S7dContext)) == 0;
+}
+
+static const S7dContext *context_of(const S7EventContext *ctx)
+{
+  S7dContext c;
+  memset(&c, 0, sizeof c);
+  c.plc = intern(ctx->plc);
+  c.client = intern(ctx->client);
+  c.calling_len = (guint8)MIN(ctx->calling_tsap_len, S7_TSAP_MAX);
+  c.called_len = (guint8)MIN(ctx->called_tsap_len, S7_TSAP_MAX);
+  memcpy(c.calling_tsap, ctx->calling_tsap, c.calling_len);
+  memcpy(c.called_tsap, ctx->called_tsap, c.called_len);
+  c.pdu_size = ctx->pdu_size;
+  c.amq_calling = ctx->max_amq_calling;
+  c.amq_called = ctx->max_amq_called;
+  if (recent_ctx && context_equal(recent_ctx, &c))
+    return recent_ctx;
+  const S7dContext *v = wmem_map_lookup(contexts, &c);
+  if (!v) {
+    S7dContext *copy = wmem_memdup(wmem_file_scope(), &c, sizeof c);
+    wmem_map_insert(contexts, copy, copy);
+    v = copy;
   }
-  return f;
+  recent_ctx = v;
+  return v;
+}
+
+static S7dEvent *first_event(guint32 frame)
+{
+  return by_frame && frame < by_frame->len ? g_ptr_array_index(by_frame, frame) : NULL;
+}
+
+/* Events come in frame order: a frame's events are appended to the newest frame's */
+static void frame_append(guint32 frame, S7dEvent *e)
+{
+  if (frame >= by_frame->len)
+    g_ptr_array_set_size(by_frame, (gint)MAX(frame + 1, by_frame->len * 2));
+  S7dEvent *t = frame == tail_frame ? tail : g_ptr_array_index(by_frame, frame);
+  while (t && t->next)
+    t = t->next;
+  if (t)
+    t->next = e;
+  else
+    g_ptr_array_index(by_frame, frame) = e;
+  tail = e;
+  tail_frame = frame;
 }
 
 static void on_finding_frame(guint32 frame, const S7Finding *finding, gpointer unused)
 {
   (void)unused;
-  frame_get(frame, TRUE);
   if (!pending)
     pending = note_set();
   note_add(pending, frame, finding);
@@ -82,47 +135,40 @@ static void on_restart(gpointer unused)
   pending = note_set();
 }
 
-/* A request gets its response frame when the response arrives. */
-static void link_request(guint32 job_frame, const S7Event *resp, gint64 delta_us)
+/* The job's record, found in the job's frame: the request with this PDU reference not yet
+ * answered, else the first unanswered request there */
+static S7dExchange *job_exchange(guint32 job_frame, guint16 pdu_ref)
 {
-  S7dFrame *f = frame_get(job_frame, FALSE);
-  if (!f)
-    return;
-  guint n = wmem_array_get_count(f->events);
-  S7dEvent **evs = (S7dEvent **)wmem_array_get_raw(f->events);
-  S7dEvent *fallback = NULL;
-  for (guint i = 0; i < n; i++) {
-    S7dEvent *e = evs[i];
-    if (e->type != S7_EV_S7 || !e->is_request || e->partner_frame)
+  S7dExchange *fallback = NULL;
+  for (S7dEvent *e = first_event(job_frame); e; e = e->next) {
+    if (e->type != S7_EV_S7 || !e->is_request || !e->exchange || e->exchange->response_frame)
       continue;
-    if (e->pdu_ref == resp->u.s7.pdu_ref) {
-      fallback = e;
-      break;
-    }
+    if (e->pdu_ref == pdu_ref)
+      return e->exchange;
     if (!fallback)
-      fallback = e;
+      fallback = e->exchange;
   }
-  if (fallback) {
-    fallback->partner_frame = resp->frame;
-    fallback->delta_us = delta_us;
+  return fallback;
+}
+
+static S7dExchange *exchange_new(guint32 job_frame, const S7ReqItem *items, guint n_items)
+{
+  S7dExchange *x = wmem_new0(wmem_file_scope(), S7dExchange);
+  x->job_frame = job_frame;
+  if (n_items) {
+    x->n_items = n_items;
+    x->items = wmem_memdup(wmem_file_scope(), items, n_items * sizeof *items);
   }
+  return x;
 }
 
 static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unused)
 {
   (void)unused;
   S7dEvent *e = wmem_new0(wmem_file_scope(), S7dEvent);
-  e->type = ev->type;
-  e->from_client = ctx->from_client;
-  e->plc = intern(ctx->plc);
-  e->client = intern(ctx->client);
-  e->calling_len = (guint8)MIN(ctx->calling_tsap_len, S7_TSAP_MAX);
-  e->called_len = (guint8)MIN(ctx->called_tsap_len, S7_TSAP_MAX);
-  memcpy(e->calling_tsap, ctx->calling_tsap, e->calling_len);
-  memcpy(e->called_tsap, ctx->called_tsap, e->called_len);
-  e->pdu_size = ctx->pdu_size;
-  e->amq_calling = ctx->max_amq_calling;
-  e->amq_called = ctx->max_amq_called;
+  e->type = (guint8)ev->type;
+  e->from_client = ctx->from_client != 0;
+  e->ctx = context_of(ctx);
   switch (ev->type) {
   case S7_EV_COTP:
     e->tpdu = ev->u.cotp.tpdu;
@@ -140,21 +186,29 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
                                                 : (guint16)(p->err_class << 8 | p->err_code);
     e->is_request = s7_pdu_is_request(p);
     e->is_response = s7_pdu_is_response(p);
-    const S7ReqItem *items = e->is_request ? p->items : ctx->job_items;
-    guint n_items = e->is_request ? p->n_items : ctx->n_job_items;
-    if (e->is_response && ctx->job_frame) {
-      e->partner_frame = ctx->job_frame;
-      e->delta_us = ev->ts_us - ctx->job_ts_us;
-      e->function = ctx->job_function;
-      link_request(ctx->job_frame, ev, e->delta_us);
-    }
-    if (n_items) {
-      e->n_items = n_items;
-      e->items = wmem_memdup(wmem_file_scope(), items, n_items * sizeof *items);
-    }
-    if (e->is_response && p->rosctr == S7_ROSCTR_ACK_DATA && p->n_retcodes) {
-      e->n_retcodes = p->n_retcodes;
-      e->retcodes = wmem_memdup(wmem_file_scope(), p->retcodes, p->n_retcodes);
+    if (e->is_request) {
+      e->exchange = exchange_new(ev->frame, p->items, p->n_items);
+    } else if (e->is_response) {
+      S7dExchange *job = ctx->job_frame ? job_exchange(ctx->job_frame, p->pdu_ref) : NULL;
+      if (job) {
+        job->response_frame = ev->frame;
+        job->delta_us = ev->ts_us - ctx->job_ts_us;
+      }
+      /* the response shows the engine's job's items: the record found when they are its */
+      S7dExchange *x = job;
+      if (!x || x->n_items != ctx->n_job_items ||
+          (x->n_items && memcmp(x->items, ctx->job_items, x->n_items * sizeof *x->items)))
+        x = exchange_new(ctx->job_frame, ctx->job_items, ctx->n_job_items);
+      if (ctx->job_frame) {
+        x->response_frame = ev->frame;
+        x->delta_us = ev->ts_us - ctx->job_ts_us;
+        e->function = ctx->job_function;
+      }
+      e->exchange = x;
+      if (p->rosctr == S7_ROSCTR_ACK_DATA && p->n_retcodes) {
+        e->n_retcodes = (guint8)MIN(p->n_retcodes, G_MAXUINT8);
+        e->retcodes = wmem_memdup(wmem_file_scope(), p->retcodes, e->n_retcodes);
+      }
     }
     break;
   }
@@ -164,7 +218,7 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
   default:
     break;
   }
-  wmem_array_append_one(frame_get(ev->frame, TRUE)->events, e);
+  frame_append(ev->frame, e);
 }
 
 static void feed(const S7Event *ev, gpointer unused)
@@ -179,8 +233,9 @@ void s7d_session_start(const S7EngineConfig *cfg)
   live = s7_live_new(cfg);
   s7_live_set_notes(live, on_finding_frame, on_event, on_restart, NULL);
   memset(&row_stats, 0, sizeof row_stats);
-  frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+  by_frame = g_ptr_array_new();
   strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+  contexts = wmem_map_new(wmem_file_scope(), context_hash, context_equal);
   pending = note_set();
 }
 
@@ -190,9 +245,12 @@ void s7d_session_end(void)
   g_clear_pointer(&pending, g_hash_table_unref);
   g_clear_pointer(&settled, g_hash_table_unref);
   g_clear_pointer(&limits, g_hash_table_unref);
-  frames = NULL;     /* file-scope memory is released by epan */
-  strings = NULL;
+  g_clear_pointer(&by_frame, g_ptr_array_unref);
+  strings = contexts = NULL;     /* file-scope memory is released by epan */
   recent[0] = recent[1] = NULL;
+  recent_ctx = NULL;
+  tail = NULL;
+  tail_frame = 0;
 }
 
 void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile)
@@ -217,7 +275,6 @@ void s7d_session_refresh(void)
     const S7Limitation *l = g_ptr_array_index(ls, i);
     for (guint k = 0; k < l->frames->len; k++) {
       guint32 num = g_array_index(l->frames, guint32, k);
-      frame_get(num, TRUE);
       note_add(limits, num, l);
     }
   }
@@ -228,18 +285,25 @@ gboolean s7d_session_settled(guint32 frame)
   return live && s7_live_current(live) && frame <= s7_live_snapshot_last_frame(live);
 }
 
-S7dFrame *s7d_session_frame(guint32 frame)
+S7dFrame *s7d_session_frame(guint32 frame, wmem_allocator_t *scope)
 {
-  S7dFrame *f = frames ? frame_get(frame, FALSE) : NULL;
-  if (!f)
+  if (!live)
     return NULL;
   gpointer key = GUINT_TO_POINTER(frame);
-  f->provisional = !s7d_session_settled(frame);
-  f->findings = f->provisional ? (pending ? g_hash_table_lookup(pending, key) : NULL)
-                               : (settled ? g_hash_table_lookup(settled, key) : NULL);
-  f->limitations = !f->provisional && limits ? g_hash_table_lookup(limits, key) : NULL;
-  if (!f->findings && !f->limitations && wmem_array_get_count(f->events) == 0)
+  gboolean provisional = !s7d_session_settled(frame);
+  const GPtrArray *findings = provisional ? (pending ? g_hash_table_lookup(pending, key) : NULL)
+                                          : (settled ? g_hash_table_lookup(settled, key) : NULL);
+  const GPtrArray *limitations = !provisional && limits ? g_hash_table_lookup(limits, key) : NULL;
+  const S7dEvent *events = first_event(frame);
+  if (!findings && !limitations && !events)
     return NULL;
+  S7dFrame *f = wmem_new0(scope, S7dFrame);
+  f->events = events;
+  for (const S7dEvent *e = events; e; e = e->next)
+    f->n_events++;
+  f->findings = findings;
+  f->limitations = limitations;
+  f->provisional = provisional;
   return f;
 }
 

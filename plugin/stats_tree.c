@@ -42,16 +42,13 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
   (void)pinfo; (void)edt; (void)flags;
   const S7dFrame *fr = data;
   const char *ticked = NULL;   /* a frame counts once for its PLC */
-  guint ne = wmem_array_get_count(fr->events);
-  S7dEvent **evs = (S7dEvent **)wmem_array_get_raw(fr->events);
-  for (guint i = 0; i < ne; i++) {
-    const S7dEvent *e = evs[i];
+  for (const S7dEvent *e = fr->events; e; e = e->next) {
     gboolean job = (e->type == S7_EV_S7 && e->is_request) ||
                    (e->type == S7_EV_S7PLUS && e->s7plus->opcode == S7PLUS_OP_REQUEST);
-    if (!job || !e->plc)
+    if (!job || !e->ctx->plc)
       continue;
     char name[64 + S7_FUNCTION_TEXT_MAX];
-    int plc = plc_node(st, e->plc, &ticked);
+    int plc = plc_node(st, e->ctx->plc, &ticked);
     int jobs = tick_stat_node(st, "Jobs by function", plc, TRUE);
     tick_stat_node(st, job_name(e, name), jobs, FALSE);
   }

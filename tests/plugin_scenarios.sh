@@ -75,6 +75,11 @@ single optimized-db "9 invalid-address 11 invalid-address"
 single connect-refused-tsap "17 connect-refused"
 settled=$(run tshark -2 -n -r "$src/captures/putget-denied.pcap" -Y s7diag.provisional -T fields -e frame.number 2>> "$work/err" | wc -l)
 [ "$settled" = 0 ] || { echo "FAIL putget-denied: $settled provisional frames with -2, want none"; fail=1; }
+# A filter on a detail field in one pass, where the tree is not shown: the plugin builds the
+# connection and PDU details only when something names them, and this names them
+got=$(run tshark -n -r "$src/captures/optimized-db.pcap" -Y 's7diag.item.address == "DB5.DBW0"' -T fields \
+      -e frame.number -e s7diag.request_in 2>> "$work/err" | tr '\t\n' ': ')
+[ "$got" = "8: 9:8 10: 11:10 " ] || { echo "FAIL a filter on s7diag.item.address == DB5.DBW0 in one pass: [$got]"; fail=1; }
 [ -s "$work/err" ] && { echo "FAIL one pass: tshark wrote to stderr:"; cat "$work/err"; fail=1; }
 echo "plugin scenarios: $n captures, $( [ $fail -eq 0 ] && echo all match || echo MISMATCH )"
 exit $fail
