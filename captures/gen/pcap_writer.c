@@ -211,7 +211,54 @@ static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_i
   return frame;
 }
 
-static size_t build_tcp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+void pcap_ip6(uint8_t out[16], uint32_t ip4)
+{
+  static const uint8_t prefix[12] = { 0xfd, 0x00, 0x00, 0x00, 0x53, 0x37 };
+  memcpy(out, prefix, 12);
+  put32(out + 12, ip4);
+}
+
+/* The IPv6 pseudo-header's sum (RFC 8200 8.1) for an upper-layer packet of len bytes */
+static uint32_t pseudo6_sum(uint32_t src, uint32_t dst, uint8_t next, size_t len)
+{
+  uint8_t p[40] = { 0 };
+  pcap_ip6(p, src);
+  pcap_ip6(p + 16, dst);
+  put32(p + 32, (uint32_t)len);
+  p[39] = next;
+  return csum_add(0, p, sizeof p);
+}
+
+/* Ethernet + IPv6 header around an L4 payload */
+static uint32_t emit_ip6(PcapOut *o, uint16_t vlan, uint32_t src, uint32_t dst, uint8_t next,
+                         const uint8_t *l4, size_t l4len)
+{
+  uint8_t pkt[2048];
+  size_t off = 12;
+  mac_for(o, pkt, dst);
+  mac_for(o, pkt + 6, src);
+  if (vlan) {
+    put16(pkt + off, 0x8100);
+    put16(pkt + off + 2, vlan);
+    off += 4;
+  }
+  put16(pkt + off, 0x86dd);
+  off += 2;
+  uint8_t *ip = pkt + off;
+  memset(ip, 0, 40);
+  ip[0] = 0x60;
+  put16(ip + 4, (uint16_t)l4len);
+  ip[6] = next;
+  ip[7] = ttl_for(o, src);
+  pcap_ip6(ip + 8, src);
+  pcap_ip6(ip + 24, dst);
+  memcpy(ip + 40, l4, l4len);
+  if (o->unseen_src && src == o->unseen_src)
+    return o->frames;
+  return write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
+}
+
+static size_t build_tcp(uint8_t *seg, int v6, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
                         uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *data, size_t len)
 {
   memset(seg, 0, 20);
@@ -230,7 +277,7 @@ static size_t build_tcp(uint8_t *seg, uint32_t src, uint32_t dst, uint16_t sport
   pseudo[8] = 0;
   pseudo[9] = 6;
   put16(pseudo + 10, (uint16_t)(20 + len));
-  uint32_t sum = csum_add(csum_add(0, pseudo, 12), seg, 20 + len);
+  uint32_t sum = csum_add(v6 ? pseudo6_sum(src, dst, 6, 20 + len) : csum_add(0, pseudo, 12), seg, 20 + len);
   put16(seg + 16, csum_fold(sum));
   return 20 + len;
 }
@@ -253,11 +300,12 @@ uint32_t tcp_segment(TcpConn *c, int from_client, uint8_t flags, const uint8_t *
   uint8_t seg[2048];
   uint32_t *seq = from_client ? &c->cli_seq : &c->srv_seq;
   uint32_t ack = from_client ? c->srv_seq : c->cli_seq;
+  uint32_t src = from_client ? c->cli_ip : c->srv_ip, dst = from_client ? c->srv_ip : c->cli_ip;
   size_t n = from_client
-                 ? build_tcp(seg, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, *seq, ack, flags, data, len)
-                 : build_tcp(seg, c->srv_ip, c->cli_ip, c->srv_port, c->cli_port, *seq, ack, flags, data, len);
-  uint32_t frame = emit_ip(c->out, c->iface, c->vlan, &c->ip_id, from_client ? c->cli_ip : c->srv_ip,
-                           from_client ? c->srv_ip : c->cli_ip, 6, seg, n);
+                 ? build_tcp(seg, c->v6, src, dst, c->cli_port, c->srv_port, *seq, ack, flags, data, len)
+                 : build_tcp(seg, c->v6, src, dst, c->srv_port, c->cli_port, *seq, ack, flags, data, len);
+  uint32_t frame = c->v6 ? emit_ip6(c->out, c->vlan, src, dst, 6, seg, n)
+                         : emit_ip(c->out, c->iface, c->vlan, &c->ip_id, src, dst, 6, seg, n);
   *seq += (uint32_t)len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
   return frame;
 }
@@ -276,11 +324,34 @@ void tcp_close(TcpConn *c, int from_client)
   tcp_segment(c, from_client, F_ACK, NULL, 0);
 }
 
+/* ICMPv6 destination unreachable (type 1) quoting the client's SYN: its IPv6 header and TCP
+ * header, as much of the packet as fits (RFC 4443) */
+static uint32_t icmp6_unreachable(TcpConn *c, uint32_t router, uint8_t code)
+{
+  uint8_t seg[64], icmp[8 + 40 + 20];
+  build_tcp(seg, 1, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, c->cli_seq - 1, 0, F_SYN, NULL, 0);
+  memset(icmp, 0, sizeof icmp);
+  icmp[0] = 1;
+  icmp[1] = code;
+  uint8_t *q = icmp + 8;
+  q[0] = 0x60;
+  put16(q + 4, 20);
+  q[6] = 6;
+  q[7] = 63;
+  pcap_ip6(q + 8, c->cli_ip);
+  pcap_ip6(q + 24, c->srv_ip);
+  memcpy(q + 40, seg, 20);
+  put16(icmp + 2, csum_fold(csum_add(pseudo6_sum(router, c->cli_ip, 58, sizeof icmp), icmp, sizeof icmp)));
+  return emit_ip6(c->out, c->vlan, router, c->cli_ip, 58, icmp, sizeof icmp);
+}
+
 uint32_t icmp_unreachable(TcpConn *c, uint32_t router, uint8_t code)
 {
+  if (c->v6)
+    return icmp6_unreachable(c, router, code);
   /* quote the client's SYN: its IP header + first 8 bytes of TCP */
   uint8_t seg[64], quoted[28], icmp[8 + 28];
-  build_tcp(seg, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, c->cli_seq - 1, 0, F_SYN, NULL, 0);
+  build_tcp(seg, 0, c->cli_ip, c->srv_ip, c->cli_port, c->srv_port, c->cli_seq - 1, 0, F_SYN, NULL, 0);
   memset(quoted, 0, 20);
   quoted[0] = 0x45;
   put16(quoted + 2, 40);

@@ -35,6 +35,8 @@ typedef struct {
   uint16_t vlan;               /* 0 = untagged */
   uint8_t iface;               /* pcapng: IFACE_ETHERNET or IFACE_LOOPBACK */
   uint16_t ip_id;
+  int v6;                      /* IPv6 (Ethernet only): each host's address is pcap_ip6() of its
+                                  IPv4 one; ICMP errors are ICMPv6 */
 } TcpConn;
 
 int pcap_open(PcapOut *o, const char *path, uint64_t start_us);
@@ -58,7 +60,11 @@ void tcp_handshake(TcpConn *c);
 /* FIN/ACK both ways plus the last ACK, starting from from_client */
 void tcp_close(TcpConn *c, int from_client);
 /* ICMP destination unreachable from router, quoting the client's SYN */
+/* ICMP destination unreachable (type 3; ICMPv6 type 1 on an IPv6 connection) with code, from
+ * router, quoting the client's SYN */
 uint32_t icmp_unreachable(TcpConn *c, uint32_t router, uint8_t code);
+/* The IPv6 address a host has on an IPv6 connection: fd00:0:5337::a.b.c.d of its IPv4 one */
+void pcap_ip6(uint8_t out[16], uint32_t ip4);
 
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
 

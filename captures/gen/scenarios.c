@@ -1204,6 +1204,34 @@ static void redaction_plant(void)
   end();
 }
 
+/* IPv6: an HMI whose PLC refuses PUT/GET, and a SCADA host whose SYN to another PLC a firewall
+ * rejects with ICMPv6 destination unreachable, code 1 (communication administratively
+ * prohibited): ICMPv6's codes are not ICMP's, and a report must name it ICMPv6 */
+static void putget_denied_ipv6(void)
+{
+  begin("putget-denied-ipv6");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50450, PLC, 102);
+  c.v6 = 1;
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  Item it = DBW(1, 0);
+  send_read_job(&c, 1, &it, 1);
+  send_ack_error(&c, 1, 0x81, 0x04);
+  tcp_close(&c, 1);
+  end();
+}
+
+static void port_unreachable_ipv6(void)
+{
+  begin("port-unreachable-ipv6");
+  TcpConn c;
+  tcp_init(&c, &out, SCADA, 50451, PLC2, 102);
+  c.v6 = 1;
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  icmp_unreachable(&c, ROUTER, 1);
+  end();
+}
+
 /* Issue 17.2: working-vs-failing pairs for `s7diag diff`. The working client (a new HMI panel
  * that works) connects to rack 0 slot 1 and polls DB1.DBB0 (10 bytes) twice over one
  * connection; each failing one is the same client with one thing wrong. */
@@ -1364,5 +1392,7 @@ int main(int argc, char **argv)
   iso_other_port();
   far_from_plc();
   segmentation_audit();
+  putget_denied_ipv6();
+  port_unreachable_ipv6();
   return 0;
 }
