@@ -58,6 +58,7 @@ static gboolean read_icmp_error(S7NetConn *c)
       continue;
     c->icmp_type = ee->ee_type;
     c->icmp_code = ee->ee_code;
+    c->icmp_v6 = ee->ee_origin == SO_EE_ORIGIN_ICMP6;
     S7Endpoint from;
     s7_net_endpoint(SO_EE_OFFENDER(ee), &from);
     g_strlcpy(c->icmp_from, from.addr, sizeof c->icmp_from);
@@ -197,8 +198,8 @@ S7RecvResult s7_net_recv_tpkt(S7NetConn *c, gint64 deadline_us, GByteArray *pkt,
     if (k < 0) {
       int e = errno;
       if (read_icmp_error(c)) {
-        g_snprintf(c->why, sizeof c->why, "%s answered with ICMP type %u code %u", c->icmp_from, c->icmp_type,
-                   c->icmp_code);
+        g_snprintf(c->why, sizeof c->why, "%s answered with %s type %u code %u", c->icmp_from,
+                   c->icmp_v6 ? "ICMPv6" : "ICMP", c->icmp_type, c->icmp_code);
         *why = c->why;
       } else {
         *why = g_strerror(e);

@@ -28,7 +28,7 @@ typedef struct {
   int fd;
   S7Endpoint local, remote;
   guint syns;                  /* SYNs the kernel sent: 1 + its retransmissions */
-  guint8 icmp_type, icmp_code;
+  guint8 icmp_type, icmp_code, icmp_v6;
   char icmp_from[S7_ADDR_MAX];
   char *error;
   GByteArray *in;              /* received, not yet taken */

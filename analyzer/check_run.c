@@ -312,10 +312,11 @@ static gboolean port_step(Run *x)
     ev->dst.port = 0;
     ev->u.icmp.icmp_type = x->conn.icmp_type;
     ev->u.icmp.icmp_code = x->conn.icmp_code;
+    ev->u.icmp.v6 = x->conn.icmp_v6;
     ev->u.icmp.quoted_src = x->conn.local;
     ev->u.icmp.quoted_dst = x->conn.remote;
-    step(r, S7_CHECK_PORT, S7_STEP_FAILED, "unreachable: %s answered with ICMP type %u code %u", x->conn.icmp_from,
-         x->conn.icmp_type, x->conn.icmp_code);
+    step(r, S7_CHECK_PORT, S7_STEP_FAILED, "unreachable: %s answered with %s type %u code %u", x->conn.icmp_from,
+         x->conn.icmp_v6 ? "ICMPv6" : "ICMP", x->conn.icmp_type, x->conn.icmp_code);
     break;
   }
   case S7_CONNECT_TIMEOUT:

@@ -58,6 +58,24 @@ gboolean s7_code_lookup(const char *text, S7CodeInfo *o)
     set_kind(o, S7K_CONNECT_REFUSED);
     return TRUE;
   }
+  if (!g_ascii_strncasecmp(t, "ICMPv6", 6)) {
+    unsigned type, code;
+    if (sscanf(t + 6, " %u/%u", &type, &code) != 2 || type > 255 || code > 255)
+      return FALSE;
+    o->category = S7_CODE_TRANSPORT;
+    o->category_name = "ICMPv6";
+    g_snprintf(o->canonical, sizeof o->canonical, "ICMPv6 %u/%u", type, code);
+    o->meaning = type == 1 && code == 1 ? "destination unreachable: communication with destination administratively prohibited (a firewall rejects it)"
+               : type == 1 && code == 4 ? "destination unreachable: port unreachable"
+               : type == 1 && code == 3 ? "destination unreachable: address unreachable"
+               : type == 1 && code == 0 ? "destination unreachable: no route to destination"
+               : type == 1 && code == 5 ? "destination unreachable: source address failed ingress/egress policy"
+               : type == 1 && code == 6 ? "destination unreachable: reject route to destination"
+               : type == 1 ? "destination unreachable" : NULL;
+    set_kind(o, S7K_PORT_UNREACHABLE);
+    o->value = type << 8 | code;
+    return TRUE;
+  }
   if (!g_ascii_strncasecmp(t, "ICMP", 4)) {
     unsigned type, code;
     if (sscanf(t + 4, " %u/%u", &type, &code) != 2 || type > 255 || code > 255)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* code_lookup.h — a code as people type it or as findings carry it ("0x8104", "8104",
- * "0x05", "DR 0x81", "ER 0x02", "-12", "ICMP 3/13", "TCP RST") -> what it means and which
+ * "0x05", "DR 0x81", "ER 0x02", "-12", "ICMP 3/13", "ICMPv6 1/1", "TCP RST") -> what it means and which
  * fault kind it stands for. Used by `s7diag explain` and the reports' legend of codes. */
 #ifndef S7DIAG_CODE_LOOKUP_H
 #define S7DIAG_CODE_LOOKUP_H

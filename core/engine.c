@@ -719,8 +719,10 @@ static void on_tcp(S7Engine *e, const S7Event *ev)
 
 static void on_icmp(S7Engine *e, const S7Event *ev)
 {
-  if (ev->u.icmp.icmp_type != 3 && ev->u.icmp.icmp_type != 1)  /* IPv4 / ICMPv6 unreachable */
+  /* destination unreachable: ICMP type 3, ICMPv6 type 1 */
+  if (ev->u.icmp.icmp_type != (ev->u.icmp.v6 ? 1 : 3))
     return;
+  const char *icmp = ev->u.icmp.v6 ? "ICMPv6" : "ICMP";
   const S7Endpoint *qs = &ev->u.icmp.quoted_src, *qd = &ev->u.icmp.quoted_dst;
   if (!is_s7_port(e, qd->port) && !is_s7_port(e, qs->port))
     return;
@@ -728,13 +730,14 @@ static void on_icmp(S7Engine *e, const S7Event *ev)
   Conn *c = conn_for(e, qs, qd, ev, TRUE, &from_client);
   c->icmp_seen = TRUE;
   c->last_ts = ev->ts_us;
-  g_autofree char *detail = g_strdup_printf("ICMP type %u code %u from %s", ev->u.icmp.icmp_type,
+  g_autofree char *detail = g_strdup_printf("%s type %u code %u from %s", icmp, ev->u.icmp.icmp_type,
                                             ev->u.icmp.icmp_code, ev->src.addr);
   Agg *a = conn_finding(e, c, S7K_PORT_UNREACHABLE, detail);
   a->x.icmp_type = ev->u.icmp.icmp_type;
   a->x.icmp_code = ev->u.icmp.icmp_code;
+  a->x.icmp_v6 = ev->u.icmp.v6;
   g_strlcpy(a->x.router, ev->src.addr, sizeof a->x.router);
-  g_autofree char *code = g_strdup_printf("ICMP %u/%u", ev->u.icmp.icmp_type, ev->u.icmp.icmp_code);
+  g_autofree char *code = g_strdup_printf("%s %u/%u", icmp, ev->u.icmp.icmp_type, ev->u.icmp.icmp_code);
   s7_agg_set_code(a, SRC_FRAMES, 0, code);
   add_syn_frames(e, a, c);
   s7_agg_add_frame(e, a, ev->frame, ev->ts_us);

@@ -55,7 +55,7 @@ typedef struct {
   gint64 last_syn_ts, last_syn_gap_us;
   gboolean plc_initiated;      /* the sender is the PLC (answers S7 jobs, Siemens MAC) */
   /* ICMP */
-  guint8 icmp_type, icmp_code;
+  guint8 icmp_type, icmp_code, icmp_v6;
   char router[S7_ADDR_MAX];
   /* S7comm-plus */
   gint16 s7plus_error;

@@ -373,6 +373,7 @@ static gboolean emit_icmp(Cursor *c, S7Event *ev, guint64 type, gboolean v6, gbo
   memset(&ev->u.icmp, 0, sizeof ev->u.icmp);
   ev->u.icmp.icmp_type = (guint8)type;
   ev->u.icmp.icmp_code = (guint8)code;
+  ev->u.icmp.v6 = v6 != 0;
   set_endpoint(&ev->u.icmp.quoted_src, inner_src, (guint16)sport);
   set_endpoint(&ev->u.icmp.quoted_dst, inner_dst, (guint16)dport);
   sink(ev, user_data);

@@ -377,9 +377,14 @@ static void text_port_no_answer(const S7Engine *e, Agg *a)
 static void text_port_unreachable(const S7Engine *e, Agg *a)
 {
   (void)e;
-  g_autofree char *extra = a->x.icmp_type == 3 && a->x.icmp_code == 13
+  g_autofree char *extra = !a->x.icmp_v6 && a->x.icmp_type == 3 && a->x.icmp_code == 13
       ? g_strdup_printf("Code 13 (communication administratively prohibited): a firewall at %s "
                         "rejects the traffic.", a->x.router)
+      : a->x.icmp_v6 && a->x.icmp_type == 1 && (a->x.icmp_code == 1 || a->x.icmp_code == 5 || a->x.icmp_code == 6)
+      ? g_strdup_printf("ICMPv6 code %u (%s): a firewall at %s rejects the traffic.", a->x.icmp_code,
+                        a->x.icmp_code == 1 ? "communication with destination administratively prohibited"
+                        : a->x.icmp_code == 5 ? "source address failed ingress/egress policy"
+                        : "reject route to destination", a->x.router)
       : NULL;
   defaults(a, NULL, extra);
 }

@@ -163,7 +163,7 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "port 102 unreachable",
     "ICMP destination unreachable for a packet to the S7 port",
     "A router, firewall or the host answered the connection attempt with ICMP destination "
-    "unreachable (code 13: administratively prohibited = a firewall rule).",
+    "unreachable (code 13, ICMPv6 code 1: administratively prohibited = a firewall rule).",
     "Pass TCP 102 in the firewall that sent the ICMP message (its address is the ICMP "
     "packet's source), or fix the route to the PLC.",
     "snap7: \"TCP : Unreachable peer\"; nodes7: \"connect EHOSTUNREACH\"" },

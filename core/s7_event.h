@@ -165,6 +165,7 @@ typedef struct {
     } tcp;
     struct {
       guint8 icmp_type, icmp_code;
+      guint8 v6;                /* ICMPv6 (type 1 is its destination unreachable), not ICMP */
       /* src/dst of the event are the ICMP packet's; quoted holds the TCP packet it quotes */
       S7Endpoint quoted_src, quoted_dst;
     } icmp;

@@ -59,7 +59,7 @@ void s7_event_append_text(GString *out, const S7Event *ev)
     g_string_append(out, "TCP ");
     break;
   case S7_EV_ICMP_UNREACH:
-    g_string_append(out, "ICMP ");
+    g_string_append(out, ev->u.icmp.v6 ? "ICMPv6 " : "ICMP ");
     break;
   case S7_EV_COTP:
     g_string_append(out, "COTP ");
