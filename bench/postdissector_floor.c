@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* postdissector_floor.c — a benchmark-only Wireshark plugin: a postdissector that does part
+ * of what the s7diag plugin does, to show what each part costs (bench/plugin_versions).
+ *
+ * It wants the same fields (plugin/epan_row.c, so epan keeps them for it in every frame) and
+ * then, by S7DIAG_FLOOR in the environment:
+ *   "fields" (default)  nothing more: the cost of a postdissector reading the stock
+ *                       dissectors' fields at all (epan builds and indexes them per frame)
+ *   "row"               also fills the engine's field row from them, as the plugin does
+ * The rest of the plugin's cost is the engine and the per-frame notes. Never installed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <epan/packet.h>
+
+#include "epan_row.h"
+#include "s7diag_plugin.h"
+
+WS_DLL_PUBLIC_DEF const char plugin_version[] = "bench (Wireshark " S7D_WS_BUILT_FOR ")";
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+WS_DLL_PUBLIC void plugin_register(void);
+
+static int proto_floor = -1;
+static dissector_handle_t handle;
+static gboolean build_row;
+static S7FieldRow row;
+static const guint16 ports[] = { 102 };
+static volatile guint64 sink;   /* what was read, so nothing is optimized away */
+
+static int dissect_floor(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+  (void)tvb;
+  (void)data;
+  if (build_row && s7diag_row_build(tree, pinfo, ports, G_N_ELEMENTS(ports), &row))
+    sink += row.n_values;
+  return 0;
+}
+
+static void register_floor(void)
+{
+  proto_floor = proto_register_protocol("s7diag benchmark floor", "S7DIAG-FLOOR", "s7diag_floor");
+  handle = create_dissector_handle(dissect_floor, proto_floor);
+  register_postdissector(handle);
+  s7_field_row_init(&row);
+}
+
+static void handoff_floor(void)
+{
+  const char *stage = getenv("S7DIAG_FLOOR");
+  build_row = stage && !strcmp(stage, "row");
+  set_postdissector_wanted_hfids(handle, s7diag_row_wanted_hfids(-1));
+}
+
+void plugin_register(void)
+{
+  static proto_plugin p = { register_floor, handoff_floor };
+  proto_register_plugin(&p);
+}
