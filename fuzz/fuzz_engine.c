@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (ev.type) {
     case S7_EV_TCP: ev.u.tcp.flags = d[8]; ev.u.tcp.capture_gap = d[9] & 1; break;
     case S7_EV_ICMP_UNREACH:
-      ev.u.icmp.icmp_type = 3; ev.u.icmp.icmp_code = d[8] & 15;
+      ev.u.icmp.v6 = d[9] & 1;   /* ICMPv6's destination unreachable is type 1, ICMP's 3 */
+      ev.u.icmp.icmp_type = (d[9] & 2) ? (ev.u.icmp.v6 ? 1 : 3) : d[10]; ev.u.icmp.icmp_code = d[8] & 15;
       ev.u.icmp.quoted_src = ev.dst; ev.u.icmp.quoted_dst = ev.src; break;
     case S7_EV_COTP:
       ev.u.cotp.tpdu = (guint8)(d[8] & 0xF0); ev.u.cotp.cause = d[9];

@@ -8,7 +8,8 @@
 #include "field_row.h"
 
 static S7Live *live;
-static GPtrArray *by_frame;       /* frame number -> its first S7dEvent* (NULL: none) */
+static GPtrArray *by_frame;       /* each frame's first S7dEvent*, ascending by frame (events
+                                     come in frame order): 8 bytes per frame with events */
 static S7dEvent *tail;            /* the last event appended, of frame tail_frame */
 static guint32 tail_frame;
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
@@ -58,7 +59,8 @@ static const char *intern(const char *s)
   return v;
 }
 
-/* contexts are compared as bytes: built zeroed, strings interned */
+/* contexts are compared as bytes: built zeroed, strings interned, and without padding */
+G_STATIC_ASSERT(sizeof(S7dContext) == 2 * sizeof(char *) + 2 * S7_TSAP_MAX + 2 + 3 * sizeof(guint16));
 static guint context_hash(gconstpointer p)
 {
   const guint8 *b = p;
@@ -98,23 +100,55 @@ static const S7dContext *context_of(const S7EventContext *ctx)
   return v;
 }
 
-static S7dEvent *first_event(guint32 frame)
+#define FIRST(i) ((S7dEvent *)g_ptr_array_index(by_frame, (i)))
+
+/* The index of frame's first event in by_frame, or where it would go (*found FALSE) */
+static guint frame_index(guint32 frame, gboolean *found)
 {
-  return by_frame && frame < by_frame->len ? g_ptr_array_index(by_frame, frame) : NULL;
+  guint lo = 0, hi = by_frame->len;
+  if (hi && FIRST(hi - 1)->frame <= frame)   /* the newest frame, most of the time */
+    lo = hi - 1;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (FIRST(mid)->frame < frame)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *found = lo < by_frame->len && FIRST(lo)->frame == frame;
+  return lo;
 }
 
-/* Events come in frame order: a frame's events are appended to the newest frame's */
+static S7dEvent *first_event(guint32 frame)
+{
+  if (!by_frame)
+    return NULL;
+  gboolean found;
+  guint i = frame_index(frame, &found);
+  return found ? FIRST(i) : NULL;
+}
+
+/* Events come in frame order: to the newest frame's, or a new newest frame */
 static void frame_append(guint32 frame, S7dEvent *e)
 {
-  if (frame >= by_frame->len)
-    g_ptr_array_set_size(by_frame, (gint)MAX(frame + 1, by_frame->len * 2));
-  S7dEvent *t = frame == tail_frame ? tail : g_ptr_array_index(by_frame, frame);
-  while (t && t->next)
-    t = t->next;
-  if (t)
-    t->next = e;
-  else
-    g_ptr_array_index(by_frame, frame) = e;
+  e->frame = frame;
+  guint n = by_frame->len;
+  if (tail && frame == tail_frame) {
+    tail->next = e;
+  } else if (n == 0 || FIRST(n - 1)->frame < frame) {
+    g_ptr_array_add(by_frame, e);
+  } else {   /* an older frame (not seen from the engine today): kept in order all the same */
+    gboolean found;
+    guint i = frame_index(frame, &found);
+    if (found) {
+      S7dEvent *t = FIRST(i);
+      while (t->next)
+        t = t->next;
+      t->next = e;
+    } else {
+      g_ptr_array_insert(by_frame, (gint)i, e);
+    }
+  }
   tail = e;
   tail_frame = frame;
 }
@@ -194,17 +228,18 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
         job->response_frame = ev->frame;
         job->delta_us = ev->ts_us - ctx->job_ts_us;
       }
-      /* the response shows the engine's job's items: the record found when they are its */
+      /* the response shows the engine's job's items: the record found when they are its; a
+       * response without a job has none */
       S7dExchange *x = job;
-      if (!x || x->n_items != ctx->n_job_items ||
-          (x->n_items && memcmp(x->items, ctx->job_items, x->n_items * sizeof *x->items)))
+      if (ctx->job_frame && (!x || x->n_items != ctx->n_job_items ||
+                             (x->n_items && memcmp(x->items, ctx->job_items, x->n_items * sizeof *x->items))))
         x = exchange_new(ctx->job_frame, ctx->job_items, ctx->n_job_items);
       if (ctx->job_frame) {
         x->response_frame = ev->frame;
         x->delta_us = ev->ts_us - ctx->job_ts_us;
         e->function = ctx->job_function;
       }
-      e->exchange = x;
+      e->exchange = ctx->job_frame ? x : NULL;
       if (p->rosctr == S7_ROSCTR_ACK_DATA && p->n_retcodes) {
         e->n_retcodes = (guint8)MIN(p->n_retcodes, G_MAXUINT8);
         e->retcodes = wmem_memdup(wmem_file_scope(), p->retcodes, e->n_retcodes);

@@ -47,6 +47,7 @@ typedef struct S7dEvent {
   guint8 tpdu, cause;               /* COTP */
   guint8 rosctr, ud_type, ud_group, ud_subfunc;
   guint8 n_retcodes;
+  guint32 frame;                    /* the frame it is in (fills what would be padding) */
 } S7dEvent;
 
 typedef struct {

@@ -80,6 +80,10 @@ settled=$(run tshark -2 -n -r "$src/captures/putget-denied.pcap" -Y s7diag.provi
 got=$(run tshark -n -r "$src/captures/optimized-db.pcap" -Y 's7diag.item.address == "DB5.DBW0"' -T fields \
       -e frame.number -e s7diag.request_in 2>> "$work/err" | tr '\t\n' ': ')
 [ "$got" = "8: 9:8 10: 11:10 " ] || { echo "FAIL a filter on s7diag.item.address == DB5.DBW0 in one pass: [$got]"; fail=1; }
+# the same with no detail field among the printed ones: the filter alone names it
+got=$(run tshark -n -r "$src/captures/optimized-db.pcap" -Y 's7diag.item.address == "DB5.DBW0"' -T fields \
+      -e frame.number 2>> "$work/err" | tr '\n' ' ')
+[ "$got" = "8 9 10 11 " ] || { echo "FAIL a filter on s7diag.item.address == DB5.DBW0 (frame numbers only) in one pass: [$got]"; fail=1; }
 [ -s "$work/err" ] && { echo "FAIL one pass: tshark wrote to stderr:"; cat "$work/err"; fail=1; }
 echo "plugin scenarios: $n captures, $( [ $fail -eq 0 ] && echo all match || echo MISMATCH )"
 exit $fail

@@ -255,7 +255,12 @@ static uint32_t emit_ip6(PcapOut *o, uint16_t vlan, uint32_t src, uint32_t dst, 
   memcpy(ip + 40, l4, l4len);
   if (o->unseen_src && src == o->unseen_src)
     return o->frames;
-  return write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
+  uint32_t frame = write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
+  if (o->copy_frames) {
+    o->now_us -= 130;   /* the copy 20 µs after the original */
+    write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
+  }
+  return frame;
 }
 
 static size_t build_tcp(uint8_t *seg, int v6, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,

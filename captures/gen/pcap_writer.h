@@ -35,8 +35,9 @@ typedef struct {
   uint16_t vlan;               /* 0 = untagged */
   uint8_t iface;               /* pcapng: IFACE_ETHERNET or IFACE_LOOPBACK */
   uint16_t ip_id;
-  int v6;                      /* IPv6 (Ethernet only): each host's address is pcap_ip6() of its
-                                  IPv4 one; ICMP errors are ICMPv6 */
+  int v6;                      /* IPv6 (always on the Ethernet interface, iface is not used):
+                                  each host's address is pcap_ip6() of its IPv4 one; ICMP errors
+                                  are ICMPv6 */
 } TcpConn;
 
 int pcap_open(PcapOut *o, const char *path, uint64_t start_us);
