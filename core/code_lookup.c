@@ -29,6 +29,51 @@ static void set_kind(S7CodeInfo *o, S7Kind kind)
   o->kind = kind;
 }
 
+/* What an ICMP or ICMPv6 type and code mean (code -1: any other code of the type) */
+typedef struct {
+  guint8 type;
+  gint16 code;
+  const char *meaning;
+} IcmpMeaning;
+
+static const IcmpMeaning icmp_meanings[] = {
+  { 3, 13, "destination unreachable: communication administratively prohibited (a firewall rejects it)" },
+  { 3, 3, "destination unreachable: port unreachable" },
+  { 3, 1, "destination unreachable: host unreachable" },
+  { 3, -1, "destination unreachable" },
+};
+static const IcmpMeaning icmpv6_meanings[] = {
+  { 1, 1, "destination unreachable: communication with destination administratively prohibited (a firewall rejects it)" },
+  { 1, 4, "destination unreachable: port unreachable" },
+  { 1, 3, "destination unreachable: address unreachable" },
+  { 1, 0, "destination unreachable: no route to destination" },
+  { 1, 5, "destination unreachable: source address failed ingress/egress policy" },
+  { 1, 6, "destination unreachable: reject route to destination" },
+  { 1, -1, "destination unreachable" },
+};
+
+/* "ICMP T/C" or "ICMPv6 T/C" */
+static gboolean icmp_lookup(const char *t, S7CodeInfo *o)
+{
+  gboolean v6 = !g_ascii_strncasecmp(t, "ICMPv6", 6);
+  const char *name = v6 ? "ICMPv6" : "ICMP";
+  const IcmpMeaning *m = v6 ? icmpv6_meanings : icmp_meanings;
+  gsize n = v6 ? G_N_ELEMENTS(icmpv6_meanings) : G_N_ELEMENTS(icmp_meanings);
+  unsigned type, code;
+  if (sscanf(t + strlen(name), " %u/%u", &type, &code) != 2 || type > 255 || code > 255)
+    return FALSE;
+  o->category = S7_CODE_TRANSPORT;
+  o->category_name = name;
+  g_snprintf(o->canonical, sizeof o->canonical, "%s %u/%u", name, type, code);
+  o->meaning = NULL;
+  for (gsize i = 0; i < n && !o->meaning; i++)
+    if (m[i].type == type && (m[i].code < 0 || (unsigned)m[i].code == code))
+      o->meaning = m[i].meaning;
+  set_kind(o, S7K_PORT_UNREACHABLE);
+  o->value = type << 8 | code;
+  return TRUE;
+}
+
 gboolean s7_code_lookup(const char *text, S7CodeInfo *o)
 {
   memset(o, 0, sizeof *o);
@@ -58,39 +103,8 @@ gboolean s7_code_lookup(const char *text, S7CodeInfo *o)
     set_kind(o, S7K_CONNECT_REFUSED);
     return TRUE;
   }
-  if (!g_ascii_strncasecmp(t, "ICMPv6", 6)) {
-    unsigned type, code;
-    if (sscanf(t + 6, " %u/%u", &type, &code) != 2 || type > 255 || code > 255)
-      return FALSE;
-    o->category = S7_CODE_TRANSPORT;
-    o->category_name = "ICMPv6";
-    g_snprintf(o->canonical, sizeof o->canonical, "ICMPv6 %u/%u", type, code);
-    o->meaning = type == 1 && code == 1 ? "destination unreachable: communication with destination administratively prohibited (a firewall rejects it)"
-               : type == 1 && code == 4 ? "destination unreachable: port unreachable"
-               : type == 1 && code == 3 ? "destination unreachable: address unreachable"
-               : type == 1 && code == 0 ? "destination unreachable: no route to destination"
-               : type == 1 && code == 5 ? "destination unreachable: source address failed ingress/egress policy"
-               : type == 1 && code == 6 ? "destination unreachable: reject route to destination"
-               : type == 1 ? "destination unreachable" : NULL;
-    set_kind(o, S7K_PORT_UNREACHABLE);
-    o->value = type << 8 | code;
-    return TRUE;
-  }
-  if (!g_ascii_strncasecmp(t, "ICMP", 4)) {
-    unsigned type, code;
-    if (sscanf(t + 4, " %u/%u", &type, &code) != 2 || type > 255 || code > 255)
-      return FALSE;
-    o->category = S7_CODE_TRANSPORT;
-    o->category_name = "ICMP";
-    g_snprintf(o->canonical, sizeof o->canonical, "ICMP %u/%u", type, code);
-    o->meaning = type == 3 && code == 13 ? "destination unreachable: communication administratively prohibited (a firewall rejects it)"
-               : type == 3 && code == 3 ? "destination unreachable: port unreachable"
-               : type == 3 && code == 1 ? "destination unreachable: host unreachable"
-               : type == 3 ? "destination unreachable" : NULL;
-    set_kind(o, S7K_PORT_UNREACHABLE);
-    o->value = type << 8 | code;
-    return TRUE;
-  }
+  if (!g_ascii_strncasecmp(t, "ICMP", 4))
+    return icmp_lookup(t, o);
   const S7PlusGeneric *g = s7_s7plus_generic_by_name(t);
   if (g) {
     o->category = S7_CODE_S7PLUS_GENERIC;

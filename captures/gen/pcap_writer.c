@@ -168,6 +168,36 @@ static void mac_for(const PcapOut *o, uint8_t *mac, uint32_t ip)
   put32(mac + 2, ip);
 }
 
+/* An Ethernet header (+ 802.1Q when vlan) from src to dst; returns its length */
+static size_t put_ethernet(const PcapOut *o, uint8_t *pkt, uint32_t src, uint32_t dst, uint16_t vlan,
+                           uint16_t ethertype)
+{
+  size_t off = 12;
+  mac_for(o, pkt, dst);
+  mac_for(o, pkt + 6, src);
+  if (vlan) {
+    put16(pkt + off, 0x8100);
+    put16(pkt + off + 2, vlan);
+    off += 4;
+  }
+  put16(pkt + off, ethertype);
+  return off + 2;
+}
+
+/* The packet src sent, as the capture sees it: not at all (unseen_src), once, or twice
+ * (copy_frames); returns its frame number */
+static uint32_t capture_packet(PcapOut *o, uint8_t iface, uint32_t src, const uint8_t *pkt, size_t len)
+{
+  if (o->unseen_src && src == o->unseen_src)
+    return o->frames;   /* sent, never captured */
+  uint32_t frame = write_frame(o, iface, pkt, len);
+  if (o->copy_frames) {
+    o->now_us -= 130;   /* the copy 20 µs after the original */
+    write_frame(o, iface, pkt, len);
+  }
+  return frame;
+}
+
 /* Ethernet (+ optional 802.1Q) or BSD loopback + IPv4 header around an L4 payload */
 static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_id, uint32_t src,
                         uint32_t dst, uint8_t proto, const uint8_t *l4, size_t l4len)
@@ -178,16 +208,7 @@ static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_i
     put_le32(pkt, 2);   /* AF_INET, in the capturing host's byte order */
     off = 4;
   } else {
-    mac_for(o, pkt, dst);
-    mac_for(o, pkt + 6, src);
-    off = 12;
-    if (vlan) {
-      put16(pkt + off, 0x8100);
-      put16(pkt + off + 2, vlan);
-      off += 4;
-    }
-    put16(pkt + off, 0x0800);
-    off += 2;
+    off = put_ethernet(o, pkt, src, dst, vlan, 0x0800);
   }
   uint8_t *ip = pkt + off;
   memset(ip, 0, 20);
@@ -201,14 +222,7 @@ static uint32_t emit_ip(PcapOut *o, uint8_t iface, uint16_t vlan, uint16_t *ip_i
   put32(ip + 16, dst);
   put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
   memcpy(ip + 20, l4, l4len);
-  if (o->unseen_src && src == o->unseen_src)
-    return o->frames;   /* sent, never captured */
-  uint32_t frame = write_frame(o, iface, pkt, off + 20 + l4len);
-  if (o->copy_frames) {
-    o->now_us -= 130;   /* the copy 20 µs after the original */
-    write_frame(o, iface, pkt, off + 20 + l4len);
-  }
-  return frame;
+  return capture_packet(o, iface, src, pkt, off + 20 + l4len);
 }
 
 void pcap_ip6(uint8_t out[16], uint32_t ip4)
@@ -234,16 +248,7 @@ static uint32_t emit_ip6(PcapOut *o, uint16_t vlan, uint32_t src, uint32_t dst, 
                          const uint8_t *l4, size_t l4len)
 {
   uint8_t pkt[2048];
-  size_t off = 12;
-  mac_for(o, pkt, dst);
-  mac_for(o, pkt + 6, src);
-  if (vlan) {
-    put16(pkt + off, 0x8100);
-    put16(pkt + off + 2, vlan);
-    off += 4;
-  }
-  put16(pkt + off, 0x86dd);
-  off += 2;
+  size_t off = put_ethernet(o, pkt, src, dst, vlan, 0x86dd);
   uint8_t *ip = pkt + off;
   memset(ip, 0, 40);
   ip[0] = 0x60;
@@ -253,14 +258,7 @@ static uint32_t emit_ip6(PcapOut *o, uint16_t vlan, uint32_t src, uint32_t dst, 
   pcap_ip6(ip + 8, src);
   pcap_ip6(ip + 24, dst);
   memcpy(ip + 40, l4, l4len);
-  if (o->unseen_src && src == o->unseen_src)
-    return o->frames;
-  uint32_t frame = write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
-  if (o->copy_frames) {
-    o->now_us -= 130;   /* the copy 20 µs after the original */
-    write_frame(o, IFACE_ETHERNET, pkt, off + 40 + l4len);
-  }
-  return frame;
+  return capture_packet(o, IFACE_ETHERNET, src, pkt, off + 40 + l4len);
 }
 
 static size_t build_tcp(uint8_t *seg, int v6, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
