@@ -2,18 +2,18 @@
 /* postdissector_floor.c — a benchmark-only Wireshark plugin: a postdissector that does part
  * of what the s7diag plugin does, to show what each part costs (bench/plugin_versions).
  *
- * It wants the same fields (plugin/epan_row.c, so epan keeps them for it in every frame) and
- * then, by S7DIAG_FLOOR in the environment:
- *   "fields" (default)  nothing more: the cost of a postdissector reading the stock
- *                       dissectors' fields at all (epan builds and indexes them per frame)
- *   "row"               also fills the engine's field row from them, as the plugin does
+ * It wants the same protocol items and fields (plugin/epan_wire.c, so epan keeps them for it
+ * in every frame) and then, by S7DIAG_FLOOR in the environment:
+ *   "items" (default)  nothing more: the cost of a postdissector reading the stock
+ *                      dissectors' items at all
+ *   "events"           also makes the engine's events from their bytes, as the plugin does
  * The rest of the plugin's cost is the engine and the per-frame notes. Never installed. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <epan/packet.h>
 
-#include "epan_row.h"
+#include "epan_wire.h"
 #include "s7diag_plugin.h"
 
 WS_DLL_PUBLIC_DEF const char plugin_version[] = "bench (Wireshark " S7D_WS_BUILT_FOR ")";
@@ -23,17 +23,22 @@ WS_DLL_PUBLIC void plugin_register(void);
 
 static int proto_floor = -1;
 static dissector_handle_t handle;
-static gboolean build_row;
-static S7FieldRow row;
+static gboolean make_events;
 static const guint16 ports[] = { 102 };
 static volatile guint64 sink;   /* what was read, so nothing is optimized away */
+
+static void count(const S7Event *ev, gpointer unused)
+{
+  (void)unused;
+  sink += ev->type;
+}
 
 static int dissect_floor(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
   (void)tvb;
   (void)data;
-  if (build_row && s7diag_row_build(tree, pinfo, ports, G_N_ELEMENTS(ports), &row))
-    sink += row.n_values;
+  if (make_events)
+    s7diag_wire_events(tree, pinfo, ports, G_N_ELEMENTS(ports), count, NULL);
   return 0;
 }
 
@@ -42,14 +47,16 @@ static void register_floor(void)
   proto_floor = proto_register_protocol("s7diag benchmark floor", "S7DIAG-FLOOR", "s7diag_floor");
   handle = create_dissector_handle(dissect_floor, proto_floor);
   register_postdissector(handle);
-  s7_field_row_init(&row);
 }
 
 static void handoff_floor(void)
 {
   const char *stage = getenv("S7DIAG_FLOOR");
-  build_row = stage && !strcmp(stage, "row");
-  set_postdissector_wanted_hfids(handle, s7diag_row_wanted_hfids(-1));
+  make_events = stage && !strcmp(stage, "events");
+  const char *missing;
+  GArray *wanted = s7diag_wire_wanted_hfids(-1, &missing);
+  if (wanted)
+    set_postdissector_wanted_hfids(handle, wanted);
 }
 
 void plugin_register(void)

@@ -280,6 +280,8 @@ static gboolean take_s7_pdu(Cursor *c, S7Pdu *p, gboolean *ok)
   memset(p, 0, offsetof(S7Pdu, items));
   p->n_items = 0;
   p->n_retcodes = 0;
+  p->ud_type = p->ud_group = p->ud_subfunc = 0;   /* not left from the frame's previous PDU */
+  p->szl_id = 0;
   memset(&p->identity, 0, sizeof p->identity);
   const S7FieldValue *rv = occ_take(&c->o[S7F_S7_ROSCTR]);
   if (!rv)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* field_row.h — one frame's field values, typed, and the engine events they make.
  *
- * The one path into the engine: the analyzer fills a row from tshark's text (-T fields), the
- * plugin from epan's field_info; s7_row_to_events turns either into events. A row holds, per
+ * The analyzer's path into the engine: it fills a row from tshark's text (-T fields) and
+ * s7_row_to_events turns it into events. (The plugin decodes the bytes of the dissectors'
+ * protocol items instead, plugin/epan_wire.c; tests/plugin_events.sh checks that both give
+ * the same events on every capture.) A row holds, per
  * field of s7_fields.h, its occurrences in the frame in the order of the bytes; several S7 PDUs
  * in one frame give several occurrences, split per PDU by the structure of S7 (which fields
  * each PDU type carries in the dissector's layout, S7FieldProfile).

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_fields.h — the Wireshark fields the engine reads, and what one dissector offers of them.
  *
- * Both front ends read the same fields of the stock tcp, icmp, cotp and s7comm dissectors:
- * the analyzer asks tshark for them, the plugin reads epan's field_info. The s7comm dissector
- * differs between Wireshark versions, and an S7FieldProfile says how the one at hand decodes
- * things, learned from the fields it registers (name and bitmask), not from its version:
+ * The analyzer asks tshark for these fields of the stock tcp, icmp, cotp and s7comm dissectors
+ * (the plugin reads the bytes their protocol items cover instead: plugin/epan_wire.c). The
+ * s7comm dissector differs between Wireshark versions, and an S7FieldProfile says how the one
+ * at hand decodes things, learned from the fields it registers (name and bitmask), not from
+ * its version:
  *
  * - Wireshark 4.0 shows the userdata parameter head as s7comm.param.userdata.head/.length/
  *   .reqres1; 4.4 and later decode the same bytes as a var-spec item (s7comm.param.func 0x00,
@@ -52,8 +53,8 @@ typedef enum {
   X(TCP_DSTPORT, "tcp.dstport", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_FLAGS, "tcp.flags", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_LEN, "tcp.len", S7FK_NUM, S7FN_ALWAYS) \
-  X(TCP_SEQ, "tcp.seq", S7FK_NUM, S7FN_ALWAYS) \
-  X(TCP_ACK, "tcp.ack", S7FK_NUM, S7FN_ALWAYS) \
+  X(TCP_SEQ, "tcp.seq_raw", S7FK_NUM, S7FN_ALWAYS) \
+  X(TCP_ACK, "tcp.ack_raw", S7FK_NUM, S7FN_ALWAYS) \
   X(TCP_LOST, "tcp.analysis.lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_ACK_LOST, "tcp.analysis.ack_lost_segment", S7FK_FLAG, S7FN_ALWAYS) \
   X(TCP_RETRANS, "tcp.analysis.retransmission", S7FK_FLAG, S7FN_ALWAYS) \

@@ -40,26 +40,25 @@ static void cotp_params(const guint8 *p, gsize len, S7Event *ev)
   }
 }
 
-S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, const guint8 **data,
-                                 gsize *data_len, gboolean *last, const char **why)
+S7WireKind s7_wire_decode_cotp(const guint8 *p, gsize len, gboolean captured, S7Event *ev,
+                               const guint8 **data, gsize *data_len, gboolean *last,
+                               const char **why)
 {
   *data = NULL;
   *data_len = 0;
   *last = FALSE;
-  if (len < 7 || pkt[0] != 3 || be16(pkt + 2) != len) {
-    *why = "not a TPKT packet (RFC 1006: version 3 and its length)";
-    return S7_WIRE_BAD;
-  }
-  guint li = pkt[4];
-  if (li < 2 || 5 + (gsize)li > len) {
+  guint li = len >= 1 ? p[0] : 0;
+  if (li < 2 || len < 2 || (1 + (gsize)li > len && (!captured || len < 3))) {
     *why = "the COTP header's length is past the TPKT packet";
     return S7_WIRE_BAD;
   }
-  guint8 code = pkt[5] & 0xF0;
+  /* a capture's snap length may cut the header: what is there is read */
+  gsize have = MIN(1 + (gsize)li, len);
+  guint8 code = p[1] & 0xF0;
   if (code == S7_COTP_DT) {
-    *data = pkt + 5 + li;
-    *data_len = len - 5 - li;
-    *last = (pkt[6] & 0x80) != 0;
+    *data = p + 1 + li;
+    *data_len = len - 1 - li;
+    *last = (p[2] & 0x80) != 0;
     return S7_WIRE_DATA;
   }
   ev->type = S7_EV_COTP;
@@ -72,24 +71,38 @@ S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, cons
       *why = "a COTP connect TPDU shorter than its fixed part";
       return S7_WIRE_BAD;
     }
-    cotp_params(pkt + 11, li - 6, ev);
+    if (have > 7)
+      cotp_params(p + 7, have - 7, ev);
     return S7_WIRE_COTP;
   case S7_COTP_DR:
     if (li < 6) {
       *why = "a COTP disconnect request shorter than its fixed part";
       return S7_WIRE_BAD;
     }
-    ev->u.cotp.cause = pkt[10];
+    ev->u.cotp.cause = have > 6 ? p[6] : 0;
     return S7_WIRE_COTP;
   case S7_COTP_DC:
     return S7_WIRE_COTP;
   case S7_COTP_ER:
-    ev->u.cotp.cause = li >= 4 ? pkt[8] : 0;
+    ev->u.cotp.cause = li >= 4 && have > 4 ? p[4] : 0;
     return S7_WIRE_COTP;
   default:
     *why = "a COTP TPDU type ISO-on-TCP does not use";
     return S7_WIRE_BAD;
   }
+}
+
+S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, const guint8 **data,
+                                 gsize *data_len, gboolean *last, const char **why)
+{
+  *data = NULL;
+  *data_len = 0;
+  *last = FALSE;
+  if (len < 7 || pkt[0] != 3 || be16(pkt + 2) != len) {
+    *why = "not a TPKT packet (RFC 1006: version 3 and its length)";
+    return S7_WIRE_BAD;
+  }
+  return s7_wire_decode_cotp(pkt + 4, len - 4, FALSE, ev, data, data_len, last, why);
 }
 
 void s7_szl_text(const guint8 *p, gsize n, char *out, gsize size)
@@ -140,6 +153,15 @@ static void szl_identity(guint16 szl_id, const guint8 *rec, guint rec_len, guint
   }
 }
 
+void s7_wire_szl(const guint8 *p, gsize len, S7Pdu *s)
+{
+  if (len < 4)
+    return;
+  s->szl_id = be16(p);
+  if (s->ud_type == S7_UD_TYPE_RESPONSE && !s->param_error && len >= 8)
+    szl_identity(s->szl_id, p + 8, be16(p + 4), be16(p + 6), len - 8, &s->identity);
+}
+
 static void userdata(const guint8 *par, guint plen, const guint8 *data, guint dlen, S7Pdu *s)
 {
   if (plen < 8 || par[0] != 0x00 || par[1] != 0x01 || par[2] != 0x12)
@@ -154,14 +176,13 @@ static void userdata(const guint8 *par, guint plen, const guint8 *data, guint dl
     s->retcodes[0] = data[0];
     s->n_retcodes = 1;
   }
-  /* an SZL answer's head (id, index, record length and count) is in its first data unit: one
-   * not split into several (data unit reference 0) */
-  gboolean whole = head < 8 || plen < 10 || par[8] == 0;
-  if (s->ud_group == S7_UD_GRP_CPU && s->ud_subfunc == 1 && dlen >= 8 && data[0] == 0xFF && whole) {
-    s->szl_id = be16(data + 4);
-    if (s->ud_type == S7_UD_TYPE_RESPONSE && !s->param_error && dlen >= 12)
-      szl_identity(s->szl_id, data + 12, be16(data + 8), be16(data + 10), dlen - 12, &s->identity);
-  }
+  /* an SZL answer's head (id, index, record length and count) is in its first data unit; the
+   * first of several ("last data unit" 1) is left to the front end, which may have them
+   * reassembled (s7_wire_szl) */
+  gboolean first_of_several = head >= 8 && plen >= 10 && par[9] != 0;
+  if (s->ud_group == S7_UD_GRP_CPU && s->ud_subfunc == 1 && dlen >= 8 && data[0] == 0xFF &&
+      !first_of_several)
+    s7_wire_szl(data + 4, dlen - 4, s);
 }
 
 /* A Read Var answer's data items, as the dissector walks them: return code, transport size,
@@ -204,6 +225,52 @@ static void var_job_items(const guint8 *par, guint plen, S7Pdu *s)
     s->items[s->n_items++] = it;
     i += 2 + speclen;
   }
+}
+
+/* A Write Var job's data items, after its parameter items: return code (reserved 0x00),
+ * transport size, length (bits for sizes 3, 4 and 5), the value and a fill byte after an odd
+ * length but the last; each value's first bytes go to its item */
+static void write_job_data(const guint8 *data, guint dlen, guint count, S7Pdu *s)
+{
+  gsize i = 0;
+  for (guint k = 0; k < count && i + 4 <= dlen; k++) {
+    guint8 rc = data[i], tsize = data[i + 1];
+    gsize n = be16(data + i + 2);
+    if (tsize == 3 || tsize == 4 || tsize == 5)
+      n = (n + 7) / 8;
+    i += 4;
+    if (rc != 0x00 && rc != 0xFF)
+      continue;
+    if (k < s->n_items && n) {
+      S7ReqItem *it = &s->items[k];
+      gsize have = MIN(n, dlen - i);
+      it->data_total = (guint16)MIN(have, G_MAXUINT16);
+      it->data_len = (guint8)MIN(have, S7_ITEM_DATA_MAX);
+      memcpy(it->data, data + i, it->data_len);
+    }
+    i += n + ((n & 1) && k + 1 < count);
+  }
+}
+
+/* A PLC control job's service name: after a parameter block for PI services (0x28: 7 bytes,
+ * the block's 2-byte length, the block), after 5 bytes for PLC Stop (0x29); a length byte and
+ * the name */
+static void pi_service(const guint8 *par, guint plen, S7Pdu *s)
+{
+  gsize at;
+  if (s->function == S7_FUNC_PI_SERVICE) {
+    if (plen < 10)
+      return;
+    at = 10 + (gsize)be16(par + 8);
+  } else {
+    at = 6;
+  }
+  if (at >= plen)
+    return;
+  gsize n = MIN((gsize)par[at], plen - at - 1);
+  n = MIN(n, sizeof s->pi_service - 1);
+  memcpy(s->pi_service, par + at + 1, n);
+  s->pi_service[n] = '\0';
 }
 
 gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why)
@@ -260,15 +327,22 @@ gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char *
   case S7_FUNC_WRITE_VAR:
     if (s->param_len < 2)
       break;
-    if (s->rosctr == S7_ROSCTR_JOB)
+    if (s->rosctr == S7_ROSCTR_JOB) {
       var_job_items(par, s->param_len, s);
-    else if (s->rosctr != S7_ROSCTR_ACK_DATA)
+      if (s->function == S7_FUNC_WRITE_VAR)
+        write_job_data(data, s->data_len, par[1], s);
+    } else if (s->rosctr != S7_ROSCTR_ACK_DATA)
       break;
     else if (s->function == S7_FUNC_READ_VAR)
       read_answer(data, s->data_len, par[1], s);
     else
       for (guint k = 0; k < par[1] && k < s->data_len && s->n_retcodes < S7_MAX_ITEMS; k++)
         s->retcodes[s->n_retcodes++] = data[k];
+    break;
+  case S7_FUNC_PI_SERVICE:
+  case S7_FUNC_PLC_STOP:
+    if (s->rosctr == S7_ROSCTR_JOB)
+      pi_service(par, s->param_len, s);
     break;
   default:
     break;

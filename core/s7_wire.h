@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* s7_wire.h — ISO-on-TCP packets as bytes (TPKT + COTP [+ S7]) decoded into the engine's
- * events. For `s7diag check`, which talks to a PLC itself instead of reading a capture, so
- * its exchange is diagnosed by the same engine with the same texts.
+ * events. For `s7diag check`, which talks to a PLC itself instead of reading a capture, and
+ * for the plugin, which decodes the bytes the stock dissectors' protocol items cover (asking
+ * epan for each of their fields costs more than the whole diagnosis): both are diagnosed by
+ * the same engine with the same texts as the analyzer, which reads tshark's fields.
  *
  * The bytes come from the PLC (or whatever answers on its port): untrusted input. Every
  * length is checked against the bytes there are; fuzz/fuzz_wire.c runs these functions. */
@@ -30,9 +32,22 @@ typedef enum {
 S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, const guint8 **data,
                                  gsize *data_len, gboolean *last, const char **why);
 
+/* The same for one COTP TPDU without its TPKT header (p at its length indicator, len the
+ * bytes from there to the end of the TPKT packet): what a dissector's COTP item covers.
+ * captured: the bytes come from a capture whose snap length may have cut the header short;
+ * what is there is read (as a dissector does) instead of refused. */
+S7WireKind s7_wire_decode_cotp(const guint8 *p, gsize len, gboolean captured, S7Event *ev,
+                               const guint8 **data, gsize *data_len, gboolean *last,
+                               const char **why);
+
 /* One S7 PDU (protocol id 0x32), reassembled from its DT packets, into ev->u.s7 (ev->type
  * S7_EV_S7). FALSE with *why when it is not a well-formed S7 PDU. */
 gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why);
+
+/* An SZL read's id and, in an answer, what it says of the device (SZL 0x0011, 0x001C), from
+ * the bytes at its SZL id (id, index, record length, record count, the records) into s, a
+ * decoded userdata PDU: for an answer in several PDUs, which the front end has reassembled */
+void s7_wire_szl(const guint8 *p, gsize len, S7Pdu *s);
 
 /* An SZL text field as every front end reads it: printable ASCII kept, other bytes a blank, a
  * NUL ends it, trailing blanks dropped; into out (size bytes) */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_s7diag.c — the "S7 Diagnostics" postdissector.
  *
- * Reads the fields of the built-in tcp, icmp, cotp and s7comm dissectors (and of the plugin's
- * own S7comm-plus dissector), feeds the engine in core/ in the first pass, and shows what the
- * engine said about each frame: a subtree, expert infos, an Info-column tag and tap data for
- * the statistics tree. Registration follows Wireshark's transum plugin. */
+ * Turns the bytes the built-in eth, ip, tcp, icmp, cotp and s7comm dissectors' protocol items
+ * cover (and the plugin's own S7comm-plus dissector's) into events (epan_wire.c), feeds the
+ * engine in core/ with them in the first pass, and shows what the engine said about each
+ * frame: a subtree, expert infos, an Info-column tag and tap data for the statistics tree. Registration follows Wireshark's transum plugin. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <epan/expert.h>
@@ -13,9 +15,10 @@
 #include <epan/tap.h>
 
 #include "engine.h"
-#include "epan_row.h"
+#include "epan_wire.h"
 #include "s7_address.h"
 #include "s7_codes.h"
+#include "s7_event_text.h"
 #include "s7diag_plugin.h"
 #include "s7plus_header.h"
 #include "session.h"
@@ -55,7 +58,8 @@ static guint32 partners_error_frame;    /* the frame that says so */
 
 static guint16 ports[S7_MAX_PORTS];
 static guint n_ports;
-static S7FieldRow row;
+static const char *wire_missing;        /* a protocol or field the plugin reads is not registered */
+static FILE *events_dump;
 static int proto_s7comm = -1;
 static guint32 s7comm_disabled_frame;   /* the frame that says so, 0 = not (yet) */
 static guint32 fields_missing_frame;    /* the frame that says a needed field is missing */
@@ -108,6 +112,8 @@ static void s7diag_init(void)
 
 static void s7diag_cleanup(void)
 {
+  if (events_dump)
+    fflush(events_dump);
   s7d_session_end();
   g_clear_pointer(&partners, s7_partners_free);
 }
@@ -394,20 +400,31 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 
 /* ------------------------------------------------------------------ the postdissector */
 
+/* The events of the first pass: to the engine, and to the dump when one was asked for */
+static void feed(const S7Event *ev, gpointer unused)
+{
+  (void)unused;
+  if (events_dump) {
+    GString *line = g_string_sized_new(160);
+    s7_event_append_text(line, ev);
+    g_string_append_c(line, '\n');
+    fputs(line->str, events_dump);
+    g_string_free(line, TRUE);
+  }
+  if (!wire_missing)
+    s7d_session_feed(ev);
+}
+
 static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
   (void)data;
-  const char *missing = NULL;
-  const S7FieldProfile *profile = s7diag_row_profile(&missing);
   if (!pinfo->fd->visited) {
     if (partners_error && !partners_error_frame)
       partners_error_frame = pinfo->num;
-    if (s7diag_row_build(tree, pinfo, ports, n_ports, &row)) {
+    if (s7diag_wire_events(tree, pinfo, ports, n_ports, feed, NULL)) {
       if (!s7comm_disabled_frame && !s7comm_enabled())
         s7comm_disabled_frame = pinfo->num;
-      if (profile)
-        s7d_session_feed_row(&row, profile);
-      else if (!fields_missing_frame)
+      if (wire_missing && !fields_missing_frame)
         fields_missing_frame = pinfo->num;
     }
   } else {
@@ -429,7 +446,7 @@ static int dissect_s7diag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
       expert_add_info_format(pinfo, ti, &ei_fields_missing,
                              "This Wireshark's dissectors have no field '%s', which S7 Diagnostics "
                              "reads: it cannot diagnose here (built for Wireshark " S7D_WS_BUILT_FOR
-                             "; it knows the dissectors of 4.0, 4.4 and 4.6)", missing);
+                             "; it knows the dissectors of 4.0, 4.4 and 4.6)", wire_missing);
   }
   S7dFrame *fr = s7d_session_frame(pinfo->num, pinfo->pool);
   if (!fr)
@@ -597,13 +614,19 @@ void s7diag_register(void)
   register_init_routine(s7diag_init);
   register_cleanup_routine(s7diag_cleanup);
   s7diag_tap = register_tap(S7DIAG_TAP_NAME);
-  s7_field_row_init(&row);
 }
 
 void s7diag_handoff(void)
 {
   dissector_handle_t h = create_dissector_handle(dissect_s7diag, proto_s7diag);
   register_postdissector(h);
-  set_postdissector_wanted_hfids(h, s7diag_row_wanted_hfids(proto_s7diag_s7p));
+  GArray *wanted = s7diag_wire_wanted_hfids(proto_s7diag_s7p, &wire_missing);
+  if (wanted)
+    set_postdissector_wanted_hfids(h, wanted);
+  /* S7DIAG_PLUGIN_EVENTS=FILE: every event fed to the engine, one line each as `s7diag events`
+   * prints them (for comparing the plugin with the analyzer, tests/plugin_events.sh) */
+  const char *dump = g_getenv("S7DIAG_PLUGIN_EVENTS");
+  if (dump && *dump && !(events_dump = fopen(dump, "w")))
+    g_warning("s7diag: cannot write %s: %s", dump, g_strerror(errno));
   proto_s7comm = proto_get_id_by_filter_name("s7comm");
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "engine_live.h"
-#include "field_row.h"
 
 static S7Live *live;
 static GPtrArray *by_frame;       /* each frame's first S7dEvent*, ascending by frame (events
@@ -16,7 +15,6 @@ static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
 static wmem_map_t *contexts;      /* interned S7dContext (file scope) */
 static const char *recent[2];     /* the last two interned: a connection's PLC and client */
 static const S7dContext *recent_ctx;
-static S7RowStats row_stats;
 /* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
  * the current snapshot's (settled, the same engine once finished); the snapshot's
  * limitations by frame */
@@ -256,18 +254,11 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
   frame_append(ev->frame, e);
 }
 
-static void feed(const S7Event *ev, gpointer unused)
-{
-  (void)unused;
-  s7_live_feed(live, ev);
-}
-
 void s7d_session_start(const S7EngineConfig *cfg)
 {
   s7d_session_end();
   live = s7_live_new(cfg);
   s7_live_set_notes(live, on_finding_frame, on_event, on_restart, NULL);
-  memset(&row_stats, 0, sizeof row_stats);
   by_frame = g_ptr_array_new();
   strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   contexts = wmem_map_new(wmem_file_scope(), context_hash, context_equal);
@@ -288,10 +279,10 @@ void s7d_session_end(void)
   tail_frame = 0;
 }
 
-void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile)
+void s7d_session_feed(const S7Event *ev)
 {
   if (live)
-    s7_row_to_events(row, profile, &row_stats, feed, NULL);
+    s7_live_feed(live, ev);
 }
 
 void s7d_session_refresh(void)

@@ -14,7 +14,6 @@
 #include <epan/packet.h>
 
 #include "engine.h"
-#include "field_row.h"
 
 /* A connection's context as it was at an event: shared by every event that saw the same one
  * (a connection has one before its Setup Communication and one after), file scope */
@@ -62,7 +61,7 @@ typedef struct {
 
 void s7d_session_start(const S7EngineConfig *cfg);   /* init routine */
 void s7d_session_end(void);                          /* cleanup routine */
-void s7d_session_feed_row(const S7FieldRow *row, const S7FieldProfile *profile);
+void s7d_session_feed(const S7Event *ev);                 /* the first pass, in frame order */
 void s7d_session_refresh(void);                      /* a snapshot when frames were fed since */
 gboolean s7d_session_settled(guint32 frame);         /* the current snapshot covers the frame */
 /* What the engine says about the frame, allocated in scope (the packet's pool); NULL when it
