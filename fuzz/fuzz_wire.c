@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_wire.c — what `s7diag check` does with a PLC's answer bytes: cut the stream into TPKT
  * packets, decode COTP, reassemble DT fragments and decode the S7 PDU (core/s7_wire.c), and the
- * gate that decides what may be sent (analyzer/check_requests.c). */
+ * gate that decides what may be sent (analyzer/check_requests.c); and what the plugin does
+ * with the bytes of a capture's COTP and S7 items (plugin/epan_wire.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,6 +46,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *refused;
     s7_check_request_allowed(data + at, (gsize)n, &refused);
     at += (gsize)n;
+  }
+  /* the plugin's use: a COTP TPDU from a capture that may be cut short anywhere, an S7 PDU
+   * as a dissector's item covers it, an SZL answer a dissector reassembled */
+  const guint8 *payload;
+  gsize plen;
+  gboolean last;
+  const char *why = NULL;
+  if (s7_wire_decode_cotp(data, size, TRUE, &ev, &payload, &plen, &last, &why) == S7_WIRE_BAD && !why)
+    __builtin_trap();
+  if (s7_wire_decode_s7(data, size, &ev, &why)) {
+    ev.u.s7.ud_type = S7_UD_TYPE_RESPONSE;
+    s7_wire_szl(data, size, &ev.u.s7);
   }
   return 0;
 }
