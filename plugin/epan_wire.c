@@ -3,6 +3,7 @@
 #include "epan_wire.h"
 
 #include <string.h>
+#include <epan/proto_data.h>
 #include <wsutil/inet_addr.h>
 
 #include "engine.h"
@@ -279,28 +280,35 @@ static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer 
   }
 }
 
-/* S7comm-plus PDUs (COTP payloads starting with 0x72: the stock tshark leaves them as data,
- * the plugin's own dissector takes them in the GUI) and TLS records in COTP (a session
- * protected after InitSsl: only the fact is told) */
-static void s7plus_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer user_data)
+/* S7comm-plus PDUs and TLS records in COTP (a session protected after InitSsl: only the fact
+ * is told). A COTP payload starting with 0x72 is the plugin's own dissector's (it parsed it
+ * and left the result in the frame's proto data, in the order of its items), or data when
+ * that dissector is off. */
+static void s7plus_events(proto_tree *tree, packet_info *pinfo, S7Event *ev, S7dWireSink sink,
+                          gpointer user_data)
 {
-  const WireItem from[] = { W_DATA, W_EXTRA };
-  for (guint k = 0; k < G_N_ELEMENTS(from); k++) {
-    GPtrArray *a = items(tree, from[k]);
-    for (guint i = 0; a && i < a->len; i++) {
-      guint n;
-      const guint8 *b = item_own_bytes(item_at(a, i), DATA_BYTES_MAX, &n);
-      if (!b)
-        continue;
-      ev->type = S7_EV_S7PLUS;
-      if (b[0] == 0x72) {
-        if (s7plus_parse(b, n, &ev->u.s7plus))
-          sink(ev, user_data);
-      } else if (s7_sniff_tls_record(b, n)) {
-        memset(&ev->u.s7plus, 0, sizeof ev->u.s7plus);
-        ev->u.s7plus.tls = TRUE;
+  GPtrArray *a = items(tree, W_DATA);
+  ev->type = S7_EV_S7PLUS;
+  for (guint i = 0; a && i < a->len; i++) {
+    guint n;
+    const guint8 *b = item_own_bytes(item_at(a, i), DATA_BYTES_MAX, &n);
+    if (!b)
+      continue;
+    if (b[0] == 0x72) {
+      if (s7plus_parse(b, n, &ev->u.s7plus))
         sink(ev, user_data);
-      }
+    } else if (s7_sniff_tls_record(b, n)) {
+      memset(&ev->u.s7plus, 0, sizeof ev->u.s7plus);
+      ev->u.s7plus.tls = TRUE;
+      sink(ev, user_data);
+    }
+  }
+  a = items(tree, W_EXTRA);
+  for (guint i = 0; a && i < a->len; i++) {
+    const S7PlusPdu *p = p_get_proto_data(pinfo->pool, pinfo, hfids[W_EXTRA], i);
+    if (p) {
+      ev->u.s7plus = *p;
+      sink(ev, user_data);
     }
   }
 }
@@ -351,6 +359,6 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
     return TRUE;
   cotp_events(tree, &ev, sink, user_data);
   s7_events(tree, &ev, sink, user_data);
-  s7plus_events(tree, &ev, sink, user_data);
+  s7plus_events(tree, pinfo, &ev, sink, user_data);
   return TRUE;
 }

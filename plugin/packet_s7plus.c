@@ -10,6 +10,7 @@
  * Names differ from the external s7comm-plus plugin (protocol "s7comm-plus", heuristic
  * "s7comm_plus_cotp"), since duplicate registrations abort Wireshark. */
 #include <epan/packet.h>
+#include <epan/proto_data.h>
 
 #include "s7_codes.h"
 #include "s7_event.h"
@@ -79,6 +80,11 @@ static int dissect_s7plus(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
   if (!s7plus_parse_layout(bytes, parse_len, &p, &lay))
     return 0;
   add_info(pinfo, &p);
+  /* the frame's PDUs, parsed once: the diagnosis takes them from here (epan_wire.c) */
+  guint32 k = 0;
+  while (p_get_proto_data(pinfo->pool, pinfo, proto_s7diag_s7p, k))
+    k++;
+  p_add_proto_data(pinfo->pool, pinfo, proto_s7diag_s7p, k, wmem_memdup(pinfo->pool, &p, sizeof p));
 
   proto_item *ti = proto_tree_add_item(tree, proto_s7diag_s7p, tvb, 0, -1, ENC_NA);
   proto_tree *t = proto_item_add_subtree(ti, ett_s7p);
