@@ -54,9 +54,7 @@ static void handoff_floor(void)
   const char *stage = getenv("S7DIAG_FLOOR");
   make_events = stage && !strcmp(stage, "events");
   const char *missing;
-  GArray *wanted = s7diag_wire_wanted_hfids(-1, &missing);
-  if (wanted)
-    set_postdissector_wanted_hfids(handle, wanted);
+  set_postdissector_wanted_hfids(handle, s7diag_wire_wanted_hfids(-1, &missing));
 }
 
 void plugin_register(void)

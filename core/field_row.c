@@ -222,11 +222,12 @@ static void take_userdata_head(Cursor *c, S7Pdu *p, gboolean *ok)
     p->param_error = (guint16)occ_uint(&c->o[S7F_S7_PARAM_ERRCOD], 0, ok);
 }
 
-/* One data item's length, and its bytes when it has any (item may be NULL: not kept) */
-static void take_item_data(Cursor *c, S7ReqItem *item)
+/* One data item's length, and its bytes when it has any (item may be NULL: not kept). The
+ * dissector gives the bytes only for return code 0x00 (reserved, a write job's) or 0xFF. */
+static void take_item_data(Cursor *c, S7ReqItem *item, guint8 rc)
 {
   guint64 len = occ_uint(&c->o[S7F_S7_DATA_LENGTH], 0, NULL);
-  if (!len)
+  if (!len || (rc != 0x00 && rc != 0xFF))
     return;
   const S7FieldValue *d = occ_take(&c->o[S7F_S7_ITEM_DATA]);
   if (!item || !d)
@@ -261,15 +262,15 @@ static void take_var_items(Cursor *c, S7Pdu *p, gboolean *ok)
       guint8 rc = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, ok);
       if (p->n_retcodes < S7_MAX_ITEMS)
         p->retcodes[p->n_retcodes++] = rc;
-      take_item_data(c, NULL);   /* a read's data: not kept */
+      take_item_data(c, NULL, rc);   /* a read's data: not kept */
     }
   }
   /* a write job's data items: a reserved return code 0x00, a length and the value each */
   if (p->rosctr == S7_ROSCTR_JOB && p->function == S7_FUNC_WRITE_VAR) {
     for (guint i = 0; i < count; i++) {
-      occ_take(&c->o[S7F_S7_RETCODE]);
+      guint8 rc = (guint8)occ_uint(&c->o[S7F_S7_RETCODE], 0, NULL);
       guint k = first_item + i;
-      take_item_data(c, k < p->n_items ? &p->items[k] : NULL);
+      take_item_data(c, k < p->n_items ? &p->items[k] : NULL, rc);
     }
   }
 }

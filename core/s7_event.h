@@ -157,7 +157,7 @@ typedef struct {
       guint32 payload_len;      /* TCP payload bytes (0: a bare ACK, SYN, FIN, RST) */
       gboolean retransmission;  /* tshark/epan flagged it; the engine also counts SYNs itself */
       gboolean capture_gap;     /* previous segment not captured / ACKed unseen segment */
-      guint32 seq, ack;         /* sequence and acknowledgement numbers as on the wire */
+      guint32 seq, ack;         /* sequence and acknowledgement numbers (compared only) */
       guint8 ttl;               /* IPv4 TTL / IPv6 hop limit of the packet (0: unknown) */
       gboolean have_ip_id;
       guint16 ip_id;            /* IPv4 identification (a copy of a frame has the same) */

@@ -27,14 +27,16 @@ static void cotp_params(const guint8 *p, gsize len, S7Event *ev)
     if (i + 2 + plen > len)
       break;
     const guint8 *v = p + i + 2;
-    if (code == 0xC0 && plen == 1 && v[0] >= 7 && v[0] <= 13)
-      ev->u.cotp.tpdu_size = 1u << v[0];
-    else if (code == 0xC1 && plen <= S7_TSAP_MAX) {
-      memcpy(ev->u.cotp.src_tsap, v, plen);
-      ev->u.cotp.src_tsap_len = plen;
-    } else if (code == 0xC2 && plen <= S7_TSAP_MAX) {
-      memcpy(ev->u.cotp.dst_tsap, v, plen);
-      ev->u.cotp.dst_tsap_len = plen;
+    /* as the cotp dissector reads them: the size's low nibble as a power of two, a TSAP's
+     * first S7_TSAP_MAX bytes */
+    if (code == 0xC0 && plen >= 1)
+      ev->u.cotp.tpdu_size = 1u << (v[0] & 0x0F);
+    else if (code == 0xC1) {
+      ev->u.cotp.src_tsap_len = MIN(plen, S7_TSAP_MAX);
+      memcpy(ev->u.cotp.src_tsap, v, ev->u.cotp.src_tsap_len);
+    } else if (code == 0xC2) {
+      ev->u.cotp.dst_tsap_len = MIN(plen, S7_TSAP_MAX);
+      memcpy(ev->u.cotp.dst_tsap, v, ev->u.cotp.dst_tsap_len);
     }
     i += 2 + (gsize)plen;
   }
@@ -56,8 +58,10 @@ S7WireKind s7_wire_decode_cotp(const guint8 *p, gsize len, gboolean captured, S7
   gsize have = MIN(1 + (gsize)li, len);
   guint8 code = p[1] & 0xF0;
   if (code == S7_COTP_DT) {
-    *data = p + 1 + li;
-    *data_len = len - 1 - li;
+    if (1 + (gsize)li <= len) {    /* a header cut short has no payload */
+      *data = p + 1 + li;
+      *data_len = len - 1 - li;
+    }
     *last = (p[2] & 0x80) != 0;
     return S7_WIRE_DATA;
   }
@@ -265,10 +269,10 @@ static void pi_service(const guint8 *par, guint plen, S7Pdu *s)
   } else {
     at = 6;
   }
-  if (at >= plen)
+  /* a name longer than the parameter is not read (the dissector calls the packet malformed) */
+  if (at >= plen || (gsize)par[at] > plen - at - 1)
     return;
-  gsize n = MIN((gsize)par[at], plen - at - 1);
-  n = MIN(n, sizeof s->pi_service - 1);
+  gsize n = MIN((gsize)par[at], sizeof s->pi_service - 1);
   memcpy(s->pi_service, par + at + 1, n);
   s->pi_service[n] = '\0';
 }

@@ -32,10 +32,10 @@ typedef enum {
 S7WireKind s7_wire_decode_packet(const guint8 *pkt, gsize len, S7Event *ev, const guint8 **data,
                                  gsize *data_len, gboolean *last, const char **why);
 
-/* The same for one COTP TPDU without its TPKT header (p at its length indicator, len the
- * bytes from there to the end of the TPKT packet): what a dissector's COTP item covers.
- * captured: the bytes come from a capture whose snap length may have cut the header short;
- * what is there is read (as a dissector does) instead of refused. */
+/* The same for one COTP TPDU without its TPKT header (p at its length indicator, len its
+ * bytes: what a dissector's COTP item covers). captured: the bytes come from a capture whose
+ * snap length may have cut the header short; what is there is read (as a dissector does)
+ * instead of refused, and a DT cut short has no payload (*data NULL, *data_len 0). */
 S7WireKind s7_wire_decode_cotp(const guint8 *p, gsize len, gboolean captured, S7Event *ev,
                                const guint8 **data, gsize *data_len, gboolean *last,
                                const char **why);

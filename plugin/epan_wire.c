@@ -12,7 +12,8 @@
 #include "s7plus_header.h"
 #include "wire_sniff.h"
 
-/* What the plugin asks epan for: protocol items, and fields whose values are not in the bytes */
+/* What the plugin asks epan for: protocol items, facts that are not in the bytes (TCP's
+ * analysis), and where s7comm put an SZL answer it reassembled */
 #define WIRE_ITEMS(X) \
   X(ETH, "eth") X(IP, "ip") X(IPV6, "ipv6") X(TCP, "tcp") X(ICMP, "icmp") X(ICMPV6, "icmpv6") \
   X(COTP, "cotp") X(S7COMM, "s7comm") X(DATA, "data") X(SZL_ID, "s7comm.data.userdata.szl_id") \
@@ -29,7 +30,8 @@ static const char *const item_names[] = { WIRE_ITEMS(WIRE_NAME) };
 
 static int hfids[W_COUNT];
 
-#define DATA_BYTES_MAX 256   /* an S7comm-plus header and a TLS record's head lie within these */
+#define DATA_BYTES_MAX 256   /* of an undissected payload: a TLS record's head, an S7comm-plus
+                                header (its plugin dissector's parse is used when it is on) */
 
 GArray *s7diag_wire_wanted_hfids(int extra_proto, const char **missing)
 {
@@ -41,8 +43,6 @@ GArray *s7diag_wire_wanted_hfids(int extra_proto, const char **missing)
       *missing = item_names[i];
   }
   hfids[W_EXTRA] = extra_proto;
-  if (*missing)
-    return NULL;
   GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
   for (guint i = 0; i < W_COUNT; i++)
     if (hfids[i] > 0)
@@ -177,9 +177,11 @@ static guint32 tcp_payload_len(const field_info *tcp, const guint8 *th, GPtrArra
 static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtrArray *ip,
                       gboolean v6, gboolean retransmission, S7dWireSink sink, gpointer user_data)
 {
+  /* the tcp dissector gives the flags when it has read the header through the window and the
+   * header length is at least the fixed part's */
   guint n;
-  const guint8 *b = item_bytes(tcp, 14, &n);
-  if (n < 14)
+  const guint8 *b = item_own_bytes(tcp, 16, &n);
+  if (n < 16 || (b[12] >> 4) < 5)
     return;
   ev->type = S7_EV_TCP;
   memset(&ev->u.tcp, 0, sizeof ev->u.tcp);
@@ -212,7 +214,7 @@ static void cotp_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointe
   GPtrArray *cotp = items(tree, W_COTP);
   for (guint i = 0; cotp && i < cotp->len; i++) {
     guint n;
-    const guint8 *b = item_bytes(item_at(cotp, i), 256, &n);
+    const guint8 *b = item_own_bytes(item_at(cotp, i), 256, &n);
     const guint8 *data;
     gsize data_len;
     gboolean last;
@@ -224,10 +226,11 @@ static void cotp_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointe
 
 /* An SZL answer in several PDUs: the s7comm dissector reassembles it and decodes it at the
  * last one, in a data source of its own (where its SZL id field lies) */
-static void szl_reassembled(proto_tree *tree, const field_info *pdu, S7Pdu *s)
+static void szl_reassembled(proto_tree *tree, GPtrArray *pdus, const field_info *pdu, S7Pdu *s)
 {
   GPtrArray *ids = items(tree, W_SZL_ID);
-  if (!ids || s->rosctr != S7_ROSCTR_USERDATA || s->ud_type != S7_UD_TYPE_RESPONSE ||
+  /* which SZL id is this PDU's is known only when the frame has one PDU */
+  if (!ids || pdus->len != 1 || s->rosctr != S7_ROSCTR_USERDATA || s->ud_type != S7_UD_TYPE_RESPONSE ||
       s->ud_group != S7_UD_GRP_CPU || s->ud_subfunc != 1)
     return;
   for (guint i = 0; i < ids->len; i++) {
@@ -262,6 +265,19 @@ static const guint8 *s7_uncut(const guint8 *b, guint *n, gboolean *no_function)
   return whole;
 }
 
+/* A PDU type s7comm accepts but does not decode (ROSCTR 4 to 6): its header */
+static void other_rosctr(const guint8 *b, S7Event *ev)
+{
+  ev->type = S7_EV_S7;
+  S7Pdu *s = &ev->u.s7;
+  memset(s, 0, sizeof *s);
+  s->rosctr = b[1];
+  s->pdu_ref = be16(b + 4);
+  s->param_len = be16(b + 6);
+  s->data_len = be16(b + 8);
+  s->function = S7_FUNC_NONE;
+}
+
 static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer user_data)
 {
   GPtrArray *s7 = items(tree, W_S7COMM);
@@ -271,10 +287,13 @@ static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer 
     const guint8 *b = item_own_bytes(pdu, G_MAXUINT16, &n);
     const char *why;
     gboolean no_function;
-    if (b && (b = s7_uncut(b, &n, &no_function)) && s7_wire_decode_s7(b, n, ev, &why)) {
+    if (b && n >= 10 && b[0] == 0x32 && b[1] >= 4 && b[1] <= 6) {
+      other_rosctr(b, ev);
+      sink(ev, user_data);
+    } else if (b && (b = s7_uncut(b, &n, &no_function)) && s7_wire_decode_s7(b, n, ev, &why)) {
       if (no_function && ev->u.s7.rosctr != S7_ROSCTR_USERDATA)
         ev->u.s7.function = S7_FUNC_NONE;
-      szl_reassembled(tree, pdu, &ev->u.s7);
+      szl_reassembled(tree, s7, pdu, &ev->u.s7);
       sink(ev, user_data);
     }
   }
@@ -292,7 +311,7 @@ static void s7plus_events(proto_tree *tree, packet_info *pinfo, S7Event *ev, S7d
   for (guint i = 0; a && i < a->len; i++) {
     guint n;
     const guint8 *b = item_own_bytes(item_at(a, i), DATA_BYTES_MAX, &n);
-    if (!b)
+    if (!b || !n)
       continue;
     if (b[0] == 0x72) {
       if (s7plus_parse(b, n, &ev->u.s7plus))

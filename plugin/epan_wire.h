@@ -3,8 +3,9 @@
  * cover.
  *
  * The plugin asks epan only for the protocol items (eth, ip, ipv6, tcp, icmp, icmpv6, cotp,
- * s7comm, data and the plugin's own S7comm-plus) and for the few facts that are not in the
- * bytes (TCP's relative sequence numbers, payload length and its retransmission analysis).
+ * s7comm, data and the plugin's own S7comm-plus), for the facts that are not in the bytes
+ * (TCP's retransmission analysis) and for where the s7comm dissector put an SZL answer it
+ * reassembled from several PDUs.
  * Asking for every field the analyzer reads made epan build and index them in every frame,
  * which cost more than the whole diagnosis (docs/benchmark.md). The headers are read here; the
  * COTP TPDUs and S7 PDUs by core/s7_wire.c, as for `s7diag check`. The events are the ones
@@ -17,9 +18,10 @@
 
 #include "s7_event.h"
 
-/* Resolves the protocols and fields (at handoff, when all are registered) and returns their
- * ids for set_postdissector_wanted_hfids (the array belongs to the caller); extra_proto is
- * the plugin's own S7comm-plus protocol. NULL with *missing when one is not registered. */
+/* Resolves the protocols and fields (at handoff, when all are registered) and returns the ids
+ * of those registered, for set_postdissector_wanted_hfids (which takes the array); extra_proto
+ * is the plugin's own S7comm-plus protocol. *missing names one that is not registered (NULL
+ * when all are): the plugin cannot diagnose then. */
 GArray *s7diag_wire_wanted_hfids(int extra_proto, const char **missing);
 
 typedef void (*S7dWireSink)(const S7Event *ev, gpointer user_data);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* packet_s7diag.c — the "S7 Diagnostics" postdissector.
  *
- * Turns the bytes the built-in eth, ip, tcp, icmp, cotp and s7comm dissectors' protocol items
- * cover (and the plugin's own S7comm-plus dissector's) into events (epan_wire.c), feeds the
- * engine in core/ with them in the first pass, and shows what the engine said about each
- * frame: a subtree, expert infos, an Info-column tag and tap data for the statistics tree. Registration follows Wireshark's transum plugin. */
+ * Turns the bytes the built-in dissectors' protocol items cover (eth, ip, ipv6, tcp, icmp,
+ * icmpv6, cotp, s7comm, data; and the plugin's own S7comm-plus dissector's parse) into events
+ * (epan_wire.c), feeds the engine in core/ with them in the first pass, and shows what the
+ * engine said about each frame: a subtree, expert infos, an Info-column tag and tap data for
+ * the statistics tree. Registration follows Wireshark's transum plugin. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -620,9 +621,7 @@ void s7diag_handoff(void)
 {
   dissector_handle_t h = create_dissector_handle(dissect_s7diag, proto_s7diag);
   register_postdissector(h);
-  GArray *wanted = s7diag_wire_wanted_hfids(proto_s7diag_s7p, &wire_missing);
-  if (wanted)
-    set_postdissector_wanted_hfids(h, wanted);
+  set_postdissector_wanted_hfids(h, s7diag_wire_wanted_hfids(proto_s7diag_s7p, &wire_missing));
   /* S7DIAG_PLUGIN_EVENTS=FILE: every event fed to the engine, one line each as `s7diag events`
    * prints them (for comparing the plugin with the analyzer, tests/plugin_events.sh) */
   const char *dump = g_getenv("S7DIAG_PLUGIN_EVENTS");

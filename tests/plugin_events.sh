@@ -5,29 +5,43 @@
 # (core/field_row.c). On every scenario capture, every public capture (when ../shared is
 # there) and a few cut and hostile ones, the events the plugin fed its engine in a one-pass
 # tshark (S7DIAG_PLUGIN_EVENTS) equal `s7diag events` of the same capture, line for line
-# (its lines on the S7 port and its ICMP errors: `events` prints every TCP segment).
+# (its lines on port 102 and its ICMP errors: `events` prints every TCP segment; the plugin's
+# handling of other ports is plugin-scenarios' iso-other-port). Known difference, not
+# compared: several COTP connect TPDUs in one segment (the analyzer gives the TSAPs to the
+# first only).
 # Usage: plugin_events.sh PLUGIN.so S7DIAG SRC_DIR
 set -u
 plugin=$1; s7diag=$(readlink -f "$2"); src=$(readlink -f "$3")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; chmod 777 "$work"
+mkdir "$work/home"   # `s7diag events` runs tshark with default preferences, as the plugin's does
 fail=0; n=0; lines=0
 caps=("$src"/captures/*.pcap "$src"/captures/*.pcapng)
 [ -d "$src/../shared/captures/public" ] && caps+=("$src"/../shared/captures/public/*.pcap*)
-# cut short: snap length 60 (TCP headers, no payload) and 72 (COTP, S7 headers without their
-# parameters). A PDU cut inside its parameters or data can differ in the part cut off: the
-# analyzer has the fields the dissector read before it stopped, the plugin zeros.
-editcap -s 60 "$src/captures/putget-denied.pcap" "$work/snaplen-60.pcap" 2>/dev/null
-editcap -s 72 "$src/captures/write-conflict.pcap" "$work/snaplen-72.pcap" 2>/dev/null
-python3 "$src/tests/hostile/make_hostile.py" "$work" 64 > /dev/null 2>&1
+# cut short by the snap length: inside the TCP header (48, 50), TCP headers and 6 payload bytes
+# (60), COTP and S7 headers without their parameters (72). A PDU cut inside its parameters or
+# data can differ in the part cut off: the analyzer has the fields the dissector read before it
+# stopped, the plugin zeros.
+for cut in 48:putget-denied 50:putget-denied 60:putget-denied 72:write-conflict; do
+  editcap -s "${cut%%:*}" "$src/captures/${cut#*:}.pcap" "$work/snaplen-${cut%%:*}.pcap" ||
+    { echo "FAIL: editcap"; fail=1; }
+done
+python3 "$src/tests/hostile/make_hostile.py" "$work" > /dev/null || { echo "FAIL: make_hostile.py"; fail=1; }
 caps+=("$work"/*.pcap)
 for cap in "${caps[@]}"; do
   [ -f "$cap" ] || continue
   name=$(basename "$cap"); n=$((n+1))
   "$src/scripts/with-plugin" "$plugin" env S7DIAG_PLUGIN_EVENTS="$work/plugin.ev" \
       tshark -n -r "$cap" -T fields -e frame.number > /dev/null 2> "$work/err"
-  "$s7diag" events "$cap" 2> /dev/null |
-      awk '$3 ~ /^ICMP/ || $4 ~ /:102$/ || $6 ~ /:102$/' > "$work/analyzer.ev"
-  if [ ! -s "$work/analyzer.ev" ] && [ ! -f "$work/plugin.ev" ]; then continue; fi
+  rc=$?
+  [ $rc -le 2 ] || { echo "FAIL $name: tshark with the plugin exit $rc"; fail=1; }
+  if grep -q -i 's7diag\|critical\|warning' "$work/err"; then
+    echo "FAIL $name: tshark with the plugin said:"; head -3 "$work/err"; fail=1
+  fi
+  HOME="$work/home" "$s7diag" events "$cap" > "$work/all.ev" 2> "$work/err"
+  rc=$?
+  [ $rc -eq 0 ] || { echo "FAIL $name: s7diag events exit $rc: $(head -1 "$work/err")"; fail=1; }
+  awk '$3 ~ /^ICMP/ || $4 ~ /:102$/ || $6 ~ /:102$/' "$work/all.ev" > "$work/analyzer.ev"
+  [ -f "$work/plugin.ev" ] || : > "$work/plugin.ev"
   if ! cmp -s "$work/analyzer.ev" "$work/plugin.ev"; then
     echo "FAIL $name: the plugin's events differ from the analyzer's (< analyzer, > plugin):"
     diff "$work/analyzer.ev" "$work/plugin.ev" | head -6 | cut -c1-300
@@ -37,5 +51,6 @@ for cap in "${caps[@]}"; do
   rm -f "$work/plugin.ev"
 done
 [ "$n" -ge 100 ] || { echo "FAIL: only $n captures"; fail=1; }
+[ "$lines" -ge 100000 ] || { echo "FAIL: only $lines events compared"; fail=1; }
 echo "plugin events: $n captures, $lines events: $( [ $fail -eq 0 ] && echo same as the analyzer || echo DIFFERENT )"
 exit $fail

@@ -6,6 +6,10 @@ tpkt-lies.pcap       TPKT headers claiming 65535 bytes, then garbage, on port 10
 cotp-endless.pcap    20000 COTP DT fragments without the last-data-unit flag
 conns-100k.pcap      100000 connections to port 102 opened (handshake + COTP CR) and never closed
 nons7-big.pcap       SIZE_MB of UDP/TCP traffic that is not S7 (default 2048)
+decoder-edges.pcap   what a dissector and a byte decoder could read differently: a TPDU size
+                     code above 13, an 18-byte TSAP, ROSCTR 4, a PI service name longer than
+                     its parameter, a Write Var item answered 0x0A before one with data, a
+                     TCP header length below 20
 """
 import os
 import struct
@@ -43,8 +47,8 @@ class Writer:
         usec = int((self.t - sec) * 1e6)
         self.f.write(struct.pack('<IIII', sec, usec, len(data), len(data)) + data)
 
-    def tcp(self, src, dst, sport, dport, seq, ack, flags, payload=b''):
-        tcp = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 5 << 4, flags, 8192, 0, 0) + payload
+    def tcp(self, src, dst, sport, dport, seq, ack, flags, payload=b'', doff=5):
+        tcp = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, doff << 4, flags, 8192, 0, 0) + payload
         pseudo = ip4(src) + ip4(dst) + struct.pack('!BBH', 0, 6, len(tcp))
         tcp = tcp[:16] + struct.pack('!H', csum(pseudo + tcp)) + tcp[18:]
         ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp), 0, 0, 64, 6, 0, ip4(src), ip4(dst))
@@ -110,11 +114,36 @@ def nons7_big(path, size_mb):
     w.close()
 
 
+def s7_dt(pdu):
+    return struct.pack('!BBH', 3, 0, 7 + len(pdu)) + b'\x02\xf0\x80' + pdu
+
+
+def decoder_edges(path):
+    w = Writer(path)
+    cli, srv = '10.9.0.30', '10.9.0.5'
+    cseq, sseq = handshake(w, cli, srv, 50010)
+    params = b'\xc0\x01\x0e' + b'\xc1\x12' + bytes(range(1, 19)) + b'\xc2\x02\x03\x01'
+    cotp = bytes([6 + len(params)]) + b'\xe0\x00\x00\x00\x01\x00' + params
+    segs = [struct.pack('!BBH', 3, 0, 4 + len(cotp)) + cotp,
+            s7_dt(b'\x32\x04\x00\x00\x00\x07\x00\x00\x00\x00'),
+            s7_dt(b'\x32\x01\x00\x00\x00\x08\x00\x10\x00\x00' + b'\x28' + bytes(7) + b'\x00\x00\x20_INSE')]
+    item = lambda addr: b'\x12\x0a\x10\x02\x00\x01\x00\x01\x84' + struct.pack('!I', addr)[1:]
+    par = b'\x05\x02' + item(0) + item(16)
+    data = b'\x0a\x04\x00\x10' + b'\x00\x04\x00\x10\x11\x22'
+    segs.append(s7_dt(b'\x32\x01\x00\x00\x00\x09' + struct.pack('!HH', len(par), len(data)) + par + data))
+    for seg in segs:
+        w.tcp(cli, srv, 50010, 102, cseq, sseq, 0x18, seg)
+        cseq += len(seg)
+    w.tcp(cli, srv, 50010, 102, cseq, sseq, 0x18, s7_dt(b'\x32\x01\x00\x00\x00\x0a\x00\x00\x00\x00'), doff=4)
+    w.close()
+
+
 if __name__ == '__main__':
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
     tpkt_lies(os.path.join(d, 'tpkt-lies.pcap'))
     cotp_endless(os.path.join(d, 'cotp-endless.pcap'))
     conns_100k(os.path.join(d, 'conns-100k.pcap'))
+    decoder_edges(os.path.join(d, 'decoder-edges.pcap'))
     if len(sys.argv) > 2:
         nons7_big(os.path.join(d, 'nons7-big.pcap'), int(sys.argv[2]))
