@@ -177,11 +177,11 @@ static guint32 tcp_payload_len(const field_info *tcp, const guint8 *th, GPtrArra
 static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtrArray *ip,
                       gboolean v6, gboolean retransmission, S7dWireSink sink, gpointer user_data)
 {
-  /* the tcp dissector gives the flags when it has read the header through the window and the
-   * header length is at least the fixed part's */
+  /* the tcp dissector gives the flags when it has read enough of the header (ws_compat.h) and
+   * the header length is at least the fixed part's */
   guint n;
-  const guint8 *b = item_own_bytes(tcp, 16, &n);
-  if (n < 16 || (b[12] >> 4) < 5)
+  const guint8 *b = item_own_bytes(tcp, S7D_TCP_FLAGS_NEED, &n);
+  if (n < S7D_TCP_FLAGS_NEED || (b[12] >> 4) < 5)
     return;
   ev->type = S7_EV_TCP;
   memset(&ev->u.tcp, 0, sizeof ev->u.tcp);

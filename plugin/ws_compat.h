@@ -42,4 +42,13 @@ typedef gboolean s7d_pref_bool;
 /* 4.2 wants plugin_describe(); plugin_want_major/minor are int from 4.2 too */
 #define S7D_WS_HAS_PLUGIN_DESCRIBE S7D_WS_AT_LEAST(4, 2)
 
+/* The bytes of a TCP header the tcp dissector must have to give its flags: 4.0 and 4.4 read
+ * through the window first, 4.6 adds the flags after 14 (tests/plugin_events.sh cuts at 14
+ * and 16) */
+#if S7D_WS_AT_LEAST(4, 6)
+#define S7D_TCP_FLAGS_NEED 14
+#else
+#define S7D_TCP_FLAGS_NEED 16
+#endif
+
 #endif
