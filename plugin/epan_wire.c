@@ -166,8 +166,9 @@ static guint32 tcp_payload_len(const field_info *tcp, const guint8 *th, GPtrArra
   guint n;
   const guint8 *h = hdr ? item_bytes(hdr, 6, &n) : NULL;
   if (h && n >= 6) {
-    gint64 claimed = v6 ? 40 + (gint64)be16(h + 4) : (gint64)be16(h + 2);
-    if ((v6 ? be16(h + 4) : be16(h + 2)) && hdr->start + claimed < end)
+    guint16 length = v6 ? be16(h + 4) : be16(h + 2);   /* payload / total length */
+    gint64 claimed = (v6 ? 40 : 0) + (gint64)length;
+    if (length && hdr->start + claimed < end)
       end = hdr->start + claimed;
   }
   gint64 len = end - tcp->start - 4 * (th[12] >> 4);
@@ -355,12 +356,9 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
   GPtrArray *ip = v6 ? ip6 : ip4;
   if (!tcp || !ip || !tcp_ports(item_at(tcp, 0), &ev.src.port, &ev.dst.port))
     return TRUE;
-  /* the innermost IP header's addresses (a tunnel may carry more) */
-  guint16 sport = ev.src.port, dport = ev.dst.port;
+  /* the innermost IP header's addresses (a tunnel may carry more); the ports stay */
   if (!ip_endpoints(item_at(ip, ip->len - 1), v6, &ev.src, &ev.dst))
     return TRUE;
-  ev.src.port = sport;
-  ev.dst.port = dport;
   /* the outermost Ethernet header (an ICMP error or a tunnel may carry more) */
   GPtrArray *eth = items(tree, W_ETH);
   guint n;
