@@ -19,6 +19,7 @@ typedef struct {
   S7Progress *progress;
   guint32 frame;             /* the event being fed */
   gint64 ts_us;
+  guint64 fed;
 } RowCtx;
 
 static S7Histogram *histogram(GHashTable *table, gconstpointer key, gboolean copy_key)
@@ -38,6 +39,44 @@ static void on_fault_frame(guint32 frame, const S7Finding *f, gpointer user_data
   s7_hist_add(histogram(ctx->r->finding_activity, f, FALSE), frame == ctx->frame ? ctx->ts_us : f->last_ts_us);
 }
 
+/* A self-check of the engine's copy, which live diagnosis goes on with after each snapshot:
+ * with S7DIAG_CLONE_EVERY=N in the environment the engine is replaced by its copy after every
+ * N events. The report must not change (tests/live_clone.sh). */
+static guint64 clone_every(void)
+{
+  static gsize once;
+  static guint64 every;
+  if (g_once_init_enter(&once)) {
+    const char *s = g_getenv("S7DIAG_CLONE_EVERY");
+    every = s ? g_ascii_strtoull(s, NULL, 10) : 0;
+    g_once_init_leave(&once, 1);
+  }
+  return every;
+}
+
+static void on_fault_frame(guint32 frame, const S7Finding *f, gpointer user_data);
+
+static void continue_with_copy(RowCtx *ctx)
+{
+  S7CaptureResult *r = ctx->r;
+  GHashTable *successors = g_hash_table_new(g_direct_hash, g_direct_equal);
+  S7Engine *copy = s7_engine_clone(r->engine, successors);
+  GHashTable *activity = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, r->finding_activity);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    g_hash_table_iter_steal(&it);
+    g_hash_table_insert(activity, g_hash_table_lookup(successors, k), v);
+  }
+  g_hash_table_unref(r->finding_activity);
+  r->finding_activity = activity;
+  g_hash_table_unref(successors);
+  s7_engine_set_frame_note(copy, on_fault_frame, ctx);
+  s7_engine_free(r->engine);
+  r->engine = copy;
+}
+
 static void feed_event(const S7Event *ev, gpointer user_data)
 {
   RowCtx *ctx = user_data;
@@ -48,6 +87,8 @@ static void feed_event(const S7Event *ev, gpointer user_data)
     s7_hist_add(histogram(ctx->r->jobs_activity, s7_endpoint_format(&ev->dst, plc), TRUE), ev->ts_us);
   }
   s7_engine_feed(ctx->r->engine, ev);
+  if (clone_every() && ++ctx->fed % clone_every() == 0)
+    continue_with_copy(ctx);
 }
 
 static void on_row(const S7FieldRow *row, gpointer user_data)
@@ -154,7 +195,7 @@ S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guin
 {
   S7CaptureResult *r = result_new(name);
   r->engine = s7_engine_new(ecfg);
-  RowCtx ctx = { r, NULL, ecfg, NULL, 0, 0 };
+  RowCtx ctx = { r, NULL, ecfg, NULL, 0, 0, 0 };
   s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
   for (guint i = 0; i < n; i++)
     feed_event(&events[i], &ctx);
@@ -191,7 +232,7 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
   HashJob hash = { file, NULL, NULL, 0 };
   GThread *hasher = g_thread_new("s7diag-sha256", hash_file, &hash);
   r->engine = s7_engine_new(ecfg);
-  RowCtx ctx = { r, topt, ecfg, progress, 0, 0 };
+  RowCtx ctx = { r, topt, ecfg, progress, 0, 0, 0 };
   s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
   S7TsharkResult tr = { 0 };
   GError *err = NULL;

@@ -35,6 +35,22 @@ void s7_quality_clear(QualityState *q)
   g_clear_pointer(&q->plc_ttl, g_hash_table_unref);
 }
 
+void s7_quality_copy(QualityState *to, const QualityState *from)
+{
+  GHashTable *other_ports = to->other_ports, *plc_ttl = to->plc_ttl;
+  *to = *from;
+  to->other_ports = other_ports;
+  to->plc_ttl = plc_ttl;
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, from->other_ports);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_hash_table_insert(to->other_ports, k, g_memdup2(v, sizeof(QualityCount)));
+  g_hash_table_iter_init(&it, from->plc_ttl);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_hash_table_insert(to->plc_ttl, g_strdup(k), g_memdup2(v, sizeof(PlcTtl)));
+}
+
 static gboolean is_copy(const LastSegment *l, const S7Event *ev)
 {
   if (!l->set || l->seq != ev->u.tcp.seq || l->ack != ev->u.tcp.ack ||

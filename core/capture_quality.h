@@ -29,6 +29,7 @@ typedef struct {
 
 void s7_quality_init(QualityState *q);
 void s7_quality_clear(QualityState *q);
+void s7_quality_copy(QualityState *to, const QualityState *from);   /* to: initialized */
 
 /* A TCP segment of an S7 connection. TRUE when it is a copy of the segment before it in its
  * direction (same sequence, acknowledgement, length, flags and IP identification, moments

@@ -98,7 +98,7 @@ S7Engine *s7_engine_new(const S7EngineConfig *cfg)
     s7_engine_config_init(&e->cfg);
   if (e->cfg.max_evidence_frames == 0)
     e->cfg.max_evidence_frames = 32;
-  e->conns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)conn_free);
+  e->conns = g_hash_table_new_full(s7_conn_key_hash, s7_conn_key_equal, NULL, (GDestroyNotify)conn_free);
   e->plcs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)plc_free);
   e->pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)pair_free);
   e->s7_servers = string_set();
@@ -106,7 +106,8 @@ S7Engine *s7_engine_new(const S7EngineConfig *cfg)
   e->aggs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)s7_agg_free);
   e->agg_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   e->listed = g_ptr_array_new_with_free_func((GDestroyNotify)summary_free);
-  e->areas = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)area_free);
+  e->areas = g_hash_table_new_full(s7_area_key_hash, s7_area_key_equal, s7_area_key_free,
+                                   (GDestroyNotify)area_free);
   s7_quality_init(&e->quality);
   return e;
 }
@@ -276,6 +277,19 @@ static char *conn_key(const S7Endpoint *plc, const S7Endpoint *client)
   return g_strdup_printf("%s|%u|%s|%u", plc->addr, plc->port, client->addr, client->port);
 }
 
+guint s7_conn_key_hash(gconstpointer key)
+{
+  const ConnKey *k = key;
+  return (g_str_hash(k->plc->addr) * 31u + k->plc->port) * 31u + g_str_hash(k->client->addr) * 7u +
+         k->client->port;
+}
+
+gboolean s7_conn_key_equal(gconstpointer a, gconstpointer b)
+{
+  const ConnKey *x = a, *y = b;
+  return endpoint_eq(x->plc, y->plc) && endpoint_eq(x->client, y->client);
+}
+
 static gboolean conn_is_s7(const Conn *c)
 {
   return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen || c->n_s7 > 0 ||
@@ -432,7 +446,7 @@ static void conn_finish(S7Engine *e, Conn *c, gint64 now)
   list_connection(e, c);
   if (e->last_conn == c)
     e->last_conn = NULL;
-  g_hash_table_remove(e->conns, c->key);
+  g_hash_table_remove(e->conns, &c->hkey);
 }
 
 static Conn *conn_new(S7Engine *e, const S7Endpoint *plc, const S7Endpoint *client,
@@ -443,13 +457,15 @@ static Conn *conn_new(S7Engine *e, const S7Endpoint *plc, const S7Endpoint *clie
   c->seqno = e->conn_seq++;
   c->plc = *plc;
   c->client = *client;
+  c->hkey.plc = &c->plc;
+  c->hkey.client = &c->client;
   c->plc_s = s7_endpoint_string(plc);
   c->client_s = s7_endpoint_string(client);
   c->first_frame = ev->frame;
   c->start_ts = ev->ts_us;
   g_queue_init(&c->jobs);
   g_queue_init(&c->early);
-  g_hash_table_insert(e->conns, c->key, c);
+  g_hash_table_insert(e->conns, &c->hkey, c);
   e->stats.tcp_connections++;
   guint live = g_hash_table_size(e->conns);
   if (live > e->stats.live_connections_peak)
@@ -472,20 +488,16 @@ static Conn *conn_for(S7Engine *e, const S7Endpoint *src, const S7Endpoint *dst,
   }
   gboolean to_plc = dst_is_plc(e, src, dst, opening);
   const S7Endpoint *plc = to_plc ? dst : src, *client = to_plc ? src : dst;
-  char *key = conn_key(plc, client);
-  Conn *c = g_hash_table_lookup(e->conns, key);
+  ConnKey key = { plc, client }, rkey = { client, plc };
+  Conn *c = g_hash_table_lookup(e->conns, &key);
   if (!c) {
     /* the other orientation may already be known (both sides on S7 ports) */
-    g_autofree char *rkey = conn_key(client, plc);
-    c = g_hash_table_lookup(e->conns, rkey);
+    c = g_hash_table_lookup(e->conns, &rkey);
     if (c)
       to_plc = !to_plc;
   }
-  if (c) {
-    g_free(key);
-  } else {
-    c = conn_new(e, plc, client, ev, key);
-  }
+  if (!c)
+    c = conn_new(e, plc, client, ev, conn_key(plc, client));
   *from_client = to_plc;
   e->last_conn = c;
   return c;
@@ -1021,7 +1033,7 @@ void s7_engine_finish(S7Engine *e)
   while (g_hash_table_iter_next(&it, &k, &v)) {
     g_ptr_array_add(e->area_list, v);
     g_hash_table_iter_steal(&it);
-    g_free(k);
+    s7_area_key_free(k);
   }
   g_ptr_array_sort(e->area_list, cmp_area);
   list_plcs(e);

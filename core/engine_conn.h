@@ -45,8 +45,15 @@ typedef struct {
 typedef enum { END_OPEN = 0, END_FIN_CLIENT, END_FIN_PLC, END_RST_CLIENT, END_RST_PLC,
                END_COTP_DR } EndReason;
 
+/* What the engine's table of connections is keyed by: the two endpoints (no text to build
+ * for a lookup) */
 typedef struct {
-  char *key;
+  const S7Endpoint *plc, *client;
+} ConnKey;
+
+typedef struct {
+  char *key;                   /* "plc|port|client|port": names the connection in aggregates */
+  ConnKey hkey;                /* points at plc and client below */
   guint32 seqno;               /* order of appearance */
   S7Endpoint plc, client;
   char *plc_s, *client_s;      /* "ip:port" */
@@ -105,6 +112,8 @@ typedef struct {
 } Conn;
 
 void s7_job_free(Job *j);
+guint s7_conn_key_hash(gconstpointer key);
+gboolean s7_conn_key_equal(gconstpointer a, gconstpointer b);
 const char *s7_end_text(EndReason r);
 
 #endif

@@ -36,26 +36,46 @@ static void widen(gboolean *have, guint32 *lo, guint32 *hi, guint32 first, guint
   *hi = MAX(*hi, end);
 }
 
+guint s7_area_key_hash(gconstpointer key)
+{
+  const AreaKey *k = key;
+  return g_str_hash(k->plc) * 31u + k->area;
+}
+
+gboolean s7_area_key_equal(gconstpointer a, gconstpointer b)
+{
+  const AreaKey *x = a, *y = b;
+  return x->area == y->area && strcmp(x->plc, y->plc) == 0;
+}
+
+void s7_area_key_free(gpointer key)
+{
+  AreaKey *k = key;
+  g_free(k->plc);
+  g_free(k);
+}
+
 static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write, gboolean error)
 {
   if (it->syntax_id != 0x10)
     return;
   const char *name = s7_area_name(it->area);
-  g_autofree char *area = (it->area == S7_AREA_DB || it->area == S7_AREA_DI)
-                              ? g_strdup_printf("%s%u", name, it->db)
-                              : g_strdup(name ? name : "?");
-  g_autofree char *key = g_strdup_printf("%s|%s", c->plc_s, area);
-  S7AreaSummary *a = g_hash_table_lookup(e->areas, key);
+  gboolean numbered_db = it->area == S7_AREA_DB || it->area == S7_AREA_DI;
+  AreaKey key = { c->plc_s, !name ? G_MAXUINT32 : (guint32)it->area << 16 | (numbered_db ? it->db : 0) };
+  S7AreaSummary *a = g_hash_table_lookup(e->areas, &key);
   guint32 first, len;
   s7_item_byte_range(it, &first, &len);
   if (!a) {
     a = g_new0(S7AreaSummary, 1);
     a->plc = g_strdup(c->plc_s);
-    a->area = g_steal_pointer(&area);
+    a->area = numbered_db ? g_strdup_printf("%s%u", name, it->db) : g_strdup(name ? name : "?");
     a->numbered = is_counter_or_timer(it->area);
     a->lowest = first;
     a->highest = first + len;
-    g_hash_table_insert(e->areas, g_steal_pointer(&key), a);
+    AreaKey *kept = g_new(AreaKey, 1);
+    kept->plc = g_strdup(c->plc_s);
+    kept->area = key.area;
+    g_hash_table_insert(e->areas, kept, a);
   }
   if (write)
     a->writes++;

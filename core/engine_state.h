@@ -31,6 +31,13 @@ typedef struct {
 #define PLC_CLOSE_BURST_US G_USEC_PER_SEC   /* closes this close together are one event */
 #define MAX_BURST 64
 
+/* An area of a PLC (S7Engine's areas): the PLC ("ip:port") and the area's name as a number
+ * (areas without a name are one, "?") */
+typedef struct {
+  char *plc;                   /* owned by a key in the table; borrowed by a lookup's */
+  guint32 area;
+} AreaKey;
+
 /* A client's writes of one address range of a PLC (write conflicts) */
 typedef struct {
   guint8 area;
@@ -85,7 +92,7 @@ typedef struct {
 
 struct S7Engine {
   S7EngineConfig cfg;
-  GHashTable *conns;           /* key -> Conn* (live) */
+  GHashTable *conns;           /* ConnKey (its endpoints) -> Conn* (live) */
   Conn *last_conn;             /* the connection of the previous event (a cache) */
   guint32 conn_seq;
   GHashTable *plcs;            /* plc "ip:port" -> PlcContext* */
@@ -96,7 +103,7 @@ struct S7Engine {
   GHashTable *agg_counts;      /* "kind|plc" -> distinct aggregates (capped) */
   GPtrArray *listed;           /* S7ConnSummary* */
   guint64 not_listed;
-  GHashTable *areas;           /* "plc|area" -> S7AreaSummary* */
+  GHashTable *areas;           /* AreaKey (engine_s7.c: PLC and area) -> S7AreaSummary* */
   GPtrArray *findings;         /* S7Finding* (owned by aggs), after finish */
   GPtrArray *area_list;
   GPtrArray *plc_list;         /* S7PlcSummary*, after finish */
@@ -136,5 +143,8 @@ void s7_engine_check_stale_jobs(S7Engine *e, Conn *c, gint64 now_us, gboolean cl
 void s7_engine_s7plus_conn_end(S7Engine *e, Conn *c);
 void s7_engine_on_late_segment(S7Engine *e, Conn *c, const S7Event *ev);
 void s7_writes_to_findings(S7Engine *e, const char *plc, PlcContext *p);
+guint s7_area_key_hash(gconstpointer key);       /* e->areas */
+gboolean s7_area_key_equal(gconstpointer a, gconstpointer b);
+void s7_area_key_free(gpointer key);
 
 #endif

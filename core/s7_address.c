@@ -105,10 +105,16 @@ char *s7_tsap_to_string(const guint8 *bytes, guint len)
     printable = bytes[i] >= 0x20 && bytes[i] < 0x7f;
   if (printable)
     return g_strndup((const char *)bytes, len);
-  GString *s = g_string_new("0x");
-  for (guint i = 0; i < len; i++)
-    g_string_append_printf(s, "%02x", bytes[i]);
-  return g_string_free(s, FALSE);
+  static const char hex[] = "0123456789abcdef";
+  char *s = g_malloc(2 + 2 * (gsize)len + 1), *p = s;
+  *p++ = '0';
+  *p++ = 'x';
+  for (guint i = 0; i < len; i++) {
+    *p++ = hex[bytes[i] >> 4];
+    *p++ = hex[bytes[i] & 0xf];
+  }
+  *p = '\0';
+  return s;
 }
 
 const char *s7_endpoint_format(const S7Endpoint *ep, char *buf)

@@ -87,20 +87,45 @@ static const guint8 *item_own_bytes(const field_info *fi, guint max, guint *len)
 static guint16 be16(const guint8 *p) { return (guint16)(p[0] << 8 | p[1]); }
 static guint32 be32(const guint8 *p) { return (guint32)be16(p) << 16 | be16(p + 2); }
 
-/* An IP header's source and destination as text, as tshark prints them */
+/* An address as text, as tshark prints it. A capture's packets name a few hosts again and
+ * again: the texts of the last few addresses are kept (file scope would do; a few suffice). */
+#define ADDR_CACHE 8
+typedef struct {
+  guint8 raw[16], len;
+  char text[S7_ADDR_MAX];
+} AddrText;
+
+static void addr_text(const guint8 *raw, gboolean v6, char *out)
+{
+  static AddrText cache[ADDR_CACHE];
+  static guint next;
+  guint8 len = v6 ? 16 : 4;
+  for (guint i = 0; i < ADDR_CACHE; i++) {
+    if (cache[i].len == len && memcmp(cache[i].raw, raw, len) == 0) {
+      memcpy(out, cache[i].text, S7_ADDR_MAX);
+      return;
+    }
+  }
+  AddrText *a = &cache[next++ % ADDR_CACHE];
+  memset(a, 0, sizeof *a);
+  a->len = len;
+  memcpy(a->raw, raw, len);
+  if (v6)
+    ws_inet_ntop6(raw, a->text, sizeof a->text);
+  else
+    ws_inet_ntop4(raw, a->text, sizeof a->text);
+  memcpy(out, a->text, S7_ADDR_MAX);
+}
+
+/* An IP header's source and destination as text */
 static gboolean ip_endpoints(const field_info *fi, gboolean v6, S7Endpoint *src, S7Endpoint *dst)
 {
   guint n;
   const guint8 *b = item_bytes(fi, 40, &n);
   if (v6 ? n < 40 : n < 20)
     return FALSE;
-  if (v6) {
-    ws_inet_ntop6(b + 8, src->addr, sizeof src->addr);
-    ws_inet_ntop6(b + 24, dst->addr, sizeof dst->addr);
-  } else {
-    ws_inet_ntop4(b + 12, src->addr, sizeof src->addr);
-    ws_inet_ntop4(b + 16, dst->addr, sizeof dst->addr);
-  }
+  addr_text(b + (v6 ? 8 : 12), v6, src->addr);
+  addr_text(b + (v6 ? 24 : 16), v6, dst->addr);
   return TRUE;
 }
 

@@ -194,13 +194,11 @@ static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *ev)
   proto_item_set_generated(proto_tree_add_string(ct, hf_client, tvb, 0, 0, e->client));
   proto_item_set_generated(proto_tree_add_string(ct, hf_direction, tvb, 0, 0,
                                                  ev->from_client ? "client → PLC" : "PLC → client"));
-  if (e->calling_len) {
-    g_autofree char *s = s7_tsap_to_string(e->calling_tsap, e->calling_len);
-    proto_item_set_generated(proto_tree_add_string(ct, hf_calling_tsap, tvb, 0, 0, s));
-  }
-  if (e->called_len) {
-    g_autofree char *s = s7_tsap_to_string(e->called_tsap, e->called_len);
-    S7Tsap t = s7_decode_tsap(e->called_tsap, e->called_len);
+  if (e->calling_text)
+    proto_item_set_generated(proto_tree_add_string(ct, hf_calling_tsap, tvb, 0, 0, e->calling_text));
+  if (e->called_text) {
+    const char *s = e->called_text;
+    const S7Tsap t = e->called;
     if (t.valid) {
       ti = proto_tree_add_string_format_value(ct, hf_called_tsap, tvb, 0, 0, s,
                                               "%s (rack %u, slot %u, %s)", s, t.rack, t.slot,

@@ -2,9 +2,11 @@
 /* session.c — one live diagnosis per opened capture, and its notes per frame (see session.h). */
 #include "session.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "engine_live.h"
+#include "s7_address.h"
 
 static S7Live *live;
 static GPtrArray *by_frame;       /* each frame's first S7dEvent*, ascending by frame (events
@@ -57,20 +59,32 @@ static const char *intern(const char *s)
   return v;
 }
 
-/* contexts are compared as bytes: built zeroed, strings interned, and without padding */
-G_STATIC_ASSERT(sizeof(S7dContext) == 2 * sizeof(char *) + 2 * S7_TSAP_MAX + 2 + 3 * sizeof(guint16));
+/* contexts are compared as bytes up to their texts: built zeroed, strings interned, and
+ * without padding */
+#define CONTEXT_KEY offsetof(S7dContext, calling_text)
+G_STATIC_ASSERT(CONTEXT_KEY == 2 * sizeof(char *) + 2 * S7_TSAP_MAX + 2 + 3 * sizeof(guint16));
 static guint context_hash(gconstpointer p)
 {
   const guint8 *b = p;
   guint h = 2166136261u;
-  for (gsize i = 0; i < sizeof(S7dContext); i++)
+  for (gsize i = 0; i < CONTEXT_KEY; i++)
     h = (h ^ b[i]) * 16777619u;
   return h;
 }
 
 static gboolean context_equal(gconstpointer a, gconstpointer b)
 {
-  return memcmp(a, b, sizeof(S7dContext)) == 0;
+  return memcmp(a, b, CONTEXT_KEY) == 0;
+}
+
+static const char *tsap_text(const guint8 *tsap, guint len)
+{
+  if (!len)
+    return NULL;
+  char *s = s7_tsap_to_string(tsap, len);
+  char *v = wmem_strdup(wmem_file_scope(), s);
+  g_free(s);
+  return v;
 }
 
 static const S7dContext *context_of(const S7EventContext *ctx)
@@ -91,6 +105,9 @@ static const S7dContext *context_of(const S7EventContext *ctx)
   const S7dContext *v = wmem_map_lookup(contexts, &c);
   if (!v) {
     S7dContext *copy = wmem_memdup(wmem_file_scope(), &c, sizeof c);
+    copy->calling_text = tsap_text(c.calling_tsap, c.calling_len);
+    copy->called_text = tsap_text(c.called_tsap, c.called_len);
+    copy->called = s7_decode_tsap(c.called_tsap, c.called_len);
     wmem_map_insert(contexts, copy, copy);
     v = copy;
   }
@@ -159,12 +176,26 @@ static void on_finding_frame(guint32 frame, const S7Finding *finding, gpointer u
   note_add(pending, frame, finding);
 }
 
-/* A new running engine announces every frame again */
-static void on_restart(gpointer unused)
+/* At a snapshot the running engine is finished (its notes, with the finish's, become the
+ * settled ones) and a copy goes on: the provisional notes so far, for the copy's findings */
+static GHashTable *forked;
+
+static void on_fork(GHashTable *successors, gpointer unused)
 {
   (void)unused;
-  g_clear_pointer(&pending, g_hash_table_unref);
-  pending = note_set();
+  g_clear_pointer(&forked, g_hash_table_unref);
+  forked = note_set();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, pending);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    const GPtrArray *a = v;
+    for (guint i = 0; i < a->len; i++) {
+      gconstpointer next = g_hash_table_lookup(successors, a->pdata[i]);
+      if (next)
+        note_add(forked, GPOINTER_TO_UINT(k), next);
+    }
+  }
 }
 
 /* The job's record, found in the job's frame: the request with this PDU reference not yet
@@ -258,7 +289,7 @@ void s7d_session_start(const S7EngineConfig *cfg)
 {
   s7d_session_end();
   live = s7_live_new(cfg);
-  s7_live_set_notes(live, on_finding_frame, on_event, on_restart, NULL);
+  s7_live_set_notes(live, on_finding_frame, on_event, on_fork, NULL);
   by_frame = g_ptr_array_new();
   strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   contexts = wmem_map_new(wmem_file_scope(), context_hash, context_equal);
@@ -269,6 +300,7 @@ void s7d_session_end(void)
 {
   g_clear_pointer(&live, s7_live_free);
   g_clear_pointer(&pending, g_hash_table_unref);
+  g_clear_pointer(&forked, g_hash_table_unref);
   g_clear_pointer(&settled, g_hash_table_unref);
   g_clear_pointer(&limits, g_hash_table_unref);
   g_clear_pointer(&by_frame, g_ptr_array_unref);
@@ -290,10 +322,11 @@ void s7d_session_refresh(void)
   if (!live || !s7_live_stale(live))
     return;
   const S7Engine *snap = s7_live_snapshot(live);
-  /* the running engine, now finished, is the snapshot: its notes are the settled ones */
+  /* the running engine, now finished, is the snapshot: its notes are the settled ones; its
+   * copy's go on */
   g_clear_pointer(&settled, g_hash_table_unref);
   settled = pending;
-  pending = NULL;
+  pending = g_steal_pointer(&forked);
   g_clear_pointer(&limits, g_hash_table_unref);
   limits = note_set();
   const GPtrArray *ls = s7_engine_limitations(snap);

@@ -14,14 +14,19 @@
 #include <epan/packet.h>
 
 #include "engine.h"
+#include "s7_address.h"
 
 /* A connection's context as it was at an event: shared by every event that saw the same one
- * (a connection has one before its Setup Communication and one after), file scope */
+ * (a connection has one before its Setup Communication and one after), file scope. What the
+ * tree shows of it is formatted once, when the context is first seen. */
 typedef struct {
   const char *plc, *client;         /* file-scope strings */
   guint8 calling_tsap[S7_TSAP_MAX], called_tsap[S7_TSAP_MAX];
   guint8 calling_len, called_len;
   guint16 pdu_size, amq_calling, amq_called;
+  /* made from the fields above (not part of the context's identity) */
+  const char *calling_text, *called_text;   /* the TSAPs as text; NULL without */
+  S7Tsap called;                    /* the called TSAP decoded: rack, slot, connection type */
 } S7dContext;
 
 /* One job and its response: both frames' events point at the same record */

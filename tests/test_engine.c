@@ -788,7 +788,7 @@ static void test_live_snapshots_equal_offline(void)
   s7_engine_free(e);
   g_clear_pointer(&recorded, g_array_unref);
 
-  /* many events: the kept events are deflated in chunks and inflated for each replay */
+  /* many events, a snapshot now and then: each copies the running engine, which goes on */
   recorded = g_array_new(FALSE, FALSE, sizeof(S7Event));
   e = fresh();
   open_conn(e, 4200);
@@ -807,7 +807,6 @@ static void test_live_snapshots_equal_offline(void)
     if (i % 2500 == 0)
       s7_live_snapshot(l);
   }
-  g_assert_cmpuint(s7_live_kept_bytes(l), <, recorded->len * 60);   /* deflated: under 60 B each */
   g_autoptr(GString) got2 = describe(s7_live_snapshot(l));
   g_assert_cmpstr(got2->str, ==, want2->str);
   s7_live_free(l);
