@@ -63,6 +63,7 @@ static const char *wire_missing;        /* a protocol or field the plugin reads 
 static FILE *events_dump;
 static int proto_s7comm = -1;
 static guint32 s7comm_disabled_frame;   /* the frame that says so, 0 = not (yet) */
+static gboolean s7comm_checked;         /* s7comm_enabled() has looked in this dissection */
 static guint32 fields_missing_frame;    /* the frame that says a needed field is missing */
 
 static value_string *item_result_vals;
@@ -107,6 +108,7 @@ static void s7diag_init(void)
   }
   cfg.partners = partners;
   s7d_session_start(&cfg);
+  s7comm_checked = FALSE;
   s7comm_disabled_frame = 0;
   fields_missing_frame = 0;
 }
@@ -119,12 +121,18 @@ static void s7diag_cleanup(void)
   g_clear_pointer(&partners, s7_partners_free);
 }
 
+/* Whether s7comm is on, looked at once per dissection of the capture (turning it off
+ * dissects the capture again: the init routine runs first) */
 static gboolean s7comm_enabled(void)
 {
-  if (proto_s7comm <= 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_s7comm)))
-    return FALSE;
-  heur_dtbl_entry_t *h = find_heur_dissector_by_unique_short_name("s7comm_cotp");
-  return !h || h->enabled;
+  static gboolean enabled;
+  if (!s7comm_checked) {
+    heur_dtbl_entry_t *h = find_heur_dissector_by_unique_short_name("s7comm_cotp");
+    enabled = proto_s7comm > 0 && proto_is_protocol_enabled(find_protocol_by_id(proto_s7comm)) &&
+              (!h || h->enabled);
+    s7comm_checked = TRUE;
+  }
+  return enabled;
 }
 
 /* ------------------------------------------------------------------ the tree */
