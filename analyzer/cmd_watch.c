@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_watch.c — `s7diag watch`: live diagnosis. dumpcap captures (the program Wireshark
- * captures with), its pcapng stream is written to the capture file and piped into tshark
- * (-l, a row per packet as it comes), the rows feed a live engine (core/engine_live.h), and
- * each finding is printed on one line when a snapshot first shows it (snapshots every
- * 500 ms while packets come, and as time passes, for answers that never come). At the end
- * (Ctrl-C, SIGTERM, --duration) the capture is analyzed as `analyze` would and the report
- * written: the same report the ticket would get from the file. */
+ * captures with), its pcapng stream is written to the capture file (or, with -b, to a ring of
+ * files: pcapng_ring.h) and piped into tshark (-l, a row per packet as it comes), the rows
+ * feed a live engine (core/engine_live.h), and each finding is printed on one line when a
+ * snapshot first shows it (snapshots every 500 ms while packets come, and as time passes, for
+ * answers that never come). At the end (Ctrl-C, SIGTERM, --duration) the capture (what the
+ * ring holds) is analyzed as `analyze` would and the report written: the same report the
+ * ticket would get from the file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,12 +23,13 @@
 #include "cli.h"
 #include "dumpcap_run.h"
 #include "engine_live.h"
+#include "pcapng_ring.h"
 #include "redact.h"
 #include "report_model.h"
 #include "report_output.h"
 
 typedef struct {
-  char **ifaces, **ports;
+  char **ifaces, **ports, **ring;
   char *filter, *write, *tshark, *dumpcap, *partners;
   double duration, no_response_timeout, connect_timeout;
   gboolean quiet;
@@ -44,6 +46,10 @@ const GOptionEntry *s7_watch_options(void)
       "Capture filter (BPF; default: the S7 ports and ICMP: 'tcp port 102 or icmp or icmp6')", "BPF" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o.duration, "Stop after S seconds (default: at Ctrl-C or SIGTERM)", "S" },
     { "write", 'w', 0, G_OPTION_ARG_FILENAME, &o.write, "Keep the capture as FILE (pcapng) for the ticket", "FILE" },
+    { "ring-buffer", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &o.ring,
+      "With -w FILE, a ring of files as dumpcap's (FILE_NNNNN_TIME.pcapng): filesize:KB (a new file after KB), "
+      "files:N (keep the last N); at the end FILE is what the ring holds, and the report covers it",
+      "filesize:KB|files:N" },
     { "port", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &o.ports, "Also treat this TCP port as S7 (repeatable; 102 always)", "PORT" },
     { "no-response-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.no_response_timeout,
       "Seconds a job may stay unanswered on a live connection (default 5)", "S" },
@@ -65,24 +71,11 @@ static void on_signal(int sig) { (void)sig; stop_requested = 1; }
 
 typedef struct {
   GInputStream *from;       /* dumpcap's stdout */
-  int file_fd, pipe_fd;     /* the capture file, tshark's stdin */
+  int file_fd, pipe_fd;     /* the capture file (-1 with a ring), tshark's stdin */
+  S7Ring *ring;             /* -b: the ring of files instead of the file */
   volatile gint bytes;      /* copied so far (atomic; saturates) */
   char *error;
 } Copier;
-
-static gboolean write_all(int fd, const char *b, gsize n)
-{
-  while (n) {
-    ssize_t w = write(fd, b, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return FALSE;
-    b += w;
-    n -= (gsize)w;
-  }
-  return TRUE;
-}
 
 static gpointer copy_stream(gpointer data)
 {
@@ -90,9 +83,16 @@ static gpointer copy_stream(gpointer data)
   char buf[65536];
   gssize n;
   while ((n = g_input_stream_read(c->from, buf, sizeof buf, NULL, NULL)) > 0) {
-    if (!write_all(c->file_fd, buf, (gsize)n) && !c->error)
+    if (c->ring) {
+      char *why = NULL;
+      if (!c->error && !s7_ring_write(c->ring, (const guint8 *)buf, (gsize)n, &why))
+        c->error = why;
+      else
+        g_free(why);
+    } else if (!s7_write_all(c->file_fd, buf, (gsize)n) && !c->error) {
       c->error = g_strdup_printf("cannot write the capture file: %s", g_strerror(errno));
-    if (c->pipe_fd >= 0 && !write_all(c->pipe_fd, buf, (gsize)n)) {
+    }
+    if (c->pipe_fd >= 0 && !s7_write_all(c->pipe_fd, buf, (gsize)n)) {
       close(c->pipe_fd);     /* tshark is gone: keep writing the file */
       c->pipe_fd = -1;
     }
@@ -187,7 +187,7 @@ static void print_status(const S7Live *live, const char *ifaces, gint64 start_us
 
 static void opts_clear(void)
 {
-  g_strfreev(o.ifaces); g_strfreev(o.ports);
+  g_strfreev(o.ifaces); g_strfreev(o.ports); g_strfreev(o.ring);
   g_free(o.filter); g_free(o.write); 
   g_free(o.tshark); g_free(o.dumpcap); g_free(o.partners);
   memset(&o, 0, sizeof o);
@@ -225,6 +225,15 @@ int s7_cmd_watch(int argc, char **argv)
   s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   if (o.duration < 0 || o.no_response_timeout <= 0 || o.connect_timeout <= 0)
     s7_die_usage("durations and timeouts must be positive");
+  guint64 ring_kb = 0;
+  guint ring_files = 0;
+  for (char **b = o.ring; b && *b; b++)
+    if (!s7_ring_option(*b, &ring_kb, &ring_files))
+      s7_die_usage("watch: -b %s: want filesize:KB or files:N (a positive number)", *b);
+  if (o.ring && !o.write)
+    s7_die_usage("watch: a ring buffer (-b) needs -w FILE: its files are named after it");
+  if (o.ring && !ring_kb)
+    s7_die_usage("watch: a ring buffer (-b) needs filesize:KB");
   S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
@@ -237,7 +246,13 @@ int s7_cmd_watch(int argc, char **argv)
   /* the capture file: the user's, or a temporary one for the final analysis */
   g_autofree char *tmp_path = NULL;
   int file_fd;
-  if (o.write) {
+  S7Ring *ring = NULL;
+  if (o.ring) {
+    /* the ring's files are made as the stream comes; at the end FILE is what they hold,
+     * joined, and the report is made from it */
+    ring = s7_ring_new(o.write, ring_kb, ring_files);
+    file_fd = -1;
+  } else if (o.write) {
     file_fd = g_open(o.write, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (file_fd < 0) {
       fprintf(stderr, "s7diag: %s: %s\n", o.write, g_strerror(errno));
@@ -274,6 +289,7 @@ int s7_cmd_watch(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", spawn_error);
     g_free(spawn_error);
     g_string_free(iface_text, TRUE);
+    s7_ring_free(ring);
     return give_up(file_fd, tmp_path, &tshark, partners, redact);
   }
 
@@ -284,9 +300,10 @@ int s7_cmd_watch(int argc, char **argv)
     g_subprocess_force_exit(dumpcap);
     g_object_unref(dumpcap);
     g_string_free(iface_text, TRUE);
+    s7_ring_free(ring);
     return give_up(file_fd, tmp_path, &tshark, partners, redact);
   }
-  Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], 0, NULL };
+  Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], ring, 0, NULL };
   GThread *copy_thread = g_thread_new("s7diag-copy", copy_stream, &copier);
   S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, TRUE };
   Reader reader = { &topt, fds[0], g_async_queue_new(), { 0 }, FALSE, NULL };
@@ -342,7 +359,8 @@ int s7_cmd_watch(int argc, char **argv)
   g_thread_join(copy_thread);
   g_autofree char *derr = NULL;
   int dstatus = s7_dumpcap_stop(dumpcap, &derr);
-  close(file_fd);
+  if (file_fd >= 0)
+    close(file_fd);
   s7_live_free(live);
   g_hash_table_unref(printed);
   g_async_queue_unref(reader.events);
@@ -355,7 +373,14 @@ int s7_cmd_watch(int argc, char **argv)
   } else if (copier.error) {
     fprintf(stderr, "s7diag: %s\n", copier.error);
     rc = EXIT_USAGE;
+  } else if (ring && !s7_ring_join(ring, o.write, &copier.error)) {
+    fprintf(stderr, "s7diag: %s\n", copier.error);
+    rc = EXIT_USAGE;
   } else {
+    if (ring && !o.quiet)
+      fprintf(stderr, "s7diag: the ring holds the last %u of %u files (from %s); %s is them joined, "
+              "the report covers it\n", s7_ring_files(ring)->len, s7_ring_files_made(ring),
+              s7_ring_files(ring)->len ? (const char *)g_ptr_array_index(s7_ring_files(ring), 0) : "-", o.write);
     if (!reader.ok && !o.quiet && !stop_requested)   /* Ctrl-C also reaches tshark */
       fprintf(stderr, "s7diag: warning: the live diagnosis stopped (%s); the report is made from the capture\n",
               reader.error);
@@ -372,11 +397,22 @@ int s7_cmd_watch(int argc, char **argv)
     g_ptr_array_unref(caps);
     rc = s7_exit_status(report, threshold);
     rc = s7_report_finish(report, redact, o.write, format, output, threshold, rc);
+    for (guint i = 0; ring && redact && i < s7_ring_files(ring)->len; i++) {
+      const char *file = g_ptr_array_index(s7_ring_files(ring), i);
+      char *why = NULL;
+      if (!s7_redact_capture_in_place(redact, file, &why)) {
+        fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", why);
+        g_unlink(file);
+        g_free(why);
+        rc = EXIT_USAGE;
+      }
+    }
     json_decref(report);
     s7_capture_result_free(r);
   }
   if (tmp_path)
     g_unlink(tmp_path);
+  s7_ring_free(ring);
   g_free(reader.error);
   g_free(copier.error);
   g_string_free(iface_text, TRUE);

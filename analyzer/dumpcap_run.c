@@ -2,6 +2,7 @@
 /* dumpcap_run.c — capturing with dumpcap (see dumpcap_run.h). */
 #include "dumpcap_run.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,4 +90,19 @@ int s7_dumpcap_stop(GSubprocess *dumpcap, char **messages)
   int status = g_subprocess_get_if_exited(dumpcap) ? g_subprocess_get_exit_status(dumpcap) : 0;
   g_object_unref(dumpcap);
   return status;
+}
+
+gboolean s7_write_all(int fd, const void *data, gsize n)
+{
+  const guint8 *b = data;
+  while (n) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return FALSE;
+    b += w;
+    n -= (gsize)w;
+  }
+  return TRUE;
 }

@@ -21,6 +21,10 @@ int s7_dumpcap_stop(GSubprocess *dumpcap, char **messages);
 /* dumpcap's complaint (its stderr), one line, with what to do about capture rights */
 char *s7_dumpcap_message(const char *text);
 
+/* All n bytes to fd (dumpcap's stream to a capture file or a pipe), through EINTR; FALSE with
+ * errno set when it cannot */
+gboolean s7_write_all(int fd, const void *data, gsize n);
+
 /* Reads a stream to its end, keeping the first 64 kB */
 char *s7_read_stream_text(GInputStream *in);
 

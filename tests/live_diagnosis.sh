@@ -9,7 +9,8 @@
 #   2. the plugin in a single-pass live tshark (`tshark -i lo -Y s7diag.fault`, run as an
 #      unprivileged user with dumpcap given the capture capabilities) shows each refused job's
 #      frame as it is captured;
-#   3. watch's errors: no such interface, no capture rights, no dumpcap (exit 2, one line).
+#   3. watch's errors: no such interface, no capture rights, no dumpcap (exit 2, one line);
+#   and a ring of files (-b filesize:KB -b files:N) as dumpcap's, for long runs.
 # Usage: live_diagnosis.sh S7DIAG S7SIM PLUGIN.so|- SRC_DIR BUILD_DIR
 set -u
 s7diag=$(readlink -f "$1"); s7sim=$(readlink -f "$2"); plugin=$3; [ "$plugin" = - ] || plugin=$(readlink -f "$3")
@@ -139,6 +140,34 @@ for sig in TERM INT; do
     || bad "watch: SIG$sig: exit $rc, report kinds [$k]: $(cat "$work/sig.err")"
   rm -f "$work/sig.json"
 done
+
+# a ring buffer (-b) for long runs: dumpcap's file names, only the last files kept, each a
+# capture; the findings printed over the whole run; at the end the -w file holds the kept
+# files' packets and the report equals analyze of it
+"$s7diag" watch -i lo --duration 14 -w "$work/ring.pcapng" -b filesize:2 -b files:3 -F json -o "$work/ring.json" \
+  > "$work/ring.out" 2> "$work/ring.err" &
+w=$!; pids+=($w)
+for _ in $(seq 50); do grep -q watching "$work/ring.err" && break; sleep 0.1; done
+sleep 1; for _ in 1 2 3 4 5 6; do client; done; wait $w; rc=$?
+ring=("$work"/ring_*_*.pcapng)
+made=$(sed -n 's/.*last [0-9]* of \([0-9]*\) files.*/\1/p' "$work/ring.err")
+"$s7diag" analyze -q -F json "$work/ring.pcapng" > "$work/ring-analyze.json"
+lines=$(grep -c 'putget-denied' "$work/ring.out")
+kept=0; for f in "${ring[@]}"; do kept=$((kept + $(capinfos -c -M "$f" 2>/dev/null | sed -n 's/.*packets: *//p'))); done
+joined=$(capinfos -c -M "$work/ring.pcapng" 2>/dev/null | sed -n 's/.*packets: *//p')
+if [ $rc = 1 ] && [ ${#ring[@]} = 3 ] && [ "${made:-0}" -ge 4 ] && [ "$kept" -gt 0 ] && [ "$kept" = "$joined" ] &&
+   [ "$lines" -ge 1 ] && [ "$(jq -S "$proj" "$work/ring.json")" = "$(jq -S "$proj" "$work/ring-analyze.json")" ] &&
+   [ "$(jq -r '[.captures[0].findings[].kind] | unique | join(" ")' "$work/ring.json")" = putget-denied ]; then
+  ok "watch -b: 3 of $made files kept ($(basename "${ring[0]}") …), -w holds their $kept packets, putget-denied printed, the report equals analyze of -w"
+else
+  bad "watch -b: exit $rc, ${#ring[@]} files kept of ${made:-?} ($kept packets, -w $joined), $lines putget-denied lines, report kinds $(jq -c '[.captures[0].findings[].kind]' "$work/ring.json" 2>&1), analyze of them $(jq -c '[.captures[0].findings[] | [.kind, .occurrences]]' "$work/ring-analyze.json" 2>&1); $(tail -2 "$work/ring.err")"
+fi
+"$s7diag" watch -i lo --duration 1 -b filesize:2 > /dev/null 2> "$work/e0"; rc=$?
+[ $rc = 2 ] && grep -q "needs -w" "$work/e0" && ok "watch -b without -w: exit 2, $(tail -1 "$work/e0")" \
+  || bad "watch -b without -w: exit $rc: $(cat "$work/e0")"
+"$s7diag" watch -i lo --duration 1 -w "$work/x.pcapng" -b files:0 > /dev/null 2> "$work/e0"; rc=$?
+[ $rc = 2 ] && grep -q "filesize:KB or files:N" "$work/e0" && ok "watch -b files:0: exit 2" \
+  || bad "watch -b files:0: exit $rc: $(cat "$work/e0")"
 kill $srv 2>/dev/null; wait $srv 2>/dev/null
 
 # --- 2. the plugin in a live single-pass tshark ----------------------------------------------

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_engine.c — unit tests of the engine, the code table and the parsers (GLib GTest). */
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "check_requests.h"
 #include "engine.h"
 #include "engine_live.h"
+#include "pcapng_ring.h"
 #include "redact.h"
 #include "s7_address.h"
 #include "s7_codes.h"
@@ -814,6 +816,69 @@ static void test_live_snapshots_equal_offline(void)
   g_clear_pointer(&recorded, g_array_unref);
 }
 
+/* watch -b: a pcapng stream into a ring of files, in pieces that cut its blocks */
+static void put32(GByteArray *b, guint32 v) { g_byte_array_append(b, (const guint8 *)&v, 4); }  /* host order */
+
+static void test_pcapng_ring(void)
+{
+  GByteArray *s = g_byte_array_new();
+  put32(s, 0x0A0D0D0A); put32(s, 28); put32(s, 0x1A2B3C4D); put32(s, 1); put32(s, 0xffffffff);
+  put32(s, 0xffffffff); put32(s, 28);                              /* section header, 28 bytes */
+  put32(s, 1); put32(s, 20); put32(s, 1); put32(s, 65535); put32(s, 20);   /* interface, 20 */
+  guint head = s->len;
+  for (guint i = 0; i < 20; i++) {                                 /* 20 packets of 132 bytes */
+    put32(s, 6); put32(s, 132); put32(s, 0); put32(s, 0); put32(s, i); put32(s, 100); put32(s, 100);
+    for (guint k = 0; k < 25; k++)
+      put32(s, i);
+    put32(s, 132);
+  }
+  g_autofree char *dir = g_dir_make_tmp("s7diag-ring-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "cap.pcapng", NULL);
+  S7Ring *r = s7_ring_new(path, 1, 2);           /* a new file after 1 kB, the last 2 kept */
+  char *err = NULL;
+  for (guint at = 0; at < s->len; at += 7)
+    g_assert_true(s7_ring_write(r, s->data + at, MIN(7, s->len - at), &err));
+  g_assert_null(err);
+  /* 48 + 8 * 132 bytes reach 1 kB: 8, 8 and 4 packets in 3 files, the first deleted */
+  g_assert_cmpuint(s7_ring_files_made(r), ==, 3);
+  const GPtrArray *files = s7_ring_files(r);
+  g_assert_cmpuint(files->len, ==, 2);
+  g_autofree char *base = g_path_get_basename(g_ptr_array_index(files, 0));
+  g_assert_true(g_str_has_prefix(base, "cap_00002_") && g_str_has_suffix(base, ".pcapng"));
+  g_autofree char *joined = g_build_filename(dir, "joined.pcapng", NULL);
+  g_assert_true(s7_ring_join(r, joined, &err));
+  gchar *a = NULL, *b = NULL;
+  gsize na, nb;
+  g_assert_true(g_file_get_contents(g_ptr_array_index(files, 0), &a, &na, NULL));
+  g_assert_cmpuint(na, ==, head + 8 * 132);                        /* a capture of its own */
+  g_assert_cmpmem(a, head, s->data, head);
+  g_free(a);
+  g_assert_true(g_file_get_contents(joined, &b, &nb, NULL));
+  g_assert_cmpuint(nb, ==, head + 12 * 132);
+  g_assert_cmpmem(b, head, s->data, head);                         /* the header, then packets 8-19 */
+  g_assert_cmpmem(b + head, nb - head, s->data + head + 8 * 132, 12 * 132);
+  g_free(b);
+  for (guint i = 0; i < files->len; i++)
+    g_unlink(g_ptr_array_index(files, i));
+  g_unlink(joined);
+  s7_ring_free(r);
+
+  r = s7_ring_new(path, 1, 0);                   /* not pcapng: said, nothing made */
+  g_assert_false(s7_ring_write(r, (const guint8 *)"not a capture", 13, &err));
+  g_assert_nonnull(strstr(err, "not pcapng"));
+  g_clear_pointer(&err, g_free);
+  g_assert_cmpuint(s7_ring_files_made(r), ==, 0);
+  s7_ring_free(r);
+  guint64 kb = 0;
+  guint n = 0;
+  g_assert_true(s7_ring_option("filesize:100", &kb, &n) && kb == 100);
+  g_assert_true(s7_ring_option("files:4", &kb, &n) && n == 4);
+  g_assert_false(s7_ring_option("files:0", &kb, &n));
+  g_assert_false(s7_ring_option("duration:5", &kb, &n));
+  g_rmdir(dir);
+  g_byte_array_unref(s);
+}
+
 /* The check's gate: its own packets pass, anything that could change a PLC does not */
 static void test_check_gate(void)
 {
@@ -920,5 +985,6 @@ int main(int argc, char **argv)
   g_test_add_func("/tshark/field-profile", test_field_profile);
   g_test_add_func("/check/gate-and-wire", test_check_gate);
   g_test_add_func("/redact/text", test_redact_text);
+  g_test_add_func("/watch/pcapng-ring", test_pcapng_ring);
   return g_test_run();
 }
