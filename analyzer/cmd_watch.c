@@ -234,6 +234,11 @@ int s7_cmd_watch(int argc, char **argv)
     s7_die_usage("watch: a ring buffer (-b) needs -w FILE: its files are named after it");
   if (o.ring && !ring_kb)
     s7_die_usage("watch: a ring buffer (-b) needs filesize:KB");
+  if (o.ring) {   /* its files are made as the capture runs: say now that they cannot be */
+    g_autofree char *dir = g_path_get_dirname(o.write);
+    if (g_access(dir, W_OK) != 0)
+      s7_die_usage("watch: cannot write the ring's files in %s: %s", dir, g_strerror(errno));
+  }
   S7Redactor *redact = s7_redactor_from_cli();
 
   S7EngineConfig ecfg;
@@ -377,6 +382,16 @@ int s7_cmd_watch(int argc, char **argv)
     fprintf(stderr, "s7diag: %s\n", copier.error);
     rc = EXIT_USAGE;
   } else {
+    rc = EXIT_CLEAN;
+  }
+  if (rc == EXIT_USAGE && redact && o.write) {
+    /* no report, so nothing learned to redact with: what was captured does not stay */
+    for (guint i = 0; ring && i < s7_ring_files(ring)->len; i++)
+      g_unlink(g_ptr_array_index(s7_ring_files(ring), i));
+    g_unlink(o.write);
+    fprintf(stderr, "s7diag: %s%s removed: it would not be redacted\n", o.write, ring ? " and the ring's files" : "");
+  }
+  if (rc != EXIT_USAGE) {
     if (ring && !o.quiet)
       fprintf(stderr, "s7diag: the ring holds the last %u of %u files (from %s); %s is them joined, "
               "the report covers it\n", s7_ring_files(ring)->len, s7_ring_files_made(ring),

@@ -43,7 +43,7 @@ S7Ring *s7_ring_new(const char *path, guint64 file_kb, guint max_files)
   g_autofree char *name = g_strndup(base, stem);
   r->prefix = g_build_filename(dir, name, NULL);
   r->ext = g_strdup(base + stem);
-  r->file_bytes = file_kb * 1024;
+  r->file_bytes = file_kb * 1000;     /* kB as dumpcap counts them */
   r->max_files = max_files;
   r->pending = g_byte_array_new();
   r->head = g_byte_array_new();
@@ -186,16 +186,22 @@ gboolean s7_ring_join(S7Ring *r, const char *out, char **error)
     close(r->fd);
     r->fd = -1;
   }
+  if (!r->files->len) {
+    *error = g_strdup("the capture stream held no complete pcapng block");
+    return FALSE;
+  }
   FILE *o = g_fopen(out, "wb");
   if (!o) {
     *error = g_strdup_printf("cannot create %s: %s", out, g_strerror(errno));
     return FALSE;
   }
-  gboolean ok = fwrite(r->head->data, 1, r->head->len, o) == r->head->len;
+  /* the oldest file whole (its header blocks, and any that came later, where they came), the
+   * others without the header blocks they begin with */
+  gboolean ok = TRUE;
   for (guint i = 0; ok && i < r->files->len; i++) {
     const char *name = g_ptr_array_index(r->files, i);
     FILE *f = g_fopen(name, "rb");
-    if (!f || fseeko(f, (off_t)g_array_index(r->skips, guint64, i), SEEK_SET) != 0) {
+    if (!f || fseeko(f, i ? (off_t)g_array_index(r->skips, guint64, i) : 0, SEEK_SET) != 0) {
       *error = g_strdup_printf("cannot read %s: %s", name, g_strerror(errno));
       if (f)
         fclose(f);
@@ -206,6 +212,10 @@ gboolean s7_ring_join(S7Ring *r, const char *out, char **error)
     size_t n;
     while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
       ok = fwrite(buf, 1, n, o) == n;
+    if (ferror(f) && ok) {
+      *error = g_strdup_printf("cannot read %s: %s", name, g_strerror(errno));
+      ok = FALSE;
+    }
     fclose(f);
   }
   if (fclose(o) != 0)

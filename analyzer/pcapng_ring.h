@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 typedef struct S7Ring S7Ring;
 
 /* path: the name the files are made from (its extension goes last); file_kb: the size at
- * which a new file begins (> 0); max_files: how many are kept (0: all) */
+ * which a new file begins, in kB of 1000 bytes as dumpcap's (> 0); max_files: how many are
+ * kept (0: all) */
 S7Ring *s7_ring_new(const char *path, guint64 file_kb, guint max_files);
 void s7_ring_free(S7Ring *r);
 /* The stream's next bytes, in pieces of any size; FALSE with *error when it is not pcapng or
@@ -25,7 +26,8 @@ gboolean s7_ring_write(S7Ring *r, const guint8 *data, gsize n, char **error);
 /* The files the ring holds, oldest first (const char*) */
 const GPtrArray *s7_ring_files(const S7Ring *r);
 guint s7_ring_files_made(const S7Ring *r);
-/* One capture of what the ring holds: the header blocks once, then every file's packets */
+/* One capture of what the ring holds: the oldest kept file, then the others' blocks after
+ * their header blocks; FALSE when nothing was kept */
 gboolean s7_ring_join(S7Ring *r, const char *out, char **error);
 
 /* "filesize:KB" or "files:N" (dumpcap's -b), into *file_kb / *max_files; FALSE: not one */

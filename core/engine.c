@@ -868,14 +868,19 @@ void s7_engine_feed(S7Engine *e, const S7Event *ev)
 
 /* ------------------------------------------------------------------ capture-wide context */
 
+/* A table's string keys in order: what finish makes from a table must not depend on how the
+ * table was filled (a live snapshot finishes an engine's copy, built in another order) */
+static GList *sorted_keys(GHashTable *t)
+{
+  return g_list_sort(g_hash_table_get_keys(t), (GCompareFunc)strcmp);
+}
+
 /* Many connection starts of one client to one PLC: a finding whose facts are the pair's */
 static void pairs_to_findings(S7Engine *e)
 {
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, e->pairs);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    PairContext *p = v;
+  g_autoptr(GList) keys = sorted_keys(e->pairs);
+  for (GList *k = keys; k; k = k->next) {
+    PairContext *p = g_hash_table_lookup(e->pairs, k->data);
     if (p->connections < e->cfg.storm_min_connections)
       continue;
     gboolean storm = p->refused + p->abandoned > 0 || p->open_peak >= 3;
@@ -905,11 +910,9 @@ static void partners_to_findings(S7Engine *e)
 {
   if (!e->cfg.partners)
     return;
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, e->pairs);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    PairContext *p = v;
+  g_autoptr(GList) keys = sorted_keys(e->pairs);
+  for (GList *k = keys; k; k = k->next) {
+    PairContext *p = g_hash_table_lookup(e->pairs, k->data);
     g_autofree char *plc_ip = s7_endpoint_host(p->plc);
     guint line = 0;
     S7Access granted = s7_partners_access(e->cfg.partners, p->client_ip, plc_ip, &line);
@@ -1015,12 +1018,11 @@ void s7_engine_finish(S7Engine *e)
   for (GList *l = live; l; l = l->next)
     conn_finish(e, l->data, e->last_ts);
   g_list_free(live);
-  GHashTableIter pit;
-  gpointer pk, pv;
-  g_hash_table_iter_init(&pit, e->plcs);
-  while (g_hash_table_iter_next(&pit, &pk, &pv)) {
-    s7_plc_flush_closes(e, pk, pv);
-    s7_writes_to_findings(e, pk, pv);
+  g_autoptr(GList) plcs = sorted_keys(e->plcs);
+  for (GList *k = plcs; k; k = k->next) {
+    PlcContext *p = g_hash_table_lookup(e->plcs, k->data);
+    s7_plc_flush_closes(e, k->data, p);
+    s7_writes_to_findings(e, k->data, p);
   }
   pairs_to_findings(e);
   partners_to_findings(e);

@@ -11,7 +11,7 @@ struct S7Live {
   guint32 snapshot_last_frame;
   guint64 n_events, n_at_snapshot;
   guint32 last_frame;
-  gint64 capture_end;
+  gint64 capture_end, end_at_snapshot;
   S7FrameNoteFunc frame_fn;
   S7EventNoteFunc event_fn;
   S7LiveForkFunc fork_fn;
@@ -69,7 +69,7 @@ void s7_live_set_capture_end(S7Live *l, gint64 ts_us)
 
 gboolean s7_live_stale(const S7Live *l)
 {
-  return !l->snapshot || l->n_events != l->n_at_snapshot;
+  return !l->snapshot || l->n_events != l->n_at_snapshot || l->capture_end != l->end_at_snapshot;
 }
 
 const S7Engine *s7_live_snapshot(S7Live *l)
@@ -92,6 +92,7 @@ const S7Engine *s7_live_snapshot(S7Live *l)
   l->running = next;
   set_notes(l, next);
   l->n_at_snapshot = l->n_events;
+  l->end_at_snapshot = l->capture_end;
   l->snapshot_last_frame = l->last_frame;
   return l->snapshot;
 }

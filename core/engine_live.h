@@ -35,7 +35,7 @@ void s7_live_set_notes(S7Live *l, S7FrameNoteFunc frame_fn, S7EventNoteFunc even
 void s7_live_feed(S7Live *l, const S7Event *ev);
 void s7_live_set_capture_end(S7Live *l, gint64 ts_us);
 
-/* Events fed since the last snapshot (or no snapshot yet) */
+/* Events fed or the capture's end moved since the last snapshot (or no snapshot yet) */
 gboolean s7_live_stale(const S7Live *l);
 /* Finishes what was fed so far and keeps it as the current snapshot (freeing the previous);
  * returns the current one without work when nothing was fed since. */

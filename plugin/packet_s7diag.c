@@ -197,8 +197,7 @@ static void add_connection(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *ev)
   proto_item *ti = proto_tree_add_string_format(tree, hf_plc, tvb, 0, 0, e->plc,
                                                 "Connection: client %s, PLC %s", e->client, e->plc);
   proto_item_set_generated(ti);
-  proto_tree *ct = proto_item_add_subtree(ti, ett_conn);
-  proto_item_set_generated(proto_tree_add_string(ct, hf_plc, tvb, 0, 0, e->plc));
+  proto_tree *ct = proto_item_add_subtree(ti, ett_conn);   /* ti is the PLC's field */
   proto_item_set_generated(proto_tree_add_string(ct, hf_client, tvb, 0, 0, e->client));
   proto_item_set_generated(proto_tree_add_string(ct, hf_direction, tvb, 0, 0,
                                                  ev->from_client ? "client → PLC" : "PLC → client"));
@@ -294,8 +293,7 @@ static void add_items(proto_tree *pt, tvbuff_t *tvb, const S7dEvent *e)
       ti = proto_tree_add_string_format(pt, hf_item_address, tvb, 0, 0, addr,
                                         "Item %u: %s, length %u", i + 1, addr, x->items[i].length);
     proto_item_set_generated(ti);
-    proto_tree *it = proto_item_add_subtree(ti, ett_item);
-    proto_item_set_generated(proto_tree_add_string(it, hf_item_address, tvb, 0, 0, addr));
+    proto_tree *it = proto_item_add_subtree(ti, ett_item);   /* ti is the address's field */
     proto_item_set_generated(proto_tree_add_uint(it, hf_item_length, tvb, 0, 0, x->items[i].length));
     if (has_rc)
       proto_item_set_generated(proto_tree_add_uint(it, hf_item_result, tvb, 0, 0, e->retcodes[i]));

@@ -165,6 +165,9 @@ fi
 "$s7diag" watch -i lo --duration 1 -b filesize:2 > /dev/null 2> "$work/e0"; rc=$?
 [ $rc = 2 ] && grep -q "needs -w" "$work/e0" && ok "watch -b without -w: exit 2, $(tail -1 "$work/e0")" \
   || bad "watch -b without -w: exit $rc: $(cat "$work/e0")"
+"$s7diag" watch -i lo --duration 1 -w /nonexistent-dir/x.pcapng -b filesize:2 > /dev/null 2> "$work/e0"; rc=$?
+[ $rc = 2 ] && grep -q "cannot write the ring's files in /nonexistent-dir" "$work/e0" && ok "watch -b in a missing directory: exit 2 at once" \
+  || bad "watch -b in a missing directory: exit $rc: $(cat "$work/e0")"
 "$s7diag" watch -i lo --duration 1 -w "$work/x.pcapng" -b files:0 > /dev/null 2> "$work/e0"; rc=$?
 [ $rc = 2 ] && grep -q "filesize:KB or files:N" "$work/e0" && ok "watch -b files:0: exit 2" \
   || bad "watch -b files:0: exit $rc: $(cat "$work/e0")"
