@@ -163,12 +163,12 @@ S7Engine *s7_engine_clone(const S7Engine *e, GHashTable *successors)
   while (g_hash_table_iter_next(&it, &k, &v)) {
     const AreaKey *ak = k;
     const S7AreaSummary *a = v;
-    AreaKey *nk = g_new(AreaKey, 1);
-    nk->plc = g_strdup(ak->plc);
-    nk->area = ak->area;
     S7AreaSummary *na = g_memdup2(a, sizeof *a);
     na->plc = g_strdup(a->plc);
     na->area = g_strdup(a->area);
+    AreaKey *nk = g_new(AreaKey, 1);
+    nk->plc = na->plc;
+    nk->area = ak->area;
     g_hash_table_insert(n->areas, nk, na);
   }
 

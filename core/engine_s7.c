@@ -50,9 +50,7 @@ gboolean s7_area_key_equal(gconstpointer a, gconstpointer b)
 
 void s7_area_key_free(gpointer key)
 {
-  AreaKey *k = key;
-  g_free(k->plc);
-  g_free(k);
+  g_free(key);   /* its plc is the summary's */
 }
 
 static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write, gboolean error)
@@ -73,7 +71,7 @@ static void area_touch(S7Engine *e, Conn *c, const S7ReqItem *it, gboolean write
     a->lowest = first;
     a->highest = first + len;
     AreaKey *kept = g_new(AreaKey, 1);
-    kept->plc = g_strdup(c->plc_s);
+    kept->plc = a->plc;
     kept->area = key.area;
     g_hash_table_insert(e->areas, kept, a);
   }

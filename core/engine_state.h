@@ -34,7 +34,7 @@ typedef struct {
 /* An area of a PLC (S7Engine's areas): the PLC ("ip:port") and the area's name as a number
  * (areas without a name are one, "?") */
 typedef struct {
-  char *plc;                   /* owned by a key in the table; borrowed by a lookup's */
+  const char *plc;             /* a kept key's: its S7AreaSummary's plc; a lookup's: borrowed */
   guint32 area;
 } AreaKey;
 
