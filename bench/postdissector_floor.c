@@ -7,8 +7,12 @@
  *   "items" (default)  nothing more: the cost of a postdissector reading the stock
  *                      dissectors' items at all
  *   "events"           also makes the engine's events from their bytes, as the plugin does
- * The rest of the plugin's cost is the engine and the per-frame notes. Never installed. */
+ * The rest of the plugin's cost is the engine and the per-frame notes.
+ * To see what each wanted item costs: S7DIAG_FLOOR_WANT, a list of field names ("tcp s7comm"),
+ * wants only those of the plugin's; S7DIAG_FLOOR_EXTRA ("tcp.flags tcp.len") wants these
+ * fields besides. Never installed. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <epan/packet.h>
@@ -54,7 +58,26 @@ static void handoff_floor(void)
   const char *stage = getenv("S7DIAG_FLOOR");
   make_events = stage && !strcmp(stage, "events");
   const char *missing;
-  set_postdissector_wanted_hfids(handle, s7diag_wire_wanted_hfids(-1, &missing));
+  GArray *wanted = s7diag_wire_wanted_hfids(-1, &missing);
+  const char *only = getenv("S7DIAG_FLOOR_WANT");
+  if (only) {
+    g_auto(GStrv) names = g_strsplit(only, " ", -1);
+    for (guint i = wanted->len; i-- > 0;)
+      if (!g_strv_contains((const char *const *)names, proto_registrar_get_abbrev(g_array_index(wanted, int, i))))
+        g_array_remove_index(wanted, i);
+  }
+  const char *extra = getenv("S7DIAG_FLOOR_EXTRA");
+  if (extra) {
+    g_auto(GStrv) names = g_strsplit(extra, " ", -1);
+    for (guint i = 0; names[i]; i++) {
+      header_field_info *h = proto_registrar_get_byname(names[i]);
+      if (h)
+        g_array_append_val(wanted, h->id);
+      else
+        fprintf(stderr, "s7diag-bench-floor: no field '%s'\n", names[i]);
+    }
+  }
+  set_postdissector_wanted_hfids(handle, wanted);
 }
 
 void plugin_register(void)

@@ -277,20 +277,27 @@ static void pi_service(const guint8 *par, guint plen, S7Pdu *s)
   s->pi_service[n] = '\0';
 }
 
-gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why)
+gboolean s7_wire_s7_header(const guint8 *p, gsize len, S7Pdu *s)
 {
-  ev->type = S7_EV_S7;
-  S7Pdu *s = &ev->u.s7;
   memset(s, 0, sizeof *s);
   s->function = S7_FUNC_NONE;
-  if (len < 10 || p[0] != 0x32) {
-    *why = "not an S7 PDU (protocol id 0x32)";
+  if (len < 10 || p[0] != 0x32)
     return FALSE;
-  }
   s->rosctr = p[1];
   s->pdu_ref = be16(p + 4);
   s->param_len = be16(p + 6);
   s->data_len = be16(p + 8);
+  return TRUE;
+}
+
+gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why)
+{
+  ev->type = S7_EV_S7;
+  S7Pdu *s = &ev->u.s7;
+  if (!s7_wire_s7_header(p, len, s)) {
+    *why = "not an S7 PDU (protocol id 0x32)";
+    return FALSE;
+  }
   gsize hdr = 10;
   if (s->rosctr == S7_ROSCTR_ACK || s->rosctr == S7_ROSCTR_ACK_DATA) {
     if (len < 12) {

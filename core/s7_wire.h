@@ -40,6 +40,11 @@ S7WireKind s7_wire_decode_cotp(const guint8 *p, gsize len, gboolean captured, S7
                                const guint8 **data, gsize *data_len, gboolean *last,
                                const char **why);
 
+/* An S7 PDU's 10-byte header (protocol id 0x32): its type (ROSCTR), PDU reference, parameter
+ * and data lengths into s, the rest cleared (function S7_FUNC_NONE). FALSE when it is none.
+ * For a PDU type the S7 dissector accepts without decoding it (ROSCTR 4 to 6), this is all. */
+gboolean s7_wire_s7_header(const guint8 *p, gsize len, S7Pdu *s);
+
 /* One S7 PDU (protocol id 0x32), reassembled from its DT packets, into ev->u.s7 (ev->type
  * S7_EV_S7). FALSE with *why when it is not a well-formed S7 PDU. */
 gboolean s7_wire_decode_s7(const guint8 *p, gsize len, S7Event *ev, const char **why);

@@ -291,19 +291,6 @@ static const guint8 *s7_uncut(const guint8 *b, guint *n, gboolean *no_function)
   return whole;
 }
 
-/* A PDU type s7comm accepts but does not decode (ROSCTR 4 to 6): its header */
-static void other_rosctr(const guint8 *b, S7Event *ev)
-{
-  ev->type = S7_EV_S7;
-  S7Pdu *s = &ev->u.s7;
-  memset(s, 0, sizeof *s);
-  s->rosctr = b[1];
-  s->pdu_ref = be16(b + 4);
-  s->param_len = be16(b + 6);
-  s->data_len = be16(b + 8);
-  s->function = S7_FUNC_NONE;
-}
-
 static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer user_data)
 {
   GPtrArray *s7 = items(tree, W_S7COMM);
@@ -313,8 +300,9 @@ static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer 
     const guint8 *b = item_own_bytes(pdu, G_MAXUINT16, &n);
     const char *why;
     gboolean no_function;
-    if (b && n >= 10 && b[0] == 0x32 && b[1] >= 4 && b[1] <= 6) {
-      other_rosctr(b, ev);
+    if (b && n >= 10 && b[0] == 0x32 && b[1] >= 4 && b[1] <= 6) {   /* s7comm does not decode these */
+      ev->type = S7_EV_S7;
+      s7_wire_s7_header(b, n, &ev->u.s7);
       sink(ev, user_data);
     } else if (b && (b = s7_uncut(b, &n, &no_function)) && s7_wire_decode_s7(b, n, ev, &why)) {
       if (no_function && ev->u.s7.rosctr != S7_ROSCTR_USERDATA)

@@ -921,6 +921,19 @@ static void test_check_gate(void)
   memcpy(lying, ack, sizeof ack);
   lying[9] = 200;
   g_assert_false(s7_wire_decode_s7(lying, sizeof lying, &ev, &why));
+  /* a PDU type s7comm does not decode (ROSCTR 5): not decoded, its header read (the plugin
+   * tells it as a PDU without function); not S7 at all: no header */
+  static const guint8 other[] = { 0x32, 5, 0, 0, 0x12, 0x34, 0, 2, 0, 3, 1, 2, 3, 4, 5 };
+  g_assert_false(s7_wire_decode_s7(other, sizeof other, &ev, &why));
+  S7Pdu hdr;
+  g_assert_true(s7_wire_s7_header(other, sizeof other, &hdr));
+  g_assert_cmpuint(hdr.rosctr, ==, 5);
+  g_assert_cmpuint(hdr.pdu_ref, ==, 0x1234);
+  g_assert_cmpuint(hdr.param_len, ==, 2);
+  g_assert_cmpuint(hdr.data_len, ==, 3);
+  g_assert_cmpuint(hdr.function, ==, S7_FUNC_NONE);
+  g_assert_false(s7_wire_s7_header(ack + 1, sizeof ack - 1, &hdr));
+  g_assert_false(s7_wire_s7_header(other, 9, &hdr));
 }
 
 /* --redact's text scanner: every address form found (end of a sentence, glued to a word, with
