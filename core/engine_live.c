@@ -2,7 +2,6 @@
 /* engine_live.c — a running engine and its snapshots (see engine_live.h). */
 #include "engine_live.h"
 
-
 struct S7Live {
   S7EngineConfig cfg;
   S7Engine *running;        /* fed now */
