@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by the bench scripts that measure the plugin on each Wireshark version side by side
+# (bench/plugin_versions, bench/wanted_items). From the source tree's top, as root.
+#
+# bench_stage CAPTURE: a copy of CAPTURE that nobody (tshark's user) can read and the chroots
+#   see (build/bench-stage/cap.pcap, at /src/build/bench-stage/cap.pcap inside); removed on exit
+# bench_median REPS COMMAND...: COMMAND REPS times; the median of the last lines each run
+#   writes to stderr (sorted as numbers by their first field)
+# bench_versions ROW_FUNC COLUMNS: ROW_FUNC LABEL BUILD CAPTURE [PREFIX...] on this machine's
+#   Wireshark (build/), then in the trixie (4.4) and sid (4.6) chroots scripts/chroot keeps,
+#   with their builds (build-trixie/, build-sid/) and PREFIX the chroot; a chroot or build that
+#   is not there gets a row saying so (COLUMNS cells). The benchmark postdissector is built
+#   first in each (it is not in a default build).
+
+bench_stage() {
+  BENCH_STAGE="$(pwd)/build/bench-stage"
+  mkdir -p "$BENCH_STAGE"; chmod 755 build "$BENCH_STAGE"
+  cp "$1" "$BENCH_STAGE/cap.pcap"   # a copy: the mode changes for nobody, not the caller's file's
+  chmod 644 "$BENCH_STAGE/cap.pcap"
+  trap 'rm -rf "$BENCH_STAGE"' EXIT
+}
+
+bench_median() {
+  local reps=$1; shift
+  local out=()
+  for _ in $(seq "$reps"); do
+    out+=("$("$@" 2>&1 > /dev/null | tail -1)")
+  done
+  printf '%s\n' "${out[@]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p"
+}
+
+bench_versions() {
+  local row=$1 columns=$2 v suite cache=${S7DIAG_CHROOT_CACHE:-/var/cache/s7diag/chroot}
+  [ -d build ] && cmake --build build --target s7diag_bench_floor > /dev/null
+  v=$(tshark --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+  if [ -f build/plugin/s7diag.so ] && [ -f build/bench/s7diag-bench-floor.so ]; then
+    "$row" "$v (this machine)" build "$BENCH_STAGE/cap.pcap"
+  fi
+  for suite in trixie sid; do
+    if [ ! -d "$cache/$suite" ] || [ ! -f "build-$suite/plugin/s7diag.so" ]; then
+      printf '| %s | (no chroot or no build-%s: scripts/chroot %s, then build there) |' "$suite" "$suite" "$suite"
+      printf '%.0s |' $(seq $((columns - 2))); echo
+      continue
+    fi
+    scripts/chroot "$suite" bash -c "cd /src && cmake --build build-$suite --target s7diag_bench_floor" > /dev/null
+    v=$(scripts/chroot "$suite" tshark --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+    "$row" "$v (Debian $suite chroot)" "/src/build-$suite" /src/build/bench-stage/cap.pcap scripts/chroot "$suite"
+  done
+}
