@@ -110,6 +110,9 @@ struct S7Engine;
  * occurrence on conn_key's connection */
 Agg *s7_agg_get(struct S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
                 const char *client_full, const char *detail, const char *conn_key);
+/* Another occurrence of a finding s7_agg_get gave for the same connection, kind and detail:
+ * what s7_agg_get would do for it again, without making its key */
+void s7_agg_again(Agg *a);
 void s7_agg_add_frame(struct S7Engine *e, Agg *a, guint32 frame, gint64 ts_us);
 void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text);
 void s7_agg_add_range(Agg *a, const S7ReqItem *item);

@@ -92,6 +92,7 @@ static Conn *copy_conn(const Conn *c, GHashTable *aggs)
   for (GList *l = c->early.head; l; l = l->next)
     g_queue_push_tail(&n->early, g_memdup2(l->data, sizeof(EarlyResponse)));
   n->s7plus_first_error = c->s7plus_first_error ? g_hash_table_lookup(aggs, c->s7plus_first_error) : NULL;
+  n->err_agg = c->err_agg ? g_hash_table_lookup(aggs, c->err_agg) : NULL;
   n->plc_ctx = n->pair_ctx = NULL;   /* looked up again when needed */
   return n;
 }

@@ -99,6 +99,11 @@ typedef struct {
   guint64 data_segments;         /* segments with payload (a connection's stray last ACK has none) */
   LastSegment last_seg[2];       /* [from_client] */
   gpointer plc_ctx, pair_ctx;    /* its PlcContext and PairContext (s7_conn_plc/pair: cached) */
+  /* the finding of its latest error answer and what it answered (on_error_code: a PLC that
+   * refuses a job refuses it again, and the finding's key is made once) */
+  gpointer err_agg;
+  guint16 err_code, err_func;
+  guint8 err_ud_group, err_ud_subfunc;
   /* flags, packed (a record is kept for every connection) */
   guint counted : 1;            /* counted as a connection start of its client/PLC pair */
   guint synack : 1, icmp_seen : 1, port_refused : 1;
@@ -108,6 +113,8 @@ typedef struct {
   guint cr_resolved : 1;        /* CC, refusal or the client's give-up was seen */
   guint abandoned : 1;          /* ended with a job or the connect unanswered */
   guint amq_noted : 1, fragment_noted : 1;
+  guint server_noted : 1;       /* its PLC is in the engine's S7 servers */
+  guint data_client_noted : 1;  /* its client is in its PLC's data clients */
   guint client_acks : 1;          /* the client sent ACKs: the PLC's side exists */
 } Conn;
 

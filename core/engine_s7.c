@@ -278,10 +278,22 @@ static Agg *on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
 {
   gboolean harmless;
   S7Kind kind = s7_kind_for_error(code, func, &harmless);
-  char fbuf[S7_FUNCTION_TEXT_MAX];
-  const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
-  Agg *a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
-  g_autofree char *code_text = g_strdup_printf("0x%04X", code);
+  Agg *a = c->err_agg;
+  if (a && c->err_code == code && c->err_func == func && c->err_ud_group == ud_group &&
+      c->err_ud_subfunc == ud_subfunc) {
+    s7_agg_again(a);   /* the finding the same answer made on this connection */
+  } else {
+    char fbuf[S7_FUNCTION_TEXT_MAX];
+    const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
+    a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
+    c->err_agg = a;
+    c->err_code = code;
+    c->err_func = func;
+    c->err_ud_group = ud_group;
+    c->err_ud_subfunc = ud_subfunc;
+  }
+  char code_text[8];
+  g_snprintf(code_text, sizeof code_text, "0x%04X", code);
   s7_agg_set_code(a, src, code, code_text);
   if (!a->x.code) {
     a->x.code = code;
@@ -650,8 +662,9 @@ static void on_request(S7Engine *e, Conn *c, const S7Event *ev)
     case S7_FUNC_WRITE_VAR: {
       PlcContext *pc = s7_conn_plc(e, c);
       pc->data_jobs++;
-      if (!g_hash_table_contains(pc->data_clients, c->client.addr))
+      if (!c->data_client_noted && !g_hash_table_contains(pc->data_clients, c->client.addr))
         g_hash_table_add(pc->data_clients, g_strdup(c->client.addr));
+      c->data_client_noted = TRUE;
       s7_conn_pair(e, c)->data_jobs++;
       break;
     }
@@ -672,8 +685,9 @@ static void on_response(S7Engine *e, Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
   e->stats.responses++;
-  if (!g_hash_table_contains(e->s7_servers, c->plc.addr))
+  if (!c->server_noted && !g_hash_table_contains(e->s7_servers, c->plc.addr))
     g_hash_table_add(e->s7_servers, g_strdup(c->plc.addr));
+  c->server_noted = TRUE;
   Job *job = take_job(c, p);
   if (job) {
     c->n_answered++;

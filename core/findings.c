@@ -86,6 +86,11 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
   return a;
 }
 
+void s7_agg_again(Agg *a)
+{
+  a->f->occurrences++;   /* its connection's key was added the first time, or the set is full */
+}
+
 void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
 {
   if (frame < a->f->first_frame)

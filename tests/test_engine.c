@@ -246,6 +246,42 @@ static void test_putget_confidence_from_context(void)
   s7_engine_free(e);
 }
 
+/* The same answer again on a connection counts on the finding it made there; another answer
+ * in between, or another connection, makes or finds its own */
+static void test_repeated_error_answers(void)
+{
+  S7Engine *e = fresh();
+  open_conn(e, 4010);
+  open_conn(e, 4011);
+  static const struct { guint16 port; guint8 cls, code; } answers[] = {
+    { 4010, 0x81, 0x04 }, { 4010, 0x81, 0x04 }, { 4010, 0x85, 0x00 }, { 4010, 0x81, 0x04 },
+    { 4011, 0x81, 0x04 }, { 4010, 0x85, 0x00 }, { 4011, 0x81, 0x04 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(answers); i++) {
+    read_job(e, answers[i].port, (guint16)(i + 1), 1, 0);
+    ack_error(e, answers[i].port, (guint16)(i + 1), answers[i].cls, answers[i].code);
+  }
+  s7_engine_finish(e);
+  const GPtrArray *fs = s7_engine_findings(e);
+  guint found = 0;
+  for (guint i = 0; i < fs->len; i++) {
+    const S7Finding *f = g_ptr_array_index(fs, i);
+    if (!f->code)
+      continue;
+    if (!strcmp(f->code, "0x8104")) {
+      g_assert_cmpuint(f->occurrences, ==, 5);
+      g_assert_cmpuint(f->connections, ==, 2);
+      found++;
+    } else if (!strcmp(f->code, "0x8500")) {
+      g_assert_cmpuint(f->occurrences, ==, 2);
+      g_assert_cmpuint(f->connections, ==, 1);
+      found++;
+    }
+  }
+  g_assert_cmpuint(found, ==, 2);
+  s7_engine_free(e);
+}
+
 static void test_connect_refused_context(void)
 {
   S7Engine *e = fresh();
@@ -982,6 +1018,7 @@ int main(int argc, char **argv)
   g_test_add_func("/engine/userdata-empty-answer", test_userdata_empty_answer_is_normal);
   g_test_add_func("/engine/putget-confidence", test_putget_confidence_from_context);
   g_test_add_func("/engine/connect-refused-context", test_connect_refused_context);
+  g_test_add_func("/engine/repeated-error-answers", test_repeated_error_answers);
   g_test_add_func("/engine/client-rst-after-work", test_client_rst_after_work_is_not_refused);
   g_test_add_func("/engine/memory-bounded", test_memory_bounded_by_live_connections);
   g_test_add_func("/engine/live-snapshots", test_live_snapshots_equal_offline);
