@@ -281,20 +281,20 @@ static Agg *on_error_code(S7Engine *e, Conn *c, const S7Event *ev, const Job *jo
   Agg *a = c->err_agg;
   if (a && c->err_code == code && c->err_func == func && c->err_ud_group == ud_group &&
       c->err_ud_subfunc == ud_subfunc) {
-    s7_agg_again(a);   /* the finding the same answer made on this connection */
+    s7_agg_again(a);   /* the finding the same answer made on this connection: its code is set */
   } else {
     char fbuf[S7_FUNCTION_TEXT_MAX];
     const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
     a = finding(e, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
+    char code_text[8];
+    g_snprintf(code_text, sizeof code_text, "0x%04X", code);
+    s7_agg_set_code(a, src, code, code_text);
     c->err_agg = a;
     c->err_code = code;
     c->err_func = func;
     c->err_ud_group = ud_group;
     c->err_ud_subfunc = ud_subfunc;
   }
-  char code_text[8];
-  g_snprintf(code_text, sizeof code_text, "0x%04X", code);
-  s7_agg_set_code(a, src, code, code_text);
   if (!a->x.code) {
     a->x.code = code;
     a->x.function = func;
