@@ -6,6 +6,9 @@
 #   see (build/bench-stage/cap.pcap, at /src/build/bench-stage/cap.pcap inside); removed on exit
 # bench_median REPS COMMAND...: COMMAND REPS times; the median of the last lines each run
 #   writes to stderr (sorted as numbers by their first field)
+# bench_measure COMMAND...: runs COMMAND, which has `/usr/bin/time -f "$BENCH_TIME"` in it
+#   (after any chroot prefix), and writes "CPU wall kB" of its run to stderr (for bench_median:
+#   the median by CPU time, user + sys)
 # bench_versions ROW_FUNC COLUMNS: ROW_FUNC LABEL BUILD CAPTURE [PREFIX...] on this machine's
 #   Wireshark (build/), then in the trixie (4.4) and sid (4.6) chroots scripts/chroot keeps,
 #   with their builds (build-trixie/, build-sid/) and PREFIX the chroot; a chroot or build that
@@ -27,6 +30,11 @@ bench_median() {
     out+=("$("$@" 2>&1 > /dev/null | tail -1)")
   done
   printf '%s\n' "${out[@]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p"
+}
+
+BENCH_TIME="%e %M %U %S"
+bench_measure() {
+  "$@" 2>&1 > /dev/null | tail -1 | awk '{ printf "%.2f %s %s\n", $3 + $4, $1, $2 }' >&2
 }
 
 bench_versions() {
