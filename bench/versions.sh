@@ -4,11 +4,12 @@
 #
 # bench_stage CAPTURE: a copy of CAPTURE that nobody (tshark's user) can read and the chroots
 #   see (build/bench-stage/cap.pcap, at /src/build/bench-stage/cap.pcap inside); removed on exit
-# bench_median REPS COMMAND...: COMMAND REPS times; the median of the last lines each run
-#   writes to stderr (sorted as numbers by their first field)
 # bench_measure COMMAND...: runs COMMAND, which has `/usr/bin/time -f "$BENCH_TIME"` in it
-#   (after any chroot prefix), and writes "CPU wall kB" of its run to stderr (for bench_median:
-#   the median by CPU time, user + sys)
+#   (after any chroot prefix), and writes "CPU wall kB" of its run (CPU: user + sys) to stderr
+# bench_interleaved REPS NAME...: the commands held in the arrays named NAME... (each made for
+#   bench_measure), one after the other, REPS rounds of them: a slower spell of a shared machine
+#   falls on every command alike, not on the one measured then. Sets BENCH_RESULT[NAME] to
+#   "CPU wall kB" of each command's median run by CPU time.
 # bench_versions ROW_FUNC COLUMNS: ROW_FUNC LABEL BUILD CAPTURE [PREFIX...] on this machine's
 #   Wireshark (build/), then in the trixie (4.4) and sid (4.6) chroots scripts/chroot keeps,
 #   with their builds (build-trixie/, build-sid/) and PREFIX the chroot; a chroot or build that
@@ -23,13 +24,19 @@ bench_stage() {
   trap 'rm -rf "$BENCH_STAGE"' EXIT
 }
 
-bench_median() {
-  local reps=$1; shift
-  local out=()
-  for _ in $(seq "$reps"); do
-    out+=("$("$@" 2>&1 > /dev/null | tail -1)")
+bench_interleaved() {
+  local reps=$1 name round; shift
+  local -A runs=()
+  declare -gA BENCH_RESULT=()
+  for round in $(seq "$reps"); do
+    for name in "$@"; do
+      local -n bench_cmd=$name
+      runs[$name]+="$(bench_measure "${bench_cmd[@]}" 2>&1 > /dev/null | tail -1)"$'\n'
+    done
   done
-  printf '%s\n' "${out[@]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p"
+  for name in "$@"; do
+    BENCH_RESULT[$name]=$(printf '%s' "${runs[$name]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p")
+  done
 }
 
 BENCH_TIME="%e %M %U %S"

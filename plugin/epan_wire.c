@@ -50,10 +50,33 @@ GArray *s7diag_wire_wanted_hfids(int extra_proto, const char **missing)
   return wanted;
 }
 
-static GPtrArray *items(proto_tree *tree, WireItem w)
+/* This frame's items of each kind asked for (NULL: none), from one walk over what epan kept for
+ * the frame's asked-for fields: most kinds are absent from a frame, and a lookup of each
+ * (proto_get_finfo_ptr_array) cost more than the walk */
+static GPtrArray *kept[W_COUNT];
+
+static void gather_items(proto_tree *tree)
 {
-  GPtrArray *a = hfids[w] > 0 ? proto_get_finfo_ptr_array(tree, hfids[w]) : NULL;
-  return a && a->len ? a : NULL;
+  memset(kept, 0, sizeof kept);
+  GHashTable *h = PTREE_DATA(tree)->interesting_hfids;
+  if (!h)
+    return;
+  GHashTableIter it;
+  gpointer id, a;
+  g_hash_table_iter_init(&it, h);
+  while (g_hash_table_iter_next(&it, &id, &a)) {
+    for (guint w = 0; w < W_COUNT; w++) {
+      if (hfids[w] > 0 && hfids[w] == GPOINTER_TO_INT(id)) {
+        kept[w] = a && ((GPtrArray *)a)->len ? a : NULL;
+        break;
+      }
+    }
+  }
+}
+
+static GPtrArray *items(WireItem w)
+{
+  return kept[w];
 }
 
 static field_info *item_at(GPtrArray *a, guint i)
@@ -153,12 +176,12 @@ static gboolean port_wanted(GPtrArray *tcp, const guint16 *ports, guint n_ports)
 
 /* ICMP destination unreachable / ICMPv6 type 1 quoting a TCP packet: the outer IP header is
  * the first, the quoted one the last */
-static void icmp_event(proto_tree *tree, S7Event *ev, GPtrArray *icmp, gboolean v6, GPtrArray *tcp,
+static void icmp_event(S7Event *ev, GPtrArray *icmp, gboolean v6, GPtrArray *tcp,
                        S7dWireSink sink, gpointer user_data)
 {
   guint n;
   const guint8 *b = item_bytes(item_at(icmp, 0), 2, &n);
-  GPtrArray *ip = items(tree, v6 ? W_IPV6 : W_IP);
+  GPtrArray *ip = items(v6 ? W_IPV6 : W_IP);
   guint16 sport, dport;
   if (n < 2 || !ip || !tcp || !tcp_ports(item_at(tcp, 0), &sport, &dport))
     return;
@@ -200,7 +223,7 @@ static guint32 tcp_payload_len(const field_info *tcp, const guint8 *th, GPtrArra
   return len > 0 ? (guint32)len : 0;
 }
 
-static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtrArray *ip,
+static void tcp_event(S7Event *ev, const field_info *tcp, GPtrArray *ip,
                       gboolean v6, gboolean retransmission, S7dWireSink sink, gpointer user_data)
 {
   /* the tcp dissector gives the flags when it has read enough of the header (ws_compat.h) and
@@ -214,7 +237,7 @@ static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtr
   ev->u.tcp.flags = b[13];
   ev->u.tcp.payload_len = tcp_payload_len(tcp, b, ip, v6);
   ev->u.tcp.retransmission = retransmission;
-  ev->u.tcp.capture_gap = items(tree, W_TCP_LOST) || items(tree, W_TCP_ACK_LOST);
+  ev->u.tcp.capture_gap = items(W_TCP_LOST) || items(W_TCP_ACK_LOST);
   ev->u.tcp.seq = be32(b + 4);
   ev->u.tcp.ack = be32(b + 8);
   /* TTL and identification of the outermost IP header */
@@ -227,7 +250,7 @@ static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtr
     ev->u.tcp.ip_id = be16(h + 4);
   }
   /* a payload no dissector took: ISO-on-TCP? */
-  GPtrArray *data = items(tree, W_DATA);
+  GPtrArray *data = items(W_DATA);
   if (data) {
     const guint8 *d = item_own_bytes(item_at(data, 0), DATA_BYTES_MAX, &n);
     ev->u.tcp.tpkt = d && s7_sniff_tpkt(d, n);
@@ -235,9 +258,9 @@ static void tcp_event(proto_tree *tree, S7Event *ev, const field_info *tcp, GPtr
   sink(ev, user_data);
 }
 
-static void cotp_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer user_data)
+static void cotp_events(S7Event *ev, S7dWireSink sink, gpointer user_data)
 {
-  GPtrArray *cotp = items(tree, W_COTP);
+  GPtrArray *cotp = items(W_COTP);
   for (guint i = 0; cotp && i < cotp->len; i++) {
     guint n;
     const guint8 *b = item_own_bytes(item_at(cotp, i), 256, &n);
@@ -252,9 +275,9 @@ static void cotp_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointe
 
 /* An SZL answer in several PDUs: the s7comm dissector reassembles it and decodes it at the
  * last one, in a data source of its own (where its SZL id field lies) */
-static void szl_reassembled(proto_tree *tree, GPtrArray *pdus, const field_info *pdu, S7Pdu *s)
+static void szl_reassembled(GPtrArray *pdus, const field_info *pdu, S7Pdu *s)
 {
-  GPtrArray *ids = items(tree, W_SZL_ID);
+  GPtrArray *ids = items(W_SZL_ID);
   /* which SZL id is this PDU's is known only when the frame has one PDU */
   if (!ids || pdus->len != 1 || s->rosctr != S7_ROSCTR_USERDATA || s->ud_type != S7_UD_TYPE_RESPONSE ||
       s->ud_group != S7_UD_GRP_CPU || s->ud_subfunc != 1)
@@ -291,9 +314,9 @@ static const guint8 *s7_uncut(const guint8 *b, guint *n, gboolean *no_function)
   return whole;
 }
 
-static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer user_data)
+static void s7_events(S7Event *ev, S7dWireSink sink, gpointer user_data)
 {
-  GPtrArray *s7 = items(tree, W_S7COMM);
+  GPtrArray *s7 = items(W_S7COMM);
   for (guint i = 0; s7 && i < s7->len; i++) {
     guint n;
     const field_info *pdu = item_at(s7, i);
@@ -307,7 +330,7 @@ static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer 
     } else if (b && (b = s7_uncut(b, &n, &no_function)) && s7_wire_decode_s7(b, n, ev, &why)) {
       if (no_function && ev->u.s7.rosctr != S7_ROSCTR_USERDATA)
         ev->u.s7.function = S7_FUNC_NONE;
-      szl_reassembled(tree, s7, pdu, &ev->u.s7);
+      szl_reassembled(s7, pdu, &ev->u.s7);
       sink(ev, user_data);
     }
   }
@@ -317,10 +340,10 @@ static void s7_events(proto_tree *tree, S7Event *ev, S7dWireSink sink, gpointer 
  * is told). A COTP payload starting with 0x72 is the plugin's own dissector's (it parsed it
  * and left the result in the frame's proto data, in the order of its items), or data when
  * that dissector is off. */
-static void s7plus_events(proto_tree *tree, packet_info *pinfo, S7Event *ev, S7dWireSink sink,
+static void s7plus_events(packet_info *pinfo, S7Event *ev, S7dWireSink sink,
                           gpointer user_data)
 {
-  GPtrArray *a = items(tree, W_DATA);
+  GPtrArray *a = items(W_DATA);
   ev->type = S7_EV_S7PLUS;
   for (guint i = 0; a && i < a->len; i++) {
     guint n;
@@ -336,7 +359,7 @@ static void s7plus_events(proto_tree *tree, packet_info *pinfo, S7Event *ev, S7d
       sink(ev, user_data);
     }
   }
-  a = items(tree, W_EXTRA);
+  a = items(W_EXTRA);
   for (guint i = 0; a && i < a->len; i++) {
     const S7PlusPdu *p = p_get_proto_data(pinfo->pool, pinfo, hfids[W_EXTRA], i);
     if (p) {
@@ -352,18 +375,19 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
   static S7Event ev;   /* large (items); one frame at a time */
   if (!tree)
     return FALSE;
-  GPtrArray *icmp4 = items(tree, W_ICMP), *icmp6 = items(tree, W_ICMPV6);
-  GPtrArray *tcp = items(tree, W_TCP);
+  gather_items(tree);
+  GPtrArray *icmp4 = items(W_ICMP), *icmp6 = items(W_ICMPV6);
+  GPtrArray *tcp = items(W_TCP);
   if (!icmp4 && !icmp6 && !port_wanted(tcp, ports, n_ports))
     return FALSE;
   memset(&ev, 0, offsetof(S7Event, u));
   ev.frame = pinfo->num;
   ev.ts_us = (gint64)pinfo->abs_ts.secs * G_USEC_PER_SEC + pinfo->abs_ts.nsecs / 1000;
-  GPtrArray *ip4 = items(tree, W_IP), *ip6 = items(tree, W_IPV6);
+  GPtrArray *ip4 = items(W_IP), *ip6 = items(W_IPV6);
   gboolean v6 = ip6 && !ip4;
   GPtrArray *icmp = v6 ? icmp6 : icmp4;
   if (icmp) {
-    icmp_event(tree, &ev, icmp, v6, tcp, sink, user_data);
+    icmp_event(&ev, icmp, v6, tcp, sink, user_data);
     return TRUE;
   }
   GPtrArray *ip = v6 ? ip6 : ip4;
@@ -373,7 +397,7 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
   if (!ip_endpoints(item_at(ip, ip->len - 1), v6, &ev.src, &ev.dst))
     return TRUE;
   /* the outermost Ethernet header (an ICMP error or a tunnel may carry more) */
-  GPtrArray *eth = items(tree, W_ETH);
+  GPtrArray *eth = items(W_ETH);
   guint n;
   const guint8 *m = eth ? item_bytes(item_at(eth, 0), 12, &n) : NULL;
   if (m && n == 12) {
@@ -381,14 +405,14 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
     memcpy(ev.dst_mac, m, 6);
     memcpy(ev.src_mac, m + 6, 6);
   }
-  gboolean retransmission = items(tree, W_TCP_RETRANS) || items(tree, W_TCP_SPURIOUS);
-  tcp_event(tree, &ev, item_at(tcp, 0), ip, v6, retransmission, sink, user_data);
+  gboolean retransmission = items(W_TCP_RETRANS) || items(W_TCP_SPURIOUS);
+  tcp_event(&ev, item_at(tcp, 0), ip, v6, retransmission, sink, user_data);
   /* A retransmitted segment repeats what its original carried: Wireshark 4.0 does not
    * decode it again, 4.4 sometimes does; the engine never sees it twice. */
   if (retransmission)
     return TRUE;
-  cotp_events(tree, &ev, sink, user_data);
-  s7_events(tree, &ev, sink, user_data);
-  s7plus_events(tree, pinfo, &ev, sink, user_data);
+  cotp_events(&ev, sink, user_data);
+  s7_events(&ev, sink, user_data);
+  s7plus_events(pinfo, &ev, sink, user_data);
   return TRUE;
 }

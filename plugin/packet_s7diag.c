@@ -360,9 +360,13 @@ static void add_limitations(proto_tree *st, packet_info *pinfo, tvbuff_t *tvb, c
 }
 
 /* The connection and PDU details are seen: the tree is shown, or a filter, column or field
- * names one of their fields */
+ * names one of their fields. Naming a field marks its protocol too, so when s7diag is not
+ * marked (tshark's one pass without -V, a filter on other fields) the fields are not looked
+ * at one by one. */
 static gboolean details_seen(proto_tree *tree)
 {
+  if (!proto_field_is_referenced(tree, proto_s7diag))
+    return FALSE;
   const int *hfs[] = { &hf_plc, &hf_client, &hf_direction, &hf_calling_tsap, &hf_called_tsap,
                        &hf_rack, &hf_slot, &hf_conn_type, &hf_pdu_size, &hf_amq_calling,
                        &hf_amq_called, &hf_order_number, &hf_firmware, &hf_cpu_type,
