@@ -8,8 +8,9 @@
 #   (after any chroot prefix), and writes "CPU wall kB" of its run (CPU: user + sys) to stderr
 # bench_interleaved REPS NAME...: the commands held in the arrays named NAME... (each made for
 #   bench_measure), one after the other, REPS rounds of them: a slower spell of a shared machine
-#   falls on every command alike, not on the one measured then. Sets BENCH_RESULT[NAME] to
-#   "CPU wall kB" of each command's median run by CPU time.
+#   falls on every command alike, not on the one measured then; each round starts one command
+#   later. Sets BENCH_RESULT[NAME] to "CPU wall kB" of each command's median run by CPU time.
+#   The NAMEs must not begin with _bi_ (the function's own variables).
 # bench_versions ROW_FUNC COLUMNS: ROW_FUNC LABEL BUILD CAPTURE [PREFIX...] on this machine's
 #   Wireshark (build/), then in the trixie (4.4) and sid (4.6) chroots scripts/chroot keeps,
 #   with their builds (build-trixie/, build-sid/) and PREFIX the chroot; a chroot or build that
@@ -25,17 +26,21 @@ bench_stage() {
 }
 
 bench_interleaved() {
-  local reps=$1 name round; shift
-  local -A runs=()
+  local _bi_reps=$1 _bi_r _bi_i _bi_n _bi_name; shift
+  [ "$_bi_reps" -ge 1 ] || { echo "bench_interleaved: REPS must be at least 1" >&2; return 2; }
+  local -A _bi_runs=()
   declare -gA BENCH_RESULT=()
-  for round in $(seq "$reps"); do
-    for name in "$@"; do
-      local -n bench_cmd=$name
-      runs[$name]+="$(bench_measure "${bench_cmd[@]}" 2>&1 > /dev/null | tail -1)"$'\n'
+  _bi_n=$#
+  for ((_bi_r = 0; _bi_r < _bi_reps; _bi_r++)); do
+    for ((_bi_i = 0; _bi_i < _bi_n; _bi_i++)); do
+      # each round starts one command later, so no command always comes first or last
+      local -n _bi_cmd=${@:1 + (_bi_r + _bi_i) % _bi_n:1}
+      _bi_name=${!_bi_cmd}
+      _bi_runs[$_bi_name]+="$(bench_measure "${_bi_cmd[@]}" 2>&1 > /dev/null | tail -1)"$'\n'
     done
   done
-  for name in "$@"; do
-    BENCH_RESULT[$name]=$(printf '%s' "${runs[$name]}" | sort -n | sed -n "$(( (reps + 1) / 2 ))p")
+  for _bi_name in "$@"; do
+    BENCH_RESULT[$_bi_name]=$(printf '%s' "${_bi_runs[$_bi_name]}" | sort -n | sed -n "$(( (_bi_reps + 1) / 2 ))p")
   done
 }
 
