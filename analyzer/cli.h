@@ -18,6 +18,9 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
 /* "s7diag: MESSAGE" + a hint on stderr, exit 2 */
 void s7_die_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
+/* An output that may not be written (outfile.h): one line, exit 2 */
+#include "outfile.h"
+void s7_output_check(const char *option, const char *path, S7OutputKind kind);
 
 typedef struct {
   const char *name;

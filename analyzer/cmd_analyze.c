@@ -60,6 +60,7 @@ S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeo
   cfg->no_response_timeout_s = no_response_timeout_s;
   cfg->connect_timeout_s = connect_timeout_s;
   g_autoptr(GError) err = NULL;
+  s7_input_file_note(partners_file);
   S7Partners *partners = partners_file ? s7_partners_load(partners_file, &err) : NULL;
   if (partners_file && !partners)
     s7_die_usage("--partners: %s", err->message);
@@ -264,9 +265,22 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_redactor_free(redact);
     return EXIT_USAGE;
   }
-  if (o.evidence && inputs->len > 1 && !g_file_test(o.evidence, G_FILE_TEST_IS_DIR) &&
-      !g_str_has_suffix(o.evidence, "/"))
+  gboolean evidence_dir = o.evidence && (g_file_test(o.evidence, G_FILE_TEST_IS_DIR) || g_str_has_suffix(o.evidence, "/"));
+  if (o.evidence && inputs->len > 1 && !evidence_dir)
     s7_die_usage("--evidence: give a directory when analyzing several captures");
+  /* no output may be an input, and a report never replaces a capture: said before anything is
+   * written (a redacted evidence file's name is known later, and checked then) */
+  char **names = g_new0(char *, inputs->len + 1);
+  for (guint i = 0; i < inputs->len; i++)
+    names[i] = g_strdup(((S7Input *)g_ptr_array_index(inputs, i))->name);
+  g_autoptr(GPtrArray) report_paths = s7_report_output_paths(format, output, (const char *const *)names, inputs->len, FALSE);
+  for (guint i = 0; i < report_paths->len; i++)
+    s7_output_check("-o", g_ptr_array_index(report_paths, i), S7_OUT_REPORT);
+  for (guint i = 0; o.evidence && !(redact && evidence_dir) && i < inputs->len; i++) {
+    g_autofree char *ev = s7_evidence_path(o.evidence, evidence_dir, names[i], NULL);
+    s7_output_check("-e", ev, S7_OUT_CAPTURE);
+  }
+  g_strfreev(names);
 
   Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, { 0 }, 0 };
   run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
@@ -291,15 +305,20 @@ int s7_cmd_analyze(int argc, char **argv)
     size_t i;
     json_t *c;
     json_array_foreach(json_object_get(report, "captures"), i, c) {
+      g_autofree char *file = s7_report_capture_file(c);
       const S7Input *in = NULL;
       for (guint k = 0; k < inputs->len && !in; k++)
-        if (!strcmp(((S7Input *)g_ptr_array_index(inputs, k))->name, s7_json_str(c, "file")))
+        if (!strcmp(((S7Input *)g_ptr_array_index(inputs, k))->name, file))
           in = g_ptr_array_index(inputs, k);
       char *ew = NULL;
-      if (in && !s7_evidence_write(c, in->path, tshark.path, o.evidence, inputs->len > 1, redact, &ew)) {
+      gboolean truncated = FALSE;
+      if (in && !s7_evidence_write(c, in->path, tshark.path, o.evidence, evidence_dir, redact, &truncated, &ew)) {
         fprintf(stderr, "s7diag: %s\n", ew);
         g_free(ew);
         rc = EXIT_USAGE;
+      } else if (truncated && !o.quiet) {
+        fprintf(stderr, "s7diag: %s: warning: the capture is truncated or damaged; the evidence holds what was read\n",
+                s7_json_text(c, "file"));
       }
     }
   }

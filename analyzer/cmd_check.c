@@ -229,6 +229,8 @@ int s7_cmd_check(int argc, char **argv)
     co.db_given = TRUE;
   }
   S7Redactor *redact = s7_redactor_from_cli();
+  s7_output_check("-o", output, S7_OUT_REPORT);
+  s7_output_check("-w", o.write, S7_OUT_CAPTURE);
   char *why = NULL;
   if (!resolve(host, (guint16)o.port, &co, &why)) {
     s7_redactor_free(redact);

@@ -94,6 +94,11 @@ int s7_cmd_diff(int argc, char **argv)
   int threshold;
   s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   S7Redactor *redact = s7_redactor_from_cli();
+  s7_input_file_note(argv[1]);
+  s7_input_file_note(argv[2]);
+  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, NULL, 0, TRUE);
+  for (guint i = 0; i < paths->len; i++)
+    s7_output_check("-o", g_ptr_array_index(paths, i), S7_OUT_REPORT);
   S7EngineConfig ecfg;
   s7_engine_config_from_options(o.ports, 5.0, 3.0, NULL, &ecfg);
   S7Tshark tshark;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_merge.c — `s7diag merge REPORT.json...`: one report from many (see report_model.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "cli.h"
 #include "redact.h"
@@ -24,6 +26,18 @@ int s7_cmd_merge(int argc, char **argv)
   S7Redactor *redact = s7_redactor_from_cli();
 
   guint n = (guint)argc - 1;
+  /* one report given twice would count its captures twice */
+  g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++) {
+    GStatBuf st;
+    if (g_stat(argv[i + 1], &st) != 0)
+      continue;   /* said when it is read */
+    char *id = g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+    if (!g_hash_table_add(seen, id))
+      s7_die_usage("merge: %s is given twice (its captures would be counted twice)", argv[i + 1]);
+    s7_input_file_note(argv[i + 1]);
+  }
+  s7_output_check("-o", m_output, S7_OUT_REPORT);
   json_t **reports = g_new0(json_t *, n);
   int rc = EXIT_CLEAN;
   for (guint i = 0; i < n && rc == EXIT_CLEAN; i++) {

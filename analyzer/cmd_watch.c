@@ -244,6 +244,9 @@ int s7_cmd_watch(int argc, char **argv)
   S7EngineConfig ecfg;
   S7Partners *partners = s7_engine_config_from_options(o.ports, o.no_response_timeout, o.connect_timeout,
                                                        o.partners, &ecfg);
+  /* no output may be an input (the partner list, the key file), nor a report a capture */
+  s7_output_check("-o", output, S7_OUT_REPORT);
+  s7_output_check("-w", o.write, S7_OUT_CAPTURE);
   S7Tshark tshark;
   if (!s7_probe_tshark_or_say(o.tshark, &tshark))
     return give_up(-1, NULL, NULL, partners, redact);

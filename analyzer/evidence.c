@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "bytes_text.h"
+#include "outfile.h"
 #include "report_model.h"
 
 /* editcap lives beside tshark */
@@ -26,7 +28,43 @@ static gint cmp_frame(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-static gboolean run(GPtrArray *argv, char **out, char **error, const char *what)
+/* A temporary file (removed on every exit, signals included), NULL when none can be made */
+static char *temp_file(const char *templ)
+{
+  char *path = NULL;
+  int fd = g_file_open_tmp(templ, &path, NULL);
+  if (fd < 0)
+    return NULL;
+  close(fd);
+  s7_temp_register(path);
+  return path;
+}
+
+static void forget_temp(const char *path)
+{
+  if (!path)
+    return;
+  g_unlink(path);
+  s7_temp_forget(path);
+}
+
+/* tshark's or editcap's message: its lines, without the one about running as root */
+static char *tool_message(const char *text)
+{
+  GString *out = g_string_new(NULL);
+  g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+  for (char **l = lines; *l; l++) {
+    g_strstrip(*l);
+    if (!**l || strstr(*l, "Running as user \"root\""))
+      continue;
+    g_string_append_printf(out, "%s%s", out->len ? " " : "", *l);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Runs a tool; a capture that ends in the middle of a packet or is damaged is read up to there
+ * and is no failure (*truncated is set) */
+static gboolean run(GPtrArray *argv, char **out, char **error, const char *what, gboolean *truncated)
 {
   g_ptr_array_add(argv, NULL);
   g_autofree char *err_text = NULL;
@@ -39,16 +77,32 @@ static gboolean run(GPtrArray *argv, char **out, char **error, const char *what)
     g_error_free(e);
     return FALSE;
   }
-  if (!g_spawn_check_wait_status(status, NULL)) {
-    *error = g_strdup_printf("%s failed: %s", what, err_text ? g_strstrip(err_text) : "");
+  g_autofree char *msg = tool_message(err_text);
+  if (strstr(msg, "cut short in the middle of a packet") || strstr(msg, "appears to be damaged or corrupt"))
+    *truncated = TRUE;
+  else if (!g_spawn_check_wait_status(status, NULL)) {
+    *error = g_strdup_printf("%s failed: %s", what, *msg ? msg : "no message");
     return FALSE;
   }
   return TRUE;
 }
 
-gboolean s7_evidence_write(const json_t *capture, const char *path, const char *tshark,
-                           const char *target, gboolean as_dir, S7Redactor *redact, char **error)
+char *s7_evidence_path(const char *target, gboolean as_dir, const char *file, S7Redactor *redact)
 {
+  if (!as_dir)
+    return g_strdup(target);
+  g_autofree char *base = g_path_get_basename(file);
+  g_autofree char *base_text = s7_bytes_text(base);   /* as the report, which the redactor learned, shows it */
+  const char *pseudonym = redact ? s7_redact_secret(redact, base_text) : NULL;
+  g_autofree char *name = g_strdup_printf("%s.evidence.pcapng", pseudonym ? pseudonym : base);
+  return g_build_filename(target, name, NULL);
+}
+
+gboolean s7_evidence_write(const json_t *capture, const char *path, const char *tshark,
+                           const char *target, gboolean as_dir, S7Redactor *redact, gboolean *truncated,
+                           char **error)
+{
+  *truncated = FALSE;
   const json_t *findings = json_object_get(capture, "findings");
   if (json_object_get(capture, "error") || !json_array_size(findings))
     return TRUE;
@@ -75,16 +129,15 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
     }
   }
   g_autofree char *frames = g_string_free(frame_set, FALSE);
-  g_autofree char *out_path = NULL;
-  if (as_dir) {
-    g_mkdir_with_parents(target, 0755);
-    g_autofree char *base = g_path_get_basename(s7_json_str(capture, "file"));
-    const char *pseudonym = redact ? s7_redact_secret(redact, base) : NULL;
-    g_autofree char *name = g_strdup_printf("%s.evidence.pcapng", pseudonym ? pseudonym : base);
-    out_path = g_build_filename(target, name, NULL);
-  } else {
-    out_path = g_strdup(target);
+  g_autofree char *file = s7_report_capture_file(capture);
+  g_autofree char *out_path = s7_evidence_path(target, as_dir, file, redact);
+  char *why = NULL;
+  if (!s7_output_allowed("-e", out_path, S7_OUT_CAPTURE, &why)) {
+    *error = why;
+    return FALSE;
   }
+  if (as_dir)
+    g_mkdir_with_parents(target, 0755);
 
   /* 1. the TCP streams of the evidence frames */
   g_autofree char *filter = g_strdup_printf("frame.number in {%s}", frames);
@@ -94,7 +147,7 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   for (guint k = 0; k < G_N_ELEMENTS(streams_argv); k++)
     g_ptr_array_add(a, g_strdup(streams_argv[k]));
   g_autofree char *streams_out = NULL;
-  gboolean ok = run(a, &streams_out, error, "tshark (evidence streams)");
+  gboolean ok = run(a, &streams_out, error, "tshark (evidence streams)", truncated);
   g_ptr_array_unref(a);
   if (!ok)
     return FALSE;
@@ -110,14 +163,18 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   }
 
   /* 2. the comments, on the whole capture (frame numbers are still the original ones) */
-  g_autofree char *tmp = NULL;
-  int fd = g_file_open_tmp("s7diag-evidence-XXXXXX.pcapng", &tmp, NULL);
-  if (fd < 0) {
-    *error = g_strdup("cannot create a temporary file for the evidence");
+  g_autofree char *tmp = temp_file("s7diag-evidence-XXXXXX.pcapng");
+  g_autofree char *plain_path = redact ? temp_file("s7diag-evidence-plain-XXXXXX.pcapng") : NULL;
+  GError *e = NULL;
+  S7OutFile *out = tmp && (!redact || plain_path) ? s7_outfile_open(out_path, &e) : NULL;
+  if (!out) {
+    *error = e ? g_strdup(e->message) : g_strdup("cannot create a temporary file for the evidence");
+    g_clear_error(&e);
+    forget_temp(tmp);
+    forget_temp(plain_path);
     g_string_free(streams, TRUE);
     return FALSE;
   }
-  close(fd);
   g_autofree char *editcap = editcap_for(tshark);
   a = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(a, g_strdup(editcap));
@@ -132,49 +189,40 @@ gboolean s7_evidence_write(const json_t *capture, const char *path, const char *
   g_list_free(keys);
   g_ptr_array_add(a, g_strdup(path));
   g_ptr_array_add(a, g_strdup(tmp));
-  ok = run(a, NULL, error, "editcap (evidence comments)");
+  ok = run(a, NULL, error, "editcap (evidence comments)", truncated);
   g_ptr_array_unref(a);
 
-  /* 3. only the faulty connections (and frames without a stream, e.g. ICMP); redacted, it is
-   * written to a private file first, so no unredacted copy is ever at the target */
-  g_autofree char *plain_path = NULL;
-  if (ok && redact) {
-    int pfd = g_file_open_tmp("s7diag-evidence-plain-XXXXXX.pcapng", &plain_path, NULL);
-    if (pfd < 0) {
-      *error = g_strdup("cannot create a temporary file for the evidence");
-      ok = FALSE;
-    } else {
-      close(pfd);
-    }
-  }
-  const char *written = plain_path ? plain_path : out_path;
+  /* 3. only the faulty connections (and frames without a stream, e.g. ICMP), into a temporary
+   * file beside the target, renamed into place when whole; redacted, it is written to a private
+   * file first, so no unredacted copy is ever beside the target */
   if (ok) {
     g_autofree char *keep = streams->len
         ? g_strdup_printf("tcp.stream in {%s} || frame.number in {%s}", streams->str, frames)
         : g_strdup_printf("frame.number in {%s}", frames);
     a = g_ptr_array_new_with_free_func(g_free);
+    const char *written = plain_path ? plain_path : s7_outfile_temp_path(out);
     const char *const write_argv[] = { tshark, "-n", "-r", tmp, "-Y", keep, "-F", "pcapng", "-w", written };
     for (guint k = 0; k < G_N_ELEMENTS(write_argv); k++)
       g_ptr_array_add(a, g_strdup(write_argv[k]));
-    ok = run(a, NULL, error, "tshark (evidence file)");
+    ok = run(a, NULL, error, "tshark (evidence file)", truncated);
     g_ptr_array_unref(a);
   }
-  g_unlink(tmp);
+  forget_temp(tmp);
   g_string_free(streams, TRUE);
   /* 4. redacted: addresses, names, comments */
-  if (ok && redact) {
-    char *why = NULL;
-    ok = s7_redact_capture(redact, plain_path, out_path, &why);
-    if (!ok) {
-      g_unlink(out_path);
-      *error = why;
-    }
+  if (ok && redact)
+    ok = s7_redact_capture(redact, plain_path, s7_outfile_temp_path(out), error);
+  forget_temp(plain_path);
+  if (ok && !s7_outfile_commit(out, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return FALSE;
   }
-  if (plain_path)
-    g_unlink(plain_path);
   if (!ok) {
-    g_autofree char *why = *error;
-    *error = g_strdup_printf("%s: %s", out_path, why);
+    s7_outfile_abort(out);
+    g_autofree char *reason = *error;
+    g_autofree char *shown = s7_bytes_text(out_path);
+    *error = g_strdup_printf("%s: %s", shown, reason);
   }
   return ok;
 }

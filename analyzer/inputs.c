@@ -2,6 +2,8 @@
 /* inputs.c — command-line inputs -> captures (see inputs.h). */
 #include "inputs.h"
 
+#include "outfile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,8 @@ gboolean s7_is_capture_name(const char *name)
 
 static S7Input *input_new(const char *name, const char *path, gboolean temporary)
 {
+  if (!temporary)
+    s7_input_file_note(path);
   S7Input *in = g_new0(S7Input, 1);
   in->name = g_strdup(name);
   in->path = g_strdup(path);

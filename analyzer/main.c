@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "redact.h"
 
 void s7_die_usage(const char *fmt, ...)
@@ -17,6 +18,15 @@ void s7_die_usage(const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   fputs("\nTry 's7diag --help'.\n", stderr);
   va_end(ap);
+  exit(EXIT_USAGE);
+}
+
+void s7_output_check(const char *option, const char *path, S7OutputKind kind)
+{
+  char *why = NULL;
+  if (s7_output_allowed(option, path, kind, &why))
+    return;
+  fprintf(stderr, "s7diag: %s\n", why);   /* one line: no usage hint, the usage was right */
   exit(EXIT_USAGE);
 }
 
@@ -66,6 +76,7 @@ S7Redactor *s7_redactor_from_cli(void)
   if (!redact_opts.redact && !redact_opts.key_file)
     return NULL;
   char *why = NULL;
+  s7_input_file_note(redact_opts.key_file);
   S7Redactor *r = s7_redactor_new(redact_opts.key_file, &why);
   if (!r)
     s7_die_usage("%s", why);
@@ -286,6 +297,8 @@ int main(int argc, char **argv)
     atexit(report_rss);
   setlocale(LC_ALL, "");
   signal(SIGPIPE, SIG_IGN);   /* a tshark that exits early must not kill us through its pipe */
+  signal(SIGXFSZ, SIG_IGN);   /* a file size limit: a write error, not death with a file half written */
+  s7_temp_cleanup_install();  /* temporary files go on every exit, signals included */
   if (argc < 2)
     s7_die_usage("no command given");
   const char *cmd = argv[1];

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "dumpcap_run.h"
+#include "outfile.h"
 
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 1u
@@ -90,6 +91,10 @@ static gboolean next_file(S7Ring *r, char **error)
   if (localtime_r(&now, &tm))
     strftime(when, sizeof when, "%Y%m%d%H%M%S", &tm);
   char *name = g_strdup_printf("%s_%05u_%s%s", r->prefix, ++r->made, when, r->ext);
+  if (!s7_output_allowed("-w", name, S7_OUT_CAPTURE, error)) {   /* never one of the inputs */
+    g_free(name);
+    return FALSE;
+  }
   r->fd = g_open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (r->fd < 0) {
     *error = g_strdup_printf("cannot create %s: %s", name, g_strerror(errno));
@@ -190,11 +195,15 @@ gboolean s7_ring_join(S7Ring *r, const char *out, char **error)
     *error = g_strdup("the capture stream held no complete pcapng block");
     return FALSE;
   }
-  FILE *o = g_fopen(out, "wb");
-  if (!o) {
-    *error = g_strdup_printf("cannot create %s: %s", out, g_strerror(errno));
+  /* written whole or not at all (outfile.h) */
+  GError *e = NULL;
+  S7OutFile *outfile = s7_outfile_open(out, &e);
+  if (!outfile) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
     return FALSE;
   }
+  FILE *o = s7_outfile_stream(outfile);
   /* the oldest file whole (its header blocks, and any that came later, where they came), the
    * others without the header blocks they begin with */
   gboolean ok = TRUE;
@@ -205,7 +214,7 @@ gboolean s7_ring_join(S7Ring *r, const char *out, char **error)
       *error = g_strdup_printf("cannot read %s: %s", name, g_strerror(errno));
       if (f)
         fclose(f);
-      fclose(o);
+      s7_outfile_abort(outfile);
       return FALSE;
     }
     char buf[65536];
@@ -218,11 +227,18 @@ gboolean s7_ring_join(S7Ring *r, const char *out, char **error)
     }
     fclose(f);
   }
-  if (fclose(o) != 0)
-    ok = FALSE;
-  if (!ok && !*error)
-    *error = g_strdup_printf("cannot write %s: %s", out, g_strerror(errno));
-  return ok;
+  if (!ok) {
+    if (!*error)
+      *error = g_strdup_printf("cannot write %s: %s", out, g_strerror(errno));
+    s7_outfile_abort(outfile);
+    return FALSE;
+  }
+  if (!s7_outfile_commit(outfile, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean s7_ring_option(const char *text, guint64 *file_kb, guint *max_files)

@@ -2,6 +2,7 @@
 /* redact_capture.c — a capture file with its addresses, names and comments replaced (see
  * redact.h): every packet keeps its place, length and meaning, so the redacted file
  * dissects and diagnoses like the original, frame numbers included. */
+#include "outfile.h"
 #include "redact.h"
 
 #include <errno.h>
@@ -336,14 +337,20 @@ gboolean s7_redact_capture(S7Redactor *r, const char *in_path, const char *out_p
 
 gboolean s7_redact_capture_in_place(S7Redactor *r, const char *path, char **error)
 {
-  g_autofree char *tmp = g_strdup_printf("%s.redacting", path);
-  if (!s7_redact_capture(r, path, tmp, error)) {
-    g_unlink(tmp);
+  GError *e = NULL;
+  S7OutFile *out = s7_outfile_open(path, &e);
+  if (!out) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
     return FALSE;
   }
-  if (g_rename(tmp, path) != 0) {
-    *error = g_strdup_printf("%s: %s", path, g_strerror(errno));
-    g_unlink(tmp);
+  if (!s7_redact_capture(r, path, s7_outfile_temp_path(out), error)) {
+    s7_outfile_abort(out);
+    return FALSE;
+  }
+  if (!s7_outfile_commit(out, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
     return FALSE;
   }
   return TRUE;

@@ -4,11 +4,21 @@
 
 #include <string.h>
 
+#include "bytes_text.h"
 #include "s7_address.h"
+
+/* A string, its bytes that are not UTF-8 escaped (JSON must be UTF-8) */
+static json_t *text(const char *s)
+{
+  if (!s7_bytes_need_escape(s))
+    return json_string(s);
+  g_autofree char *t = s7_bytes_text(s);
+  return json_string(t);
+}
 
 static json_t *str_or_null(const char *s)
 {
-  return s ? json_string(s) : json_null();
+  return s ? text(s) : json_null();
 }
 
 static json_t *iso_time(gint64 us)
@@ -20,7 +30,7 @@ static json_t *iso_time(gint64 us)
     return json_null();
   g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
   g_autofree char *s = g_strdup_printf("%s.%06dZ", base, (int)(us % G_USEC_PER_SEC));
-  return json_string(s);
+  return text(s);
 }
 
 static json_t *seconds(gint64 us)
@@ -40,10 +50,10 @@ static json_t *frames_json(const GArray *frames)
 static json_t *finding_json(const S7Finding *f)
 {
   json_t *o = json_object();
-  json_object_set_new(o, "kind", json_string(s7_kind_info(f->kind)->id));
-  json_object_set_new(o, "severity", json_string(s7_severity_name(f->severity)));
-  json_object_set_new(o, "title", json_string(f->title));
-  json_object_set_new(o, "plc", json_string(f->plc));
+  json_object_set_new(o, "kind", text(s7_kind_info(f->kind)->id));
+  json_object_set_new(o, "severity", text(s7_severity_name(f->severity)));
+  json_object_set_new(o, "title", text(f->title));
+  json_object_set_new(o, "plc", text(f->plc));
   json_object_set_new(o, "client", str_or_null(f->client));
   json_object_set_new(o, "code", str_or_null(f->code));
   json_object_set_new(o, "detail", str_or_null(f->detail));
@@ -52,20 +62,20 @@ static json_t *finding_json(const S7Finding *f)
   json_object_set_new(o, "connections", json_integer(f->connections));
   json_object_set_new(o, "first_time", iso_time(f->first_ts_us));
   json_object_set_new(o, "last_time", iso_time(f->last_ts_us));
-  json_object_set_new(o, "filter", json_string(f->filter));
-  json_object_set_new(o, "explanation", json_string(f->explanation));
-  json_object_set_new(o, "action", json_string(f->action));
+  json_object_set_new(o, "filter", text(f->filter));
+  json_object_set_new(o, "explanation", text(f->explanation));
+  json_object_set_new(o, "action", text(f->action));
   json_object_set_new(o, "client_says", str_or_null(f->client_says && *f->client_says ? f->client_says : NULL));
-  json_object_set_new(o, "confidence", json_string(f->confidence));
-  json_object_set_new(o, "confidence_reason", json_string(f->confidence_reason));
+  json_object_set_new(o, "confidence", text(f->confidence));
+  json_object_set_new(o, "confidence_reason", text(f->confidence_reason));
   return o;
 }
 
 static json_t *connection_json(const S7ConnSummary *c)
 {
   json_t *o = json_object();
-  json_object_set_new(o, "client", json_string(c->client));
-  json_object_set_new(o, "plc", json_string(c->plc));
+  json_object_set_new(o, "client", text(c->client));
+  json_object_set_new(o, "plc", text(c->plc));
   json_object_set_new(o, "calling_tsap", str_or_null(c->calling_tsap));
   json_object_set_new(o, "called_tsap", str_or_null(c->called_tsap));
   if (c->tsap_valid) {
@@ -87,7 +97,7 @@ static json_t *connection_json(const S7ConnSummary *c)
   json_object_set_new(o, "last_frame", json_integer(c->last_frame));
   json_object_set_new(o, "start", iso_time(c->start_ts_us));
   json_object_set_new(o, "end", iso_time(c->end_ts_us));
-  json_object_set_new(o, "ended", json_string(c->ended));
+  json_object_set_new(o, "ended", text(c->ended));
   json_object_set_new(o, "s7_jobs", json_integer((json_int_t)c->s7_jobs));
   json_object_set_new(o, "s7_errors", json_integer((json_int_t)c->s7_errors));
   if (c->answered) {
@@ -100,7 +110,7 @@ static json_t *connection_json(const S7ConnSummary *c)
     json_object_set_new(o, "response_ms", json_null());
   }
   json_object_set_new(o, "handshake_seen", json_boolean(c->handshake_seen));
-  json_object_set_new(o, "directions", json_string(c->directions));
+  json_object_set_new(o, "directions", text(c->directions));
   json_object_set_new(o, "tls", json_boolean(c->tls));
   if (c->s7plus_version) {
     json_t *p = json_object();
@@ -117,15 +127,15 @@ static json_t *connection_json(const S7ConnSummary *c)
 static json_t *area_json(const S7AreaSummary *a)
 {
   json_t *o = json_object();
-  json_object_set_new(o, "plc", json_string(a->plc));
-  json_object_set_new(o, "area", json_string(a->area));
+  json_object_set_new(o, "plc", text(a->plc));
+  json_object_set_new(o, "area", text(a->area));
   json_object_set_new(o, "reads", json_integer((json_int_t)a->reads));
   json_object_set_new(o, "writes", json_integer((json_int_t)a->writes));
   json_object_set_new(o, "errors", json_integer((json_int_t)a->errors));
   /* bytes for memory areas, numbers for timers and counters; what worked apart from what failed */
   json_object_set_new(o, "first_byte", a->numbered ? json_null() : json_integer(a->lowest));
   json_object_set_new(o, "end_byte", a->numbered ? json_null() : json_integer(a->highest));
-  json_object_set_new(o, "unit", json_string(a->numbered ? "number" : "byte"));
+  json_object_set_new(o, "unit", text(a->numbered ? "number" : "byte"));
   json_object_set_new(o, "first", json_integer(a->lowest));
   json_object_set_new(o, "end", json_integer(a->highest));
   json_object_set_new(o, "ok_first", a->ok ? json_integer(a->ok_lo) : json_null());
@@ -137,13 +147,13 @@ static json_t *area_json(const S7AreaSummary *a)
 
 static json_t *text_or_null(const char *s)
 {
-  return s && *s ? json_string(s) : json_null();
+  return s && *s ? text(s) : json_null();
 }
 
 static json_t *plc_json(const S7PlcSummary *p)
 {
   json_t *o = json_object();
-  json_object_set_new(o, "plc", json_string(p->plc));
+  json_object_set_new(o, "plc", text(p->plc));
   const S7Identity *id = &p->identity;
   json_object_set_new(o, "order_number", text_or_null(id->order_number));
   json_object_set_new(o, "family", text_or_null(p->family));
@@ -157,11 +167,11 @@ static json_t *plc_json(const S7PlcSummary *p)
   for (guint i = 0; i < p->peers->len; i++) {
     const S7Peer *h = g_ptr_array_index(p->peers, i);
     json_t *q = json_object();
-    json_object_set_new(q, "host", json_string(h->host));
-    json_object_set_new(q, "access", json_string(s7_access_name(h->needed)));
+    json_object_set_new(q, "host", text(h->host));
+    json_object_set_new(q, "access", text(s7_access_name(h->needed)));
     g_autofree char *plc_ip = s7_endpoint_host(p->plc);
     g_autofree char *line = g_strdup_printf("%s %s %s", h->host, plc_ip, s7_access_name(h->needed));
-    json_object_set_new(q, "partner_line", json_string(line));
+    json_object_set_new(q, "partner_line", text(line));
     json_object_set_new(q, "connections", json_integer((json_int_t)h->connections));
     json_object_set_new(q, "read_jobs", json_integer((json_int_t)h->read_jobs));
     json_object_set_new(q, "write_jobs", json_integer((json_int_t)h->write_jobs));
@@ -239,7 +249,7 @@ static json_t *timeline_json(const S7CaptureResult *r)
   for (GList *l = keys; l; l = l->next) {
     const Series *s = g_hash_table_lookup(plcs, l->data);
     json_t *p = json_object();
-    json_object_set_new(p, "plc", json_string(l->data));
+    json_object_set_new(p, "plc", text(l->data));
     json_object_set_new(p, "jobs", series_json(s->jobs));
     json_object_set_new(p, "fault_frames", series_json(s->faults));
     json_object_set_new(p, "note_frames", series_json(s->notes));
@@ -256,12 +266,17 @@ static json_t *timeline_json(const S7CaptureResult *r)
 json_t *s7_report_capture(const S7CaptureResult *r)
 {
   json_t *o = json_object();
-  json_object_set_new(o, "file", json_string(r->file));
+  /* a name that is not UTF-8: shown escaped, its bytes kept in file_base64 */
+  json_object_set_new(o, "file", text(r->file));
+  if (s7_bytes_need_escape(r->file)) {
+    g_autofree char *b64 = g_base64_encode((const guchar *)r->file, strlen(r->file));
+    json_object_set_new(o, "file_base64", json_string(b64));
+  }
   if (r->error) {
-    json_object_set_new(o, "error", json_string(r->error));
+    json_object_set_new(o, "error", text(r->error));
     return o;
   }
-  json_object_set_new(o, "sha256", json_string(r->sha256));
+  json_object_set_new(o, "sha256", text(r->sha256));
   json_object_set_new(o, "size_bytes", json_integer((json_int_t)r->size_bytes));
   json_object_set_new(o, "packets", json_integer((json_int_t)r->packets));
   json_object_set_new(o, "first_packet_time", iso_time(r->first_ts_us));
@@ -270,18 +285,18 @@ json_t *s7_report_capture(const S7CaptureResult *r)
   json_object_set_new(o, "complete", json_boolean(r->complete));
   json_t *w = json_array();
   for (guint i = 0; i < r->warnings->len; i++)
-    json_array_append_new(w, json_string(g_ptr_array_index(r->warnings, i)));
+    json_array_append_new(w, text(g_ptr_array_index(r->warnings, i)));
   json_object_set_new(o, "warnings", w);
   json_t *la = json_array();
   const GPtrArray *limits = s7_engine_limitations(r->engine);
   for (guint i = 0; i < limits->len; i++) {
     const S7Limitation *l = g_ptr_array_index(limits, i);
     json_t *lo = json_object();
-    json_object_set_new(lo, "id", json_string(l->id));
+    json_object_set_new(lo, "id", text(l->id));
     json_object_set_new(lo, "subject", str_or_null(l->subject));
     json_object_set_new(lo, "count", json_integer((json_int_t)l->count));
     json_object_set_new(lo, "frames", frames_json(l->frames));
-    json_object_set_new(lo, "text", json_string(l->text));
+    json_object_set_new(lo, "text", text(l->text));
     json_array_append_new(la, lo);
   }
   json_object_set_new(o, "limitations", la);
@@ -351,6 +366,19 @@ json_int_t s7_json_int(const json_t *o, const char *key)
   return json_integer_value(json_object_get(o, key));
 }
 
+char *s7_report_capture_file(const json_t *capture)
+{
+  const char *b64 = s7_json_str(capture, "file_base64");
+  if (b64) {
+    gsize len = 0;
+    guchar *raw = g_base64_decode(b64, &len);
+    char *name = g_strndup((const char *)raw, len);
+    g_free(raw);
+    return name;
+  }
+  return g_strdup(s7_json_text(capture, "file"));
+}
+
 static gint cmp_captures(gconstpointer pa, gconstpointer pb)
 {
   const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
@@ -382,8 +410,8 @@ json_t *s7_report_new(const char *s7diag_version, const char *tshark_version, GP
     json_array_append_new(arr, c);
   }
   json_t *root = json_object();
-  json_object_set_new(root, "schema", json_string(S7DIAG_JSON_SCHEMA));
-  json_object_set_new(root, "s7diag_version", json_string(s7diag_version));
+  json_object_set_new(root, "schema", text(S7DIAG_JSON_SCHEMA));
+  json_object_set_new(root, "s7diag_version", text(s7diag_version));
   json_object_set_new(root, "tshark_version", str_or_null(tshark_version));
   json_t *totals = json_object();
   json_object_set_new(totals, "captures", json_integer(captures->len));

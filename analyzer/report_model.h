@@ -39,6 +39,9 @@ gboolean s7_report_write_json(FILE *out, const json_t *report);
 const char *s7_json_str(const json_t *o, const char *key);      /* NULL if absent or not a string */
 const char *s7_json_text(const json_t *o, const char *key);     /* "" if absent or not a string */
 json_int_t s7_json_int(const json_t *o, const char *key);        /* 0 if absent */
+/* A capture's file name as its bytes (a name that is not UTF-8 is carried in file_base64, shown
+ * escaped in file); newly allocated */
+char *s7_report_capture_file(const json_t *capture);
 
 G_END_DECLS
 

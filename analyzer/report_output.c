@@ -12,6 +12,8 @@
 #include "report_doc.h"
 #include "report_junit.h"
 #include "report_model.h"
+#include "bytes_text.h"
+#include "outfile.h"
 
 static const struct { const char *name; S7Format f; const char *ext; } formats[] = {
   { "text", S7_FMT_TEXT, "txt" }, { "markdown", S7_FMT_MARKDOWN, "md" }, { "md", S7_FMT_MARKDOWN, "md" },
@@ -101,17 +103,75 @@ static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboo
 static gboolean write_file(const json_t *report, S7Format format, const char *path, int threshold,
                            char **error)
 {
-  FILE *out = fopen(path, "w");
+  GError *e = NULL;
+  S7OutFile *out = s7_outfile_open(path, &e);
   if (!out) {
-    *error = g_strdup_printf("%s: cannot write: %s", path, g_strerror(errno));
+    *error = g_strdup(e->message);
+    g_error_free(e);
     return FALSE;
   }
-  gboolean ok = write_one(report, format, out, FALSE, threshold);
-  if (fclose(out) != 0)
-    ok = FALSE;
-  if (!ok)
-    *error = g_strdup_printf("%s: write error", path);
-  return ok;
+  gboolean ok = write_one(report, format, s7_outfile_stream(out), FALSE, threshold);
+  if (!ok) {
+    g_autofree char *shown = s7_bytes_text(path);
+    *error = g_strdup_printf("%s: write error", shown);
+    s7_outfile_abort(out);
+    return FALSE;
+  }
+  if (!s7_outfile_commit(out, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The files of a directory output: one per capture named after it (NAME.EXT, NAME-2.EXT for a
+ * name seen before), then the combined one; a diff is one document */
+static GPtrArray *dir_paths(const char *dir, S7Format format, const char *const *files, guint n, gboolean diff)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+  const char *ext = s7_format_extension(format);
+  if (diff) {
+    g_autofree char *name = g_strdup_printf("s7diag-diff.%s", ext);
+    g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
+    return paths;
+  }
+  g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++) {
+    g_autofree char *base = g_path_get_basename(files[i]);
+    char *name = g_strdup_printf("%s.%s", base, ext);
+    for (guint k = 2; g_hash_table_contains(used, name); k++) {   /* same name in two folders */
+      g_free(name);
+      name = g_strdup_printf("%s-%u.%s", base, k, ext);
+    }
+    g_hash_table_add(used, name);
+    g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
+  }
+  g_autofree char *combined = g_strdup_printf("s7diag-report.%s", ext);
+  g_ptr_array_add(paths, g_build_filename(dir, combined, NULL));
+  return paths;
+}
+
+GPtrArray *s7_report_output_paths(S7Format format, const char *output, const char *const *files, guint n,
+                                  gboolean diff)
+{
+  if (!output)
+    return g_ptr_array_new_with_free_func(g_free);
+  if (is_dir_target(output))
+    return dir_paths(output, format, files, n, diff);
+  GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(one, g_strdup(output));
+  return one;
+}
+
+gboolean s7_report_output_allowed(S7Format format, const char *output, const char *const *files, guint n,
+                                  gboolean diff, char **why)
+{
+  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, files, n, diff);
+  for (guint i = 0; i < paths->len; i++)
+    if (!s7_output_allowed("-o", g_ptr_array_index(paths, i), S7_OUT_REPORT, why))
+      return FALSE;
+  return TRUE;
 }
 
 /* A one-capture report with the same versions */
@@ -135,37 +195,27 @@ gboolean s7_report_output(const json_t *report, S7Format format, const char *out
     return ok;
   }
   if (!is_dir_target(output))
-    return write_file(report, format, output, threshold, error);
-  if (is_diff(report)) {   /* one document: DIR/s7diag-diff.EXT */
-    g_mkdir_with_parents(output, 0755);
-    g_autofree char *name = g_strdup_printf("s7diag-diff.%s", s7_format_extension(format));
-    g_autofree char *path = g_build_filename(output, name, NULL);
-    return write_file(report, format, path, threshold, error);
-  }
+    return s7_output_allowed("-o", output, S7_OUT_REPORT, error) && write_file(report, format, output, threshold, error);
   if (g_mkdir_with_parents(output, 0755) != 0) {
     *error = g_strdup_printf("%s: cannot create directory: %s", output, g_strerror(errno));
     return FALSE;
   }
-  const char *ext = s7_format_extension(format);
-  g_autoptr(GHashTable) used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  size_t i;
-  json_t *c;
-  json_array_foreach(json_object_get(report, "captures"), i, c) {
-    g_autofree char *base = g_path_get_basename(s7_json_str(c, "file"));
-    g_autofree char *name = g_strdup_printf("%s.%s", base, ext);
-    for (guint n = 2; g_hash_table_contains(used, name); n++) {   /* same name in two folders */
-      g_free(name);
-      name = g_strdup_printf("%s-%u.%s", base, n, ext);
-    }
-    g_hash_table_add(used, g_strdup(name));
-    g_autofree char *path = g_build_filename(output, name, NULL);
-    json_t *one = single(report, c);
-    gboolean ok = write_file(one, format, path, threshold, error);
+  gboolean diff = is_diff(report);
+  const json_t *captures = json_object_get(report, "captures");
+  guint n = diff ? 0 : (guint)json_array_size(captures);
+  char **files = g_new0(char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    files[i] = s7_report_capture_file(json_array_get(captures, i));
+  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, (const char *const *)files, n, diff);
+  g_strfreev(files);
+  /* none of them an input, none a capture: checked before the first is written */
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < paths->len; i++)
+    ok = s7_output_allowed("-o", g_ptr_array_index(paths, i), S7_OUT_REPORT, error);
+  for (guint i = 0; ok && i < n; i++) {
+    json_t *one = single(report, json_array_get(captures, i));
+    ok = write_file(one, format, g_ptr_array_index(paths, i), threshold, error);
     json_decref(one);
-    if (!ok)
-      return FALSE;
   }
-  g_autofree char *combined_name = g_strdup_printf("s7diag-report.%s", ext);
-  g_autofree char *combined = g_build_filename(output, combined_name, NULL);
-  return write_file(report, format, combined, threshold, error);
+  return ok && write_file(report, format, g_ptr_array_index(paths, paths->len - 1), threshold, error);
 }

@@ -22,6 +22,15 @@ S7Format s7_format_default(const char *output);
  * unset). output an existing directory or ending in '/': one file per capture named after it,
  * and s7diag-report.EXT with all of them. threshold: the --fail-on level (JUnit failures).
  * FALSE with *error ("PATH: reason") on a write error. */
+/* The files s7_report_output writes for captures named files (their "file" as reported; a
+ * diff: none), the combined report last; none for stdout */
+GPtrArray *s7_report_output_paths(S7Format format, const char *output, const char *const *files, guint n,
+                                  gboolean diff);
+/* May they be written (outfile.h)? FALSE with *why naming the first that may not */
+gboolean s7_report_output_allowed(S7Format format, const char *output, const char *const *files, guint n,
+                                  gboolean diff, char **why);
+
+/* Writes the report, each file whole or not at all (outfile.h). */
 gboolean s7_report_output(const json_t *report, S7Format format, const char *output, int threshold,
                           char **error);
 
