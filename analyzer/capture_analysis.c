@@ -190,6 +190,13 @@ static S7CaptureResult *result_new(const char *file)
   return r;
 }
 
+S7CaptureResult *s7_capture_result_failed(const char *file, const char *error)
+{
+  S7CaptureResult *r = result_new(file);
+  r->error = g_strdup(error);
+  return r;
+}
+
 S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guint n, gint64 end_ts_us,
                                    const S7EngineConfig *ecfg)
 {
@@ -255,6 +262,14 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
     r->error = ran ? g_strdup_printf("cannot read the whole file: %s", hash.why) : g_strdup(err->message);
     g_free(hash.why);
     g_clear_error(&err);
+    g_free(tr.warning);
+    s7_engine_free(r->engine);
+    r->engine = NULL;
+    return r;
+  }
+  if (tr.truncated && r->rows.rows == 0) {
+    /* nothing could be read: that is no "no fault found" */
+    r->error = g_strdup_printf("damaged before its first packet, nothing could be read (%s)", tr.warning);
     g_free(tr.warning);
     s7_engine_free(r->engine);
     r->engine = NULL;

@@ -42,6 +42,8 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
  * same engine; end_ts_us is when the exchange ended. No file, no SHA-256. */
 S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guint n, gint64 end_ts_us,
                                    const S7EngineConfig *ecfg);
+/* A capture that could not be analyzed, and why */
+S7CaptureResult *s7_capture_result_failed(const char *file, const char *error);
 void s7_capture_result_free(S7CaptureResult *r);
 
 G_END_DECLS

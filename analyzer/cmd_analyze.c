@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "bytes_text.h"
 #include "capture_analysis.h"
 #include "cli.h"
 #include "evidence.h"
@@ -177,7 +178,8 @@ static void analyze_one(gpointer data, gpointer user_data)
   Batch *b = user_data;
   guint i = GPOINTER_TO_UINT(data) - 1;
   const S7Input *in = g_ptr_array_index(b->inputs, i);
-  S7CaptureResult *r = s7_analyze_capture(in->path, b->topt, b->ecfg, shards_for(b, in->path), &b->progress);
+  S7CaptureResult *r = in->error ? s7_capture_result_failed(in->name, in->error)
+                                 : s7_analyze_capture(in->path, b->topt, b->ecfg, shards_for(b, in->path), &b->progress);
   g_free(r->file);
   r->file = g_strdup(in->name);
   b->results[i] = r;
@@ -288,11 +290,12 @@ int s7_cmd_analyze(int argc, char **argv)
   GPtrArray *caps = g_ptr_array_new();
   for (guint i = 0; i < inputs->len; i++) {
     S7CaptureResult *r = b.results[i];
+    g_autofree char *shown = s7_bytes_text(r->file);
     if (r->error)
-      fprintf(stderr, "s7diag: %s: %s\n", r->file, r->error);
+      fprintf(stderr, "s7diag: %s: %s\n", shown, r->error);
     else if (!o.quiet)
       for (guint w = 0; w < r->warnings->len; w++)
-        fprintf(stderr, "s7diag: %s: warning: %s\n", r->file, (char *)g_ptr_array_index(r->warnings, w));
+        fprintf(stderr, "s7diag: %s: warning: %s\n", shown, (char *)g_ptr_array_index(r->warnings, w));
     g_ptr_array_add(caps, s7_report_capture(r));
   }
   json_t *report = s7_report_new(S7DIAG_VERSION, tshark.version, caps);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes_text.h"
 #include "capture_analysis.h"
+#include "inputs.h"
 #include "cli.h"
 #include "redact.h"
 #include "report_diff.h"
@@ -40,14 +42,21 @@ static gboolean looks_like_json(const char *path)
   return c == '{';
 }
 
-/* A side: its report, loaded or made; NULL with the reason on stderr */
-static json_t *side(const char *path, S7Tshark *tshark, gboolean *tshark_ready, const S7EngineConfig *ecfg)
+/* A side: its report, loaded or made; NULL with the reason on stderr. What is not a regular file
+ * is read once, into a spool (inputs.h). */
+static json_t *side_of(const S7Input *in, S7Tshark *tshark, gboolean *tshark_ready, const S7EngineConfig *ecfg)
 {
+  g_autofree char *shown = s7_bytes_text(in->name);
+  if (in->error) {
+    fprintf(stderr, "s7diag: %s: %s\n", shown, in->error);
+    return NULL;
+  }
+  const char *path = in->path;
   if (looks_like_json(path)) {
     json_error_t jerr;
     json_t *r = json_load_file(path, 0, &jerr);
     if (!r || g_strcmp0(s7_json_str(r, "schema"), S7DIAG_JSON_SCHEMA)) {
-      fprintf(stderr, "s7diag: %s: not an s7diag JSON report%s%s\n", path, r ? "" : ": ", r ? "" : jerr.text);
+      fprintf(stderr, "s7diag: %s: not an s7diag JSON report%s%s\n", shown, r ? "" : ": ", r ? "" : jerr.text);
       json_decref(r);
       return NULL;
     }
@@ -61,15 +70,25 @@ static json_t *side(const char *path, S7Tshark *tshark, gboolean *tshark_ready, 
   S7TsharkOptions topt = { tshark, ecfg->ports, ecfg->n_ports, FALSE };
   S7CaptureResult *r = s7_analyze_capture(path, &topt, ecfg, 1, NULL);
   if (r->error) {
-    fprintf(stderr, "s7diag: %s: %s\n", path, r->error);
+    fprintf(stderr, "s7diag: %s: %s\n", shown, r->error);
     s7_capture_result_free(r);
     return NULL;
   }
+  g_free(r->file);
+  r->file = g_strdup(in->name);
   GPtrArray *caps = g_ptr_array_new();
   g_ptr_array_add(caps, s7_report_capture(r));
   json_t *rep = s7_report_new(S7DIAG_VERSION, tshark->version, caps);
   g_ptr_array_unref(caps);
   s7_capture_result_free(r);
+  return rep;
+}
+
+static json_t *side(const char *arg, S7Tshark *tshark, gboolean *tshark_ready, const S7EngineConfig *ecfg)
+{
+  S7Input *in = s7_input_open(arg);
+  json_t *rep = side_of(in, tshark, tshark_ready, ecfg);
+  s7_input_free(in);
   return rep;
 }
 

@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "bytes_text.h"
 #include "cli.h"
+#include "inputs.h"
 #include "s7_event_text.h"
 #include "tshark_run.h"
 
@@ -71,15 +76,29 @@ int s7_cmd_events(int argc, char **argv)
   }
   S7TsharkOptions topt = { &tshark, ports, n_ports, FALSE };
   EventsCtx c = { &tshark.profile, { 0 }, g_string_new(NULL) };
-  S7TsharkResult tr;
+  S7TsharkResult tr = { 0 };
   int rc = EXIT_CLEAN;
-  if (!s7_tshark_run(&topt, argv[1], -1, on_row, &c, &c.stats, &tr, &err)) {
-    fprintf(stderr, "s7diag: %s: %s\n", argv[1], err->message);
+  /* what analyze cannot read, events cannot either: the same errors, exit 2 */
+  S7Input *in = s7_input_open(argv[1]);
+  g_autofree char *shown = s7_bytes_text(argv[1]);
+  GStatBuf st;
+  if (in->error) {
+    fprintf(stderr, "s7diag: %s: %s\n", shown, in->error);
+    rc = EXIT_USAGE;
+  } else if (g_stat(in->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+    fprintf(stderr, "s7diag: %s: empty file (0 bytes): not a capture\n", shown);
+    rc = EXIT_USAGE;
+  } else if (!s7_tshark_run(&topt, in->path, -1, on_row, &c, &c.stats, &tr, &err)) {
+    fprintf(stderr, "s7diag: %s: %s\n", shown, err->message);
     g_error_free(err);
     rc = EXIT_USAGE;
+  } else if (tr.truncated && c.stats.rows == 0) {
+    fprintf(stderr, "s7diag: %s: damaged before its first packet, nothing could be read (%s)\n", shown, tr.warning);
+    rc = EXIT_USAGE;
   } else if (tr.warning) {
-    fprintf(stderr, "s7diag: %s: warning: %s\n", argv[1], tr.warning);
+    fprintf(stderr, "s7diag: %s: warning: %s\n", shown, tr.warning);
   }
+  s7_input_free(in);
   g_free(tr.warning);
   g_string_free(c.line, TRUE);
   s7_tshark_clear(&tshark);

@@ -162,14 +162,24 @@ static void summary(S7DocWriter *w, const json_t *c)
     faults++;
     w->item(w, STR(f, "title"), tone_of(STR(f, "severity")));
   }
+  /* what the capture hides from the whole diagnosis comes before "no fault" */
+  gboolean hidden = FALSE;
+  json_t *l;
+  json_array_foreach(json_object_get(c, "limitations"), i, l) {
+    if (STR(l, "summary")) {
+      w->item(w, STR(l, "summary"), S7_TONE_WARNING);
+      hidden = TRUE;
+    }
+  }
   json_int_t conns = INT(sum, "s7_connections");
   guint plcs = distinct_plcs(json_object_get(c, "connections"));
   g_autofree char *traffic = g_strdup_printf(
       "%s S7 traffic: %" JSON_INTEGER_FORMAT " S7 PDUs and %" JSON_INTEGER_FORMAT
       " S7comm-plus PDUs on %" JSON_INTEGER_FORMAT " connection%s to %u PLC%s.",
-      faults ? "" : "No S7 fault found.", INT(sum, "s7_pdus"), INT(sum, "s7plus_pdus"), conns,
+      faults ? "" : hidden ? "No S7 fault found in what the capture shows." : "No S7 fault found.",
+      INT(sum, "s7_pdus"), INT(sum, "s7plus_pdus"), conns,
       conns == 1 ? "" : "s", plcs, plcs == 1 ? "" : "s");
-  w->item(w, g_strstrip(traffic), faults ? S7_TONE_PLAIN : S7_TONE_OK);
+  w->item(w, g_strstrip(traffic), faults || hidden ? S7_TONE_PLAIN : S7_TONE_OK);
   if (notes) {
     g_autofree char *n = g_strdup_printf("%u note%s (security observations and harmless answers) below.",
                                          notes, notes == 1 ? "" : "s");

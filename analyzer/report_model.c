@@ -297,6 +297,8 @@ json_t *s7_report_capture(const S7CaptureResult *r)
     json_object_set_new(lo, "count", json_integer((json_int_t)l->count));
     json_object_set_new(lo, "frames", frames_json(l->frames));
     json_object_set_new(lo, "text", text(l->text));
+    if (l->summary)
+      json_object_set_new(lo, "summary", text(l->summary));
     json_array_append_new(la, lo);
   }
   json_object_set_new(o, "limitations", la);

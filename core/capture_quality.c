@@ -9,6 +9,7 @@
 #define COPY_WINDOW_US 50000      /* a copy follows its original this closely (SPAN, bridge) */
 #define COPY_WINDOW_NO_ID_US 1000 /* without an IP identification to compare (IPv6) */
 #define MAX_OTHER_PORTS 16
+#define S7_HEADERS_MIN (4 + 3 + 10)  /* TPKT, COTP DT and the S7 header: what a PDU needs to be read */
 
 typedef struct {
   guint8 ttl;
@@ -80,8 +81,15 @@ gboolean s7_quality_tcp(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_c
   l->have_ip_id = ev->u.tcp.have_ip_id;
   l->ip_id = ev->u.tcp.ip_id;
   l->ts_us = ev->ts_us;
-  if (ev->u.tcp.payload_len)
+  if (ev->u.tcp.payload_len) {
     c->data_segments++;
+    q->data_segments++;
+  }
+  if (ev->u.tcp.payload_cut) {
+    count(&q->snapped, ev->frame);
+    if (ev->u.tcp.payload_len - ev->u.tcp.payload_cut < S7_HEADERS_MIN)
+      q->snapped_headers++;
+  }
   if (from_client) {
     c->pkts_client++;
     if (ev->u.tcp.flags & S7_TCP_ACK)
@@ -150,6 +158,7 @@ static const char *const limit_ids[] = {
   [S7_LIMIT_OTHER_PORT] = "other-port",
   [S7_LIMIT_FAR_FROM_PLC] = "far-from-plc",
   [S7_LIMIT_TLS] = "tls",
+  [S7_LIMIT_SNAP_LENGTH] = "snap-length",
 };
 
 static const char *const limit_about[] = {
@@ -169,6 +178,10 @@ static const char *const limit_about[] = {
   [S7_LIMIT_TLS] = "TLS-protected S7comm-plus (secure PG/PC and HMI communication): the content "
                    "cannot be read without the client's key log; TCP, ISO connect, InitSsl and "
                    "closes are still diagnosed.",
+  [S7_LIMIT_SNAP_LENGTH] = "Packets cut short by the capture's snap length (dumpcap, tcpdump -s, a "
+                           "switch's or tap's capture length): what was cut off cannot be read, "
+                           "before the S7 headers no S7 PDU at all. Capture again without a snap "
+                           "length limit (-s 0).",
 };
 
 const char *s7_limitation_id(S7LimitKind kind)
@@ -191,6 +204,7 @@ static void limitation_free(S7Limitation *l)
 {
   g_free(l->subject);
   g_free(l->text);
+  g_free(l->summary);
   g_array_unref(l->frames);
   g_free(l);
 }
@@ -337,6 +351,32 @@ GPtrArray *s7_quality_limitations(S7Engine *e)
                       "ISO connect, the InitSsl exchange, who closed or reset the connection and "
                       "when, and how long the PLC took to answer at TCP level.", n, conns(n)));
     add_frames(l, &q->tls);
+  }
+  if (q->snapped.n) {
+    guint64 n = q->snapped.n, h = q->snapped_headers;
+    gboolean all = h && h == q->data_segments;
+    GString *t = g_string_new(NULL);
+    g_string_append_printf(t, "%" G_GUINT64_FORMAT " %s of S7 connections %s cut short by the capture's snap "
+                           "length", n, n == 1 ? "packet" : "packets", n == 1 ? "was" : "were");
+    if (h == n)
+      g_string_append_printf(t, ", %s before %s TPKT, COTP and S7 headers: %s S7 PDUs cannot be read",
+                             n == 1 ? "it" : "all of them", n == 1 ? "its" : "their", n == 1 ? "its" : "their");
+    else if (h)
+      g_string_append_printf(t, " (%" G_GUINT64_FORMAT " before their TPKT, COTP and S7 headers, whose S7 "
+                             "PDUs cannot be read; the others lost the end of their data)", h);
+    else
+      g_string_append(t, " after their S7 headers: the end of their data (items, values) is missing");
+    g_string_append(t, ". Faults in what was cut off are not seen. Capture again without a snap length "
+                       "limit (dumpcap or tcpdump -s 0; on a switch or tap, its full capture length).");
+    S7Limitation *l = add(out, S7_LIMIT_SNAP_LENGTH, NULL, n, g_string_free(t, FALSE));
+    add_frames(l, &q->snapped);
+    if (all)
+      l->summary = g_strdup_printf("The capture cannot show S7 faults: its snap length cut every packet of "
+                                   "the S7 connections (%" G_GUINT64_FORMAT ") before the S7 headers.", n);
+    else if (h)
+      l->summary = g_strdup_printf("The capture cannot show every S7 fault: its snap length cut %" G_GUINT64_FORMAT
+                                   " %s of the S7 connections before the S7 headers.", h,
+                                   h == 1 ? "packet" : "packets");
   }
   return out;
 }

@@ -23,6 +23,9 @@ typedef struct {
   QualityCount client_only, plc_only;  /* connections seen in one direction */
   QualityCount no_handshake;   /* connections begun before the capture */
   QualityCount tls;            /* connections with TLS records in COTP */
+  QualityCount snapped;        /* segments whose payload the snap length cut */
+  guint64 snapped_headers;     /* … before the TPKT, COTP and S7 headers */
+  guint64 data_segments;       /* segments with payload (copies excluded) */
   GHashTable *other_ports;     /* port -> QualityCount*: ISO-on-TCP on other ports */
   GHashTable *plc_ttl;         /* PLC "ip:port" -> PlcTtl* (lowest TTL of its packets) */
 } QualityState;

@@ -476,6 +476,8 @@ void s7_row_to_events(const S7FieldRow *row, const S7FieldProfile *prof, S7RowSt
     const S7FieldValue *id = v6 ? NULL : occ_take(&c.o[S7F_IP_ID]);
     ev.u.tcp.have_ip_id = id != NULL;
     ev.u.tcp.ip_id = id ? (guint16)id->u : 0;
+    ev.u.tcp.payload_cut = s7_payload_cut(ev.u.tcp.payload_len, occ_uint(&c.o[S7F_FRAME_LEN], 0, NULL),
+                                          occ_uint(&c.o[S7F_FRAME_CAP_LEN], 0, NULL));
     /* a payload no dissector took (data.data is the whole TCP payload then): ISO-on-TCP? */
     if (occ_left(&c.o[S7F_DATA])) {
       const S7FieldValue *d = &row->values[c.o[S7F_DATA].i];

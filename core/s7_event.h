@@ -114,6 +114,14 @@ typedef struct {
   S7Identity identity;
 } S7Pdu;
 
+/* The TCP payload bytes a snap length cut off: the frame's missing bytes (frame length less
+ * captured length), at most the payload (both front ends count it so) */
+static inline guint32 s7_payload_cut(guint32 payload_len, guint64 frame_len, guint64 cap_len)
+{
+  guint64 cut = frame_len > cap_len ? frame_len - cap_len : 0;
+  return (guint32)MIN(cut, (guint64)payload_len);
+}
+
 /* A job (Job, or a userdata request) and a response (Ack, Ack_Data, userdata response). */
 static inline gboolean s7_pdu_is_request(const S7Pdu *p)
 {
@@ -162,6 +170,8 @@ typedef struct {
       gboolean have_ip_id;
       guint16 ip_id;            /* IPv4 identification (a copy of a frame has the same) */
       gboolean tpkt;            /* the payload starts like TPKT + COTP (ISO-on-TCP) */
+      guint32 payload_cut;      /* payload bytes the capture's snap length cut off (0: none;
+                                   the frame's missing bytes, at most payload_len) */
     } tcp;
     struct {
       guint8 icmp_type, icmp_code;

@@ -88,6 +88,8 @@ void s7_event_append_text(GString *out, const S7Event *ev)
       g_string_append_printf(out, " id=0x%04x", ev->u.tcp.ip_id);
     g_string_append_printf(out, "%s%s%s", ev->u.tcp.retransmission ? " retransmission" : "",
                            ev->u.tcp.capture_gap ? " gap" : "", ev->u.tcp.tpkt ? " tpkt" : "");
+    if (ev->u.tcp.payload_cut)
+      g_string_append_printf(out, " cut=%u", ev->u.tcp.payload_cut);
     break;
   case S7_EV_ICMP_UNREACH:
     g_string_append_printf(out, " type=%u code=%u quoted=", ev->u.icmp.icmp_type, ev->u.icmp.icmp_code);

@@ -40,6 +40,8 @@ typedef enum {
 #define S7_FIELDS(X) \
   X(FRAME_NUMBER, "frame.number", S7FK_NUM, S7FN_ALWAYS) \
   X(TIME_EPOCH, "frame.time_epoch", S7FK_TIME, S7FN_ALWAYS) \
+  X(FRAME_LEN, "frame.len", S7FK_NUM, S7FN_ALWAYS) \
+  X(FRAME_CAP_LEN, "frame.cap_len", S7FK_NUM, S7FN_ALWAYS) \
   X(ETH_SRC, "eth.src", S7FK_MAC, S7FN_ALWAYS) \
   X(ETH_DST, "eth.dst", S7FK_MAC, S7FN_ALWAYS) \
   X(IP_SRC, "ip.src", S7FK_ADDR, S7FN_ALWAYS) \

@@ -223,8 +223,8 @@ static guint32 tcp_payload_len(const field_info *tcp, const guint8 *th, GPtrArra
   return len > 0 ? (guint32)len : 0;
 }
 
-static void tcp_event(S7Event *ev, const field_info *tcp, GPtrArray *ip,
-                      gboolean v6, gboolean retransmission, S7dWireSink sink, gpointer user_data)
+static void tcp_event(S7Event *ev, const field_info *tcp, GPtrArray *ip, gboolean v6, gboolean retransmission,
+                      guint32 pkt_len, guint32 cap_len, S7dWireSink sink, gpointer user_data)
 {
   /* the tcp dissector gives the flags when it has read enough of the header (ws_compat.h) and
    * the header length is at least the fixed part's */
@@ -236,6 +236,7 @@ static void tcp_event(S7Event *ev, const field_info *tcp, GPtrArray *ip,
   memset(&ev->u.tcp, 0, sizeof ev->u.tcp);
   ev->u.tcp.flags = b[13];
   ev->u.tcp.payload_len = tcp_payload_len(tcp, b, ip, v6);
+  ev->u.tcp.payload_cut = s7_payload_cut(ev->u.tcp.payload_len, pkt_len, cap_len);
   ev->u.tcp.retransmission = retransmission;
   ev->u.tcp.capture_gap = items(W_TCP_LOST) || items(W_TCP_ACK_LOST);
   ev->u.tcp.seq = be32(b + 4);
@@ -406,7 +407,7 @@ gboolean s7diag_wire_events(proto_tree *tree, packet_info *pinfo, const guint16 
     memcpy(ev.src_mac, m + 6, 6);
   }
   gboolean retransmission = items(W_TCP_RETRANS) || items(W_TCP_SPURIOUS);
-  tcp_event(&ev, item_at(tcp, 0), ip, v6, retransmission, sink, user_data);
+  tcp_event(&ev, item_at(tcp, 0), ip, v6, retransmission, pinfo->fd->pkt_len, pinfo->fd->cap_len, sink, user_data);
   /* A retransmitted segment repeats what its original carried: Wireshark 4.0 does not
    * decode it again, 4.4 sometimes does; the engine never sees it twice. */
   if (retransmission)

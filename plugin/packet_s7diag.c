@@ -515,6 +515,8 @@ static void register_experts(void)
       "Routers between the capture point and the PLC", EXPFILL } },
     { &ei_limit[S7_LIMIT_TLS], { "s7diag.limitation.tls", PI_DECRYPTION, PI_NOTE,
       "TLS-protected S7comm-plus: its content cannot be read without the keys", EXPFILL } },
+    { &ei_limit[S7_LIMIT_SNAP_LENGTH], { "s7diag.limitation.snap-length", PI_MALFORMED, PI_WARN,
+      "Cut short by the capture's snap length: its S7 content cannot all be read", EXPFILL } },
   };
   expert_module_t *em = expert_register_protocol(proto_s7diag);
   expert_register_field_array(em, fixed, array_length(fixed));

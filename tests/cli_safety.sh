@@ -87,5 +87,74 @@ run report-efbig 2 "keep.json" -- bash -c 'ulimit -f 1; exec "$0" analyze -F jso
 [ "$(cat "$tmp/keep.json")" = OLD ] || say "report-efbig: the old report was replaced by part of a new one"
 no_temps "$tmp"
 
+# ---------------------------------------------------------------- 5. names that are not UTF-8
+raw=$(printf 'caf\xe9.pcap')
+mkdir -p "$tmp/u"; cp "$cap" "$tmp/u/$raw"
+run non-utf8 1 "" -- "$s7diag" analyze -F json -e "$tmp/u-ev/" -o "$tmp/u-out/" "$tmp/u"
+grep -q "CRITICAL\|(null)" "$tmp/err" && say "non-utf8: $(cat "$tmp/err")"
+[ -f "$tmp/u-out/$raw.json" ] || say "non-utf8: no report named after the capture's bytes: $(ls "$tmp/u-out")"
+[ -f "$tmp/u-ev/$raw.evidence.pcapng" ] || say "non-utf8: no evidence named after the capture's bytes: $(ls "$tmp/u-ev" 2>&1)"
+[ "$(jq -r '.captures[0].file' "$tmp/u-out/s7diag-report.json")" = "$tmp/u/caf\\xE9.pcap" ] \
+  || say "non-utf8: JSON file is $(jq -c '.captures[0].file' "$tmp/u-out/s7diag-report.json")"
+[ "$(jq -r '.captures[0].file_base64' "$tmp/u-out/s7diag-report.json" | base64 -d)" = "$tmp/u/$raw" ] \
+  || say "non-utf8: file_base64 does not carry the name's bytes"
+[ "$(jq '.captures[0].findings | length' "$tmp/u-out/s7diag-report.json")" -gt 0 ] || say "non-utf8: no findings"
+run non-utf8-text 1 "" -- "$s7diag" analyze -F text "$tmp/u/$raw"
+grep -q 'caf\\xE9.pcap' "$tmp/out" || say "non-utf8-text: the name is not shown escaped"
+run non-utf8-missing 2 'caf\\xE9-gone.pcap: cannot read' -- "$s7diag" analyze "$tmp/u/$(printf 'caf\xe9-gone.pcap')"
+# merge carries the bytes on
+run non-utf8-merge 1 "" -- "$s7diag" merge "$tmp/u-out/s7diag-report.json"
+[ "$(jq -r '.captures[0].file_base64' "$tmp/out" | base64 -d)" = "$tmp/u/$raw" ] || say "non-utf8-merge: file_base64 lost"
+
+# ---------------------------------------------------------------- 6. inputs that are not regular files
+run dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" analyze /dev/zero && one_line dev-zero
+run dev-urandom 2 "/dev/urandom: not a capture file" -- "$s7diag" analyze /dev/urandom
+run diff-dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" diff "$cap" /dev/zero
+run stdin-zeros 2 "^s7diag: -: not a capture file" -- bash -c 'head -c 3G /dev/zero | "$0" analyze -' "$s7diag"
+"$s7diag" analyze -F json "$cap" | jq -S '.captures[0].findings' > "$tmp/want.json"
+for mode in prefilter no-prefilter; do
+  rm -f "$tmp/fifo.pcap"; mkfifo "$tmp/fifo.pcap"
+  ( cat "$cap" > "$tmp/fifo.pcap" & )
+  args=(); [ $mode = no-prefilter ] && args=(--no-prefilter)
+  if run "fifo-$mode" 1 "" -- "$s7diag" analyze "${args[@]}" -F json "$tmp/fifo.pcap"; then
+    jq -S '.captures[0].findings' "$tmp/out" | cmp -s - "$tmp/want.json" || say "fifo-$mode: findings differ from the file's"
+  fi
+done
+S7DIAG_SPOOL_LIMIT=1000 run stdin-limit 2 "^s7diag: -: more than 1000 bytes" -- bash -c '"$0" analyze - < "$1"' "$s7diag" "$src/captures/multi-plc.pcap"
+# a signal while stdin is spooled: the spool goes
+sleep 30 | "$s7diag" analyze - > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ -n "$(ls "$TMPDIR")" ] && break; sleep 0.1; done
+[ -n "$(ls "$TMPDIR")" ] || say "stdin-signal: no spool seen while stdin was read"
+kill -INT $pid; wait $pid; rc=$?; n=$((n+1))
+[ $rc -eq 130 ] || say "stdin-signal: exit $rc, want 130 (SIGINT)"
+pkill -f "^sleep 30$" 2>/dev/null
+no_temps
+# an empty stream is no capture
+run stdin-empty 2 "^s7diag: -: empty" -- bash -c '"$0" analyze - < /dev/null' "$s7diag"
+
+# ---------------------------------------------------------------- 7. evidence of a truncated capture
+head -c 1500 "$cap" > "$tmp/trunc.pcap"
+run evidence-truncated 1 "trunc.pcap: warning: the capture is truncated" -- "$s7diag" analyze -e "$tmp/trunc-ev.pcapng" -F json "$tmp/trunc.pcap"
+grep -q "Running as user" "$tmp/err" && say "evidence-truncated: tshark's root line shown"
+[ "$(capinfos -c -M "$tmp/trunc-ev.pcapng" 2>/dev/null | awk '/Number of packets/ {print $NF}')" -gt 0 ] 2>/dev/null \
+  || say "evidence-truncated: no evidence written"
+
+# ---------------------------------------------------------------- 4. a capture nothing could be read of
+# a pcapng whose first packet block claims 1 GB: not analyzed (exit 2), whatever --fail-on says
+python3 -c '
+import struct, sys
+shb = struct.pack("<IIIHHq", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1) + struct.pack("<I", 28)
+idb = struct.pack("<IIHHI", 1, 20, 1, 0, 65535) + struct.pack("<I", 20)
+sys.stdout.buffer.write(shb + idb + struct.pack("<II", 6, 1 << 30) + bytes(100))' > "$tmp/huge-block.pcapng"
+run damaged-first-block 2 "huge-block.pcapng: damaged before its first packet" -- "$s7diag" analyze --fail-on never "$tmp/huge-block.pcapng"
+[ "$(jq -r '.captures[0].error' "$tmp/out")" != null ] || say "damaged-first-block: the report does not say it was not analyzed"
+run damaged-first-block-junit 2 "" -- "$s7diag" analyze -F junit "$tmp/huge-block.pcapng"
+grep -q "<error\|<failure" "$tmp/out" || say "damaged-first-block-junit: the JUnit report passes it"
+run damaged-first-block-events 2 "damaged before its first packet" -- "$s7diag" events "$tmp/huge-block.pcapng"
+: > "$tmp/empty.pcap"
+run events-empty 2 "empty.pcap: empty file" -- "$s7diag" events "$tmp/empty.pcap"
+run events-dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" events /dev/zero
+
 echo "safety: $n checks, $( [ $fail -eq 0 ] && echo all passed || echo FAILED )"
 exit $fail

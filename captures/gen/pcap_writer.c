@@ -42,6 +42,15 @@ int pcap_open(PcapOut *o, const char *path, uint64_t start_us)
   return 0;
 }
 
+void pcap_set_snaplen(PcapOut *o, uint32_t snaplen)
+{
+  o->snaplen = snaplen;
+  long at = ftell(o->f);
+  fseek(o->f, 16, SEEK_SET);   /* the file header's snaplen */
+  le32(o->f, snaplen);
+  fseek(o->f, at, SEEK_SET);
+}
+
 /* pcapng: a block of type with body, padded to 32 bits, with both length fields */
 static void pcapng_block(FILE *f, uint32_t type, const uint8_t *body, uint32_t len)
 {
@@ -125,11 +134,12 @@ static uint32_t write_frame(PcapOut *o, uint8_t iface, const uint8_t *data, size
     o->now_us += 150;
     return ++o->frames;
   }
+  size_t caplen = o->snaplen && len > o->snaplen ? o->snaplen : len;
   le32(o->f, (uint32_t)(o->now_us / 1000000));
   le32(o->f, (uint32_t)(o->now_us % 1000000));
+  le32(o->f, (uint32_t)caplen);
   le32(o->f, (uint32_t)len);
-  le32(o->f, (uint32_t)len);
-  fwrite(data, 1, len, o->f);
+  fwrite(data, 1, caplen, o->f);
   o->now_us += 150;   /* every packet moves the clock a little */
   return ++o->frames;
 }

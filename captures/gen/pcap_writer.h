@@ -22,6 +22,7 @@ typedef struct {
    * packets of one host never captured (a SPAN port mirroring one direction) */
   int copy_frames;
   uint32_t unseen_src;
+  uint32_t snaplen;       /* pcap: frames cut to this many bytes (0: whole) */
 } PcapOut;
 
 /* Interfaces of a pcapng file (pcapng_open) */
@@ -48,6 +49,8 @@ int pcapng_open(PcapOut *o, const char *path, uint64_t start_us);
 void pcap_set_mac(PcapOut *o, uint32_t ip, const uint8_t mac[6]);
 /* The TTL the host's packets arrive with at the capture point (64 unless set) */
 void pcap_set_ttl(PcapOut *o, uint32_t ip, uint8_t ttl);
+/* pcap: every later frame cut to snaplen bytes, as a capture with a snap length (-s) has them */
+void pcap_set_snaplen(PcapOut *o, uint32_t snaplen);
 int pcap_close(PcapOut *o);
 void pcap_advance(PcapOut *o, uint64_t us);
 

@@ -547,6 +547,26 @@ static void duplicated_frames(void)
   end();
 }
 
+/* Captured with a snap length of 60 bytes (a switch's mirror port, tcpdump -s 60): PUT/GET
+ * is refused, but every S7 packet was cut before its TPKT, COTP and S7 headers, so the capture
+ * cannot show it, and must say so instead of "no fault" */
+static void snap_length_cut(void)
+{
+  begin("snap-length-cut");
+  pcap_set_snaplen(&out, 60);
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50064, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 3, 240);
+  for (uint16_t ref = 2; ref <= 4; ref++) {
+    Item it = DBW(1, 0);
+    send_read_job(&c, ref, &it, 1);
+    send_ack_error(&c, ref, 0x81, 0x04);
+    pcap_advance(&out, 500 * MS);
+  }
+  tcp_close(&c, 1);
+  end();
+}
+
 /* S7 on TCP port 10102 (a port forward): not analyzed unless asked, but told */
 static void iso_other_port(void)
 {
@@ -1390,6 +1410,7 @@ int main(int argc, char **argv)
   capture_starts_mid_session();
   duplicated_frames();
   iso_other_port();
+  snap_length_cut();
   far_from_plc();
   segmentation_audit();
   putget_denied_ipv6();
