@@ -9,6 +9,14 @@ gboolean s7_bytes_need_escape(const char *bytes)
   return bytes && !g_utf8_validate(bytes, -1, NULL);
 }
 
+json_t *s7_json_bytes(const char *bytes)
+{
+  if (!s7_bytes_need_escape(bytes))
+    return json_string(bytes);
+  g_autofree char *t = s7_bytes_text(bytes);
+  return json_string(t);
+}
+
 char *s7_bytes_text(const char *bytes)
 {
   if (!bytes)

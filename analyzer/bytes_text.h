@@ -6,6 +6,7 @@
 #define S7DIAG_BYTES_TEXT_H
 
 #include <glib.h>
+#include <jansson.h>
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,8 @@ G_BEGIN_DECLS
 char *s7_bytes_text(const char *bytes);
 /* TRUE when s7_bytes_text changes it (it is not valid UTF-8) */
 gboolean s7_bytes_need_escape(const char *bytes);
+/* A JSON string of it (escaped when it is not UTF-8); NULL for NULL */
+json_t *s7_json_bytes(const char *bytes);
 
 G_END_DECLS
 

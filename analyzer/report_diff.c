@@ -2,8 +2,10 @@
 /* report_diff.c — the working-vs-failing comparison (see report_diff.h). */
 #include "report_diff.h"
 
+
 #include <string.h>
 
+#include "bytes_text.h"
 #include "report_model.h"
 #include "s7_codes.h"
 
@@ -222,10 +224,10 @@ static gboolean same_keys(GTree *a, GTree *b)
 static void difference(json_t *list, const char *aspect, const char *good, const char *bad, const char *text)
 {
   json_t *d = json_object();
-  json_object_set_new(d, "aspect", json_string(aspect));
-  json_object_set_new(d, "good", json_string(good && *good ? good : "–"));
-  json_object_set_new(d, "bad", json_string(bad && *bad ? bad : "–"));
-  json_object_set_new(d, "text", json_string(text));
+  json_object_set_new(d, "aspect", s7_json_bytes(aspect));
+  json_object_set_new(d, "good", s7_json_bytes(good && *good ? good : "–"));
+  json_object_set_new(d, "bad", s7_json_bytes(bad && *bad ? bad : "–"));
+  json_object_set_new(d, "text", s7_json_bytes(text));
   json_array_append_new(list, d);
 }
 
@@ -405,7 +407,7 @@ static json_t *side_json(const Side *s)
   json_t *o = json_object();
   json_t *files = json_array();
   for (guint i = 0; i < s->files->len; i++)
-    json_array_append_new(files, json_string(g_ptr_array_index(s->files, i)));
+    json_array_append_new(files, s7_json_bytes(g_ptr_array_index(s->files, i)));
   json_object_set_new(o, "files", files);
   json_object_set_new(o, "findings", json_integer(g_hash_table_size(s->findings)));
   json_object_set_new(o, "s7_connections", json_integer((json_int_t)s->s7_connections));
@@ -419,11 +421,11 @@ json_t *s7_report_diff(const json_t *good, const json_t *bad, const char *good_n
   side_init(&g, good);
   side_init(&b, bad);
   json_t *d = json_object();
-  json_object_set_new(d, "schema", json_string(S7DIAG_DIFF_SCHEMA));
-  json_object_set_new(d, "s7diag_version", json_string(S7DIAG_VERSION));
+  json_object_set_new(d, "schema", s7_json_bytes(S7DIAG_DIFF_SCHEMA));
+  json_object_set_new(d, "s7diag_version", s7_json_bytes(S7DIAG_VERSION));
   json_t *gs = side_json(&g), *bs = side_json(&b);
-  json_object_set_new(gs, "name", json_string(good_name));
-  json_object_set_new(bs, "name", json_string(bad_name));
+  json_object_set_new(gs, "name", s7_json_bytes(good_name));
+  json_object_set_new(bs, "name", s7_json_bytes(bad_name));
   json_object_set_new(d, "good", gs);
   json_object_set_new(d, "bad", bs);
   json_object_set_new(d, "only_in_bad", only_in(&b, &g));

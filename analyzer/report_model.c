@@ -10,10 +10,7 @@
 /* A string, its bytes that are not UTF-8 escaped (JSON must be UTF-8) */
 static json_t *text(const char *s)
 {
-  if (!s7_bytes_need_escape(s))
-    return json_string(s);
-  g_autofree char *t = s7_bytes_text(s);
-  return json_string(t);
+  return s7_json_bytes(s);
 }
 
 static json_t *str_or_null(const char *s)

@@ -106,6 +106,9 @@ run non-utf8-missing 2 'caf\\xE9-gone.pcap: cannot read' -- "$s7diag" analyze "$
 run non-utf8-merge 1 "" -- "$s7diag" merge "$tmp/u-out/s7diag-report.json"
 [ "$(jq -r '.captures[0].file_base64' "$tmp/out" | base64 -d)" = "$tmp/u/$raw" ] || say "non-utf8-merge: file_base64 lost"
 
+run non-utf8-diff 0 "" -- "$s7diag" diff -F json "$tmp/u/$raw" "$tmp/u/$raw"
+[ "$(jq -r '.bad.name' "$tmp/out")" = "$tmp/u/caf\\xE9.pcap" ] || say "non-utf8-diff: name is $(jq -c '.bad.name' "$tmp/out")"
+
 # ---------------------------------------------------------------- 6. inputs that are not regular files
 run dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" analyze /dev/zero && one_line dev-zero
 run dev-urandom 2 "/dev/urandom: not a capture file" -- "$s7diag" analyze /dev/urandom
