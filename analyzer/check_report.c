@@ -2,7 +2,6 @@
 /* check_report.c — a check's part of the report (see check_report.h). */
 #include "check_report.h"
 
-
 #include "bytes_text.h"
 #include "s7_address.h"
 

@@ -2,7 +2,6 @@
 /* report_diff.c — the working-vs-failing comparison (see report_diff.h). */
 #include "report_diff.h"
 
-
 #include <string.h>
 
 #include "bytes_text.h"
