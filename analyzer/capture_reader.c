@@ -316,6 +316,12 @@ gboolean s7_capture_writer_write(S7CaptureWriter *w, S7CaptureReader *r)
   return TRUE;
 }
 
+gboolean s7_capture_writer_flush(S7CaptureWriter *w)
+{
+  int err = 0;
+  return wtap_dump_flush(w->wdh, &err);
+}
+
 void s7_capture_writer_close(S7CaptureWriter *w)
 {
   if (!w)

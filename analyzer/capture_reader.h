@@ -56,6 +56,8 @@ S7CaptureWriter *s7_capture_writer_open_file(S7CaptureReader *r, const char *pat
                                              gpointer edit_data, GError **error);
 /* Writes the record just read from r; FALSE when the stream broke */
 gboolean s7_capture_writer_write(S7CaptureWriter *w, S7CaptureReader *r);
+/* What is buffered, out to the stream now; FALSE when it broke */
+gboolean s7_capture_writer_flush(S7CaptureWriter *w);
 void s7_capture_writer_close(S7CaptureWriter *w);
 
 G_END_DECLS

@@ -156,9 +156,12 @@ typedef struct {
 /* Shards for one capture: none without the prefilter; one for small captures (a tshark
  * start costs ~0.2 s and a core), for captures whose S7 part is small (a large plant capture
  * with little S7 in it: tshark is not what takes the time, reading and hashing the file is),
- * or when several captures already share the cores. */
+ * for a capture that is mostly one connection (a connection is never split, so one shard
+ * would do nearly all the work and the others only cost), or when several captures already
+ * share the cores. */
 #define S7_SHARD_MIN_BYTES (32 * 1024 * 1024)
 #define S7_SHARD_MIN_KEPT 100000
+#define S7_SHARD_MAX_BUSIEST 0.75
 static guint shards_for(const Batch *b, const char *path)
 {
   if (o.no_prefilter)
@@ -168,7 +171,8 @@ static guint shards_for(const Batch *b, const char *path)
   GStatBuf st;
   if (b->inputs->len > 1 || b->shards <= 1 || g_stat(path, &st) != 0 || st.st_size < S7_SHARD_MIN_BYTES)
     return 1;
-  if (s7_sharded_estimate_kept(path, b->topt, (guint64)st.st_size) < S7_SHARD_MIN_KEPT)
+  S7ShardEstimate est = s7_sharded_estimate(path, b->topt, (guint64)st.st_size, b->shards);
+  if (est.kept < S7_SHARD_MIN_KEPT || est.busiest_share > S7_SHARD_MAX_BUSIEST)
     return 1;
   return b->shards;
 }
@@ -256,7 +260,7 @@ int s7_cmd_analyze(int argc, char **argv)
     s7_redactor_free(redact);
     return EXIT_USAGE;
   }
-  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, FALSE };
+  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, FALSE, 0 };
 
   char *why = NULL;
   GPtrArray *inputs = s7_inputs_expand(argv + 1, (guint)argc - 1, &why);

@@ -67,7 +67,7 @@ static json_t *side_of(const S7Input *in, S7Tshark *tshark, gboolean *tshark_rea
       return NULL;
     *tshark_ready = TRUE;
   }
-  S7TsharkOptions topt = { tshark, ecfg->ports, ecfg->n_ports, FALSE };
+  S7TsharkOptions topt = { tshark, ecfg->ports, ecfg->n_ports, FALSE, 0 };
   S7CaptureResult *r = s7_analyze_capture(path, &topt, ecfg, 1, NULL);
   if (r->error) {
     fprintf(stderr, "s7diag: %s: %s\n", shown, r->error);

@@ -74,7 +74,7 @@ int s7_cmd_events(int argc, char **argv)
     g_error_free(err);
     return EXIT_USAGE;
   }
-  S7TsharkOptions topt = { &tshark, ports, n_ports, FALSE };
+  S7TsharkOptions topt = { &tshark, ports, n_ports, FALSE, 0 };
   EventsCtx c = { &tshark.profile, { 0 }, g_string_new(NULL) };
   S7TsharkResult tr = { 0 };
   int rc = EXIT_CLEAN;

@@ -313,7 +313,7 @@ int s7_cmd_watch(int argc, char **argv)
   }
   Copier copier = { g_subprocess_get_stdout_pipe(dumpcap), file_fd, fds[1], ring, 0, NULL };
   GThread *copy_thread = g_thread_new("s7diag-copy", copy_stream, &copier);
-  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, TRUE };
+  S7TsharkOptions topt = { &tshark, ecfg.ports, ecfg.n_ports, TRUE, 0 };
   Reader reader = { &topt, fds[0], g_async_queue_new(), { 0 }, FALSE, NULL };
   GThread *read_thread = g_thread_new("s7diag-tshark", read_rows, &reader);
 
@@ -403,7 +403,7 @@ int s7_cmd_watch(int argc, char **argv)
       fprintf(stderr, "s7diag: warning: the live diagnosis stopped (%s); the report is made from the capture\n",
               reader.error);
     /* the report: the capture, analyzed as `analyze` would */
-    S7CaptureResult *r = s7_analyze_capture(capture, &(S7TsharkOptions){ &tshark, ecfg.ports, ecfg.n_ports, FALSE },
+    S7CaptureResult *r = s7_analyze_capture(capture, &(S7TsharkOptions){ &tshark, ecfg.ports, ecfg.n_ports, FALSE, 0 },
                                             &ecfg, 1, NULL);
     if (r->error)
       fprintf(stderr, "s7diag: %s: %s\n", capture, r->error);

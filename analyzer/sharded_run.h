@@ -3,10 +3,10 @@
  *
  * libwiretap reads the capture (whatever tshark reads: capture_reader.h); the packets the
  * engine may need (prefilter.h) go, by connection, to N shards, each a tshark reading a pcapng
- * stream from a pipe. Every shard's
- * rows become events with the ORIGINAL frame numbers; the events of all shards are merged
- * back into capture order before they reach the sink, so the engine sees exactly what a
- * plain run over the whole file shows it. */
+ * stream from a pipe. Every shard's rows become events with the ORIGINAL frame numbers; the
+ * events of all shards are merged back into capture order as they come (a streaming merge in
+ * the order the frames were dispatched), so the engine sees exactly what a plain run over the
+ * whole file shows it, and memory is bounded by the queues, not by the capture. */
 #ifndef S7DIAG_SHARDED_RUN_H
 #define S7DIAG_SHARDED_RUN_H
 
@@ -31,10 +31,16 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
                         S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
                         S7ShardedResult *result, GError **error);
 
-/* How many packets of the capture the prefilter would pass on, estimated from its first
- * packets and the file's size (0 when it cannot be read): a capture whose S7 part is small
- * is not worth more than one tshark (each costs ~0.2 s to start and a core). */
-guint64 s7_sharded_estimate_kept(const char *path, const S7TsharkOptions *opt, guint64 file_size);
+/* What sharding a capture would give, from its first packets: how many packets the prefilter
+ * would pass on (scaled by the file's size; 0 when it cannot be read), and the share of them
+ * the busiest of n_shards would get (connections are not split: with one connection it is 1).
+ * A capture whose S7 part is small, or is mostly one connection, is not worth more than one
+ * tshark (each costs ~0.2 s to start and a core). */
+typedef struct {
+  guint64 kept;
+  double busiest_share;
+} S7ShardEstimate;
+S7ShardEstimate s7_sharded_estimate(const char *path, const S7TsharkOptions *opt, guint64 file_size, guint n_shards);
 
 GQuark s7_sharded_error_quark(void);
 

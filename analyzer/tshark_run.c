@@ -137,6 +137,8 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
     gsize rest = have - (gsize)(line - buf);
     memmove(buf, line, rest);
     have = rest;
+    if (opt->gather_us && n < 16384)
+      g_usleep(opt->gather_us);
     if (have == cap) {   /* a row longer than the buffer: grow */
       cap *= 2;
       buf = g_realloc(buf, cap + 1);

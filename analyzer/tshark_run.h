@@ -15,6 +15,7 @@ typedef struct {
   const guint16 *ports;      /* S7 ports; ports other than 102 are decoded as TPKT */
   guint n_ports;
   gboolean line_buffered;    /* a live stream: each row as soon as its packet is read (-l) */
+  gulong gather_us;          /* after a short read, let rows gather this long (fewer wakeups) */
 } S7TsharkOptions;
 
 /* One frame's fields; the row is reused for the next frame */

@@ -6,9 +6,9 @@
 # inputs that are not regular files (devices, FIFOs, stdin) are read once, never endlessly, and
 # their spool is removed on every exit, signals included; file names that are not UTF-8 are
 # kept, shown escaped and carried by the JSON; a capture that cannot show S7 says so.
-# Usage: cli_safety.sh S7DIAG SRC_DIR
+# Usage: cli_safety.sh S7DIAG SRC_DIR S7BENCHGEN
 set -u
-s7diag=$1; src=$2
+s7diag=$1; src=$2; benchgen=$3
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 export TMPDIR="$tmp/tmpdir"; mkdir -p "$TMPDIR"
 fail=0; n=0
@@ -158,6 +158,21 @@ run damaged-first-block-events 2 "damaged before its first packet" -- "$s7diag" 
 : > "$tmp/empty.pcap"
 run events-empty 2 "empty.pcap: empty file" -- "$s7diag" events "$tmp/empty.pcap"
 run events-dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" events /dev/zero
+
+# ---------------------------------------------------------------- 3. memory bounded by the engine's state
+# one busy connection, and the same with a few packets of other connections in other shards
+# (the merge waited for them while the busy shard's events piled up: ~3 KB a packet); split
+# into shards on purpose, the run's own memory stays far below what the packets would take
+"$benchgen" "$tmp/one.pcap" 150000 100 1 2> /dev/null
+mergecap -F pcap -w "$tmp/skew.pcap" "$tmp/one.pcap" "$src/captures/healthy.pcap" "$src/captures/multi-plc.pcap"
+for c in one skew; do
+  run "memory-$c" 0 "own peak memory" -- env S7DIAG_REPORT_RSS=1 "$s7diag" analyze -q --shards 3 --fail-on never -F json -o "$tmp/$c-3.json" "$tmp/$c.pcap"
+  kb=$(sed -n 's/.*own peak memory[[:space:]]*\([0-9]*\) kB.*/\1/p' "$tmp/err")
+  [ "${kb:-999999}" -le 65536 ] || say "memory-$c: own peak memory ${kb} kB with 3 shards, more than 64 MB"
+  "$s7diag" analyze -q --shards 1 --fail-on never -F json -o "$tmp/$c-1.json" "$tmp/$c.pcap"
+  cmp -s "$tmp/$c-1.json" "$tmp/$c-3.json" || say "memory-$c: 3 shards report differently from 1"
+done
+rm -f "$tmp/one.pcap" "$tmp/skew.pcap"
 
 echo "safety: $n checks, $( [ $fail -eq 0 ] && echo all passed || echo FAILED )"
 exit $fail

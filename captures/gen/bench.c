@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bench.c — s7benchgen: large deterministic captures for the benchmark (bench/run).
  *
- *   s7benchgen OUT.pcap PACKETS S7_PERCENT
+ *   s7benchgen OUT.pcap PACKETS S7_PERCENT [SESSIONS]
  *
  * Background traffic (HTTPS-like TCP between office hosts) mixed with S7 traffic of four
  * HMIs/SCADA clients to three PLCs, S7_PERCENT of the packets. Faults are spread through the
  * capture: one PLC refuses PUT/GET (0x8104), reads of an optimized DB (0x05), and now and then
- * an ISO connect refused by RST. Same arguments, same bytes. */
+ * an ISO connect refused by RST. With SESSIONS, the S7 traffic is that many sessions (clients
+ * 10.20.2.10 and up, over the three PLCs) and nothing else: no refused connects, so 1 is one
+ * connection. Same arguments, same bytes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "s7_frames.h"
 
 #define N_S7 4
+#define MAX_S7 1024
 #define N_BG 16
 
 typedef struct {
@@ -73,14 +76,15 @@ static void refused_connect(PcapOut *o, uint32_t cli, uint16_t port, uint32_t pl
 
 int main(int argc, char **argv)
 {
-  if (argc != 4) {
-    fprintf(stderr, "usage: s7benchgen OUT.pcap PACKETS S7_PERCENT\n");
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: s7benchgen OUT.pcap PACKETS S7_PERCENT [SESSIONS]\n");
     return 2;
   }
   uint64_t total = strtoull(argv[2], NULL, 10);
   double share = atof(argv[3]) / 100.0;
-  if (total < 100 || share <= 0 || share > 1) {
-    fprintf(stderr, "s7benchgen: PACKETS >= 100, 0 < S7_PERCENT <= 100\n");
+  int sessions_given = argc == 5, n_s7 = sessions_given ? atoi(argv[4]) : N_S7;
+  if (total < 100 || share <= 0 || share > 1 || n_s7 < 1 || n_s7 > MAX_S7) {
+    fprintf(stderr, "s7benchgen: PACKETS >= 100, 0 < S7_PERCENT <= 100, 1 <= SESSIONS <= %d\n", MAX_S7);
     return 2;
   }
   PcapOut o;
@@ -89,11 +93,11 @@ int main(int argc, char **argv)
     return 2;
   }
   uint32_t plcs[3] = { ip4(10, 20, 1, 5), ip4(10, 20, 1, 6), ip4(10, 20, 1, 7) };
-  S7Session s7[N_S7];
-  for (int i = 0; i < N_S7; i++) {
+  static S7Session s7[MAX_S7];
+  for (int i = 0; i < n_s7; i++) {
     memset(&s7[i], 0, sizeof s7[i]);
     s7[i].plc = i % 3;
-    tcp_init(&s7[i].c, &o, ip4(10, 20, 2, 10 + i), (uint16_t)(40000 + i), plcs[s7[i].plc], 102);
+    tcp_init(&s7[i].c, &o, ip4(10, 20, 2 + i / 200, 10 + i % 200), (uint16_t)(40000 + i), plcs[s7[i].plc], 102);
     open_s7(&s7[i]);
   }
   TcpConn bg[N_BG];
@@ -109,9 +113,9 @@ int main(int argc, char **argv)
   while (o.frames < total) {
     pcap_advance(&o, 50 + next_rand() % 100);
     if ((double)s7_packets < share * (double)o.frames) {
-      S7Session *s = &s7[next_rand() % N_S7];
+      S7Session *s = &s7[next_rand() % (uint32_t)n_s7];
       uint32_t before = o.frames;
-      if (s7_packets / 20000 > refused) {              /* a refused ISO connect now and then */
+      if (!sessions_given && s7_packets / 20000 > refused) {              /* a refused ISO connect now and then */
         refused++;
         refused_connect(&o, ip4(10, 20, 3, 50), next_port++, plcs[0]);
       } else {
