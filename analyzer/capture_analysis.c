@@ -215,75 +215,56 @@ S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guin
   return r;
 }
 
-S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
-                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
+/* Can the file be analyzed at all? A result with the reason when not, NULL when it can */
+static S7CaptureResult *unreadable(const char *file)
 {
-  S7CaptureResult *r = result_new(file);
+  const char *why = NULL;
+  g_autofree char *errno_text = NULL;
   if (g_file_test(file, G_FILE_TEST_IS_DIR)) {
-    r->error = g_strdup("is a directory");
-    return r;
-  }
-  /* readable and not empty? then hash it while tshark works (a SHA-256 of a large capture
-   * costs seconds of CPU) */
-  FILE *probe = fopen(file, "rb");
-  if (!probe) {
-    r->error = g_strdup_printf("cannot read: %s", g_strerror(errno));
-    return r;
-  }
-  gboolean empty = fgetc(probe) == EOF;
-  fclose(probe);
-  if (empty) {
-    r->error = g_strdup("empty file (0 bytes): not a capture");
-    return r;
-  }
-  HashJob hash = { file, NULL, NULL, 0 };
-  GThread *hasher = g_thread_new("s7diag-sha256", hash_file, &hash);
-  r->engine = s7_engine_new(ecfg);
-  RowCtx ctx = { r, topt, ecfg, progress, 0, 0, 0 };
-  s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
-  S7TsharkResult tr = { 0 };
-  GError *err = NULL;
-  gboolean ran = FALSE;
-  if (shards) {
-    /* libwiretap reads it as tshark would: what it cannot read, tshark cannot either */
-    S7ShardedResult sr;
-    ran = s7_sharded_run(file, topt, shards, feed_event, &ctx, progress ? &progress->packets : NULL, &sr, &err);
-    r->rows = sr.rows;
-    r->rows.rows = sr.packets;           /* every packet was read, most never needed tshark */
-    tr.truncated = sr.truncated;
-    tr.warning = sr.warning;
+    why = "is a directory";
   } else {
-    ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &r->rows, &tr, &err);
+    FILE *probe = fopen(file, "rb");
+    if (!probe) {
+      errno_text = g_strdup_printf("cannot read: %s", g_strerror(errno));
+      why = errno_text;
+    } else {
+      gboolean empty = fgetc(probe) == EOF;
+      fclose(probe);
+      if (empty)
+        why = "empty file (0 bytes): not a capture";
+    }
   }
-  g_thread_join(hasher);
-  r->sha256 = hash.sha256;
-  r->size_bytes = hash.size;
+  return why ? s7_capture_result_failed(file, why) : NULL;
+}
+
+/* The end of a capture's analysis, once tshark ran (or did not: err) and the file was hashed */
+static void finish(S7CaptureResult *r, gboolean ran, GError *err, char *sha256, guint64 size, char *hash_why,
+                   gboolean truncated, char *warning)
+{
+  r->sha256 = sha256;
+  r->size_bytes = size;
   if (!ran || !r->sha256) {
-    r->error = ran ? g_strdup_printf("cannot read the whole file: %s", hash.why) : g_strdup(err->message);
-    g_free(hash.why);
-    g_clear_error(&err);
-    g_free(tr.warning);
-    s7_engine_free(r->engine);
-    r->engine = NULL;
-    return r;
-  }
-  if (tr.truncated && r->rows.rows == 0) {
+    r->error = ran ? g_strdup_printf("cannot read the whole file: %s", hash_why) : g_strdup(err->message);
+  } else if (truncated && r->rows.rows == 0) {
     /* nothing could be read: that is no "no fault found" */
-    r->error = g_strdup_printf("damaged before its first packet, nothing could be read (%s)", tr.warning);
-    g_free(tr.warning);
+    r->error = g_strdup_printf("damaged before its first packet, nothing could be read (%s)", warning);
+  }
+  g_free(hash_why);
+  if (r->error) {
+    g_free(warning);
     s7_engine_free(r->engine);
     r->engine = NULL;
-    return r;
+    return;
   }
-  if (tr.truncated) {
+  if (truncated) {
     r->complete = FALSE;
     g_ptr_array_add(r->warnings,
                     g_strdup_printf("capture is truncated or damaged; the report covers the %" G_GUINT64_FORMAT
-                                    " packets read before the damage (%s)", r->rows.rows, tr.warning));
-  } else if (tr.warning && *tr.warning) {
-    g_ptr_array_add(r->warnings, g_strdup_printf("tshark: %s", tr.warning));
+                                    " packets read before the damage (%s)", r->rows.rows, warning));
+  } else if (warning && *warning) {
+    g_ptr_array_add(r->warnings, g_strdup_printf("tshark: %s", warning));
   }
-  g_free(tr.warning);
+  g_free(warning);
   if (r->rows.malformed_rows)
     g_ptr_array_add(r->warnings, g_strdup_printf("%" G_GUINT64_FORMAT " tshark rows could not be read",
                                                  r->rows.malformed_rows));
@@ -301,7 +282,85 @@ S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *top
     g_ptr_array_add(r->warnings, g_strdup("segments are missing from the capture (filtered export or "
                                           "capture loss): unanswered jobs are not reported as "
                                           "no-response on those connections"));
+}
+
+/* A sharded run's rows: every packet was read, most never needed tshark */
+static void take_sharded(S7CaptureResult *r, const S7ShardedResult *sr)
+{
+  r->rows = sr->rows;
+  r->rows.rows = sr->packets;
+}
+
+S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
+                                    const S7EngineConfig *ecfg, guint shards, S7Progress *progress)
+{
+  S7CaptureResult *r = unreadable(file);
+  if (r)
+    return r;
+  r = result_new(file);
+  /* hashed while tshark works (a SHA-256 of a large capture costs seconds of CPU) */
+  HashJob hash = { file, NULL, NULL, 0 };
+  GThread *hasher = g_thread_new("s7diag-sha256", hash_file, &hash);
+  r->engine = s7_engine_new(ecfg);
+  RowCtx ctx = { r, topt, ecfg, progress, 0, 0, 0 };
+  s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx);
+  S7TsharkResult tr = { 0 };
+  GError *err = NULL;
+  gboolean ran = FALSE;
+  if (shards) {
+    /* libwiretap reads it as tshark would: what it cannot read, tshark cannot either */
+    S7ShardedResult sr;
+    ran = s7_sharded_run(file, topt, shards, feed_event, &ctx, progress ? &progress->packets : NULL, &sr, &err);
+    take_sharded(r, &sr);
+    tr.truncated = sr.truncated;
+    tr.warning = sr.warning;
+  } else {
+    ran = s7_tshark_run(topt, file, -1, on_row, &ctx, &r->rows, &tr, &err);
+  }
+  g_thread_join(hasher);
+  finish(r, ran, err, hash.sha256, hash.size, hash.why, tr.truncated, tr.warning);
+  g_clear_error(&err);
   return r;
+}
+
+static void batch_event(guint file, const S7Event *ev, gpointer user_data)
+{
+  RowCtx *ctx = user_data;
+  feed_event(ev, &ctx[file]);
+}
+
+void s7_analyze_batch(const char *const *files, guint n, const S7TsharkOptions *topt, const S7EngineConfig *ecfg,
+                      S7Progress *progress, S7CaptureResult **results)
+{
+  S7ShardedFile *sf = g_new0(S7ShardedFile, n);
+  RowCtx *ctx = g_new0(RowCtx, n);
+  for (guint i = 0; i < n; i++) {
+    S7CaptureResult *r = results[i] = result_new(files[i]);
+    r->engine = s7_engine_new(ecfg);
+    ctx[i] = (RowCtx){ r, topt, ecfg, progress, 0, 0, 0 };
+    s7_engine_set_frame_note(r->engine, on_fault_frame, &ctx[i]);
+    sf[i].path = files[i];
+  }
+  GError *err = NULL;
+  gboolean ran = s7_sharded_run_files(sf, n, topt, 1, TRUE, batch_event, ctx, progress ? &progress->packets : NULL, &err);
+  for (guint i = 0; i < n; i++) {
+    S7CaptureResult *r = results[i];
+    if (!ran || sf[i].error) {   /* each alone, which says what is wrong with which */
+      s7_capture_result_free(r);
+      results[i] = s7_analyze_capture(files[i], topt, ecfg, 1, NULL);
+      g_free(sf[i].res.warning);
+    } else {
+      char *why = NULL;
+      guint64 size = 0;
+      char *sha = file_sha256(files[i], &size, &why);
+      take_sharded(r, &sf[i].res);
+      finish(r, TRUE, NULL, sha, size, why, sf[i].res.truncated, sf[i].res.warning);
+    }
+    g_free(sf[i].error);
+  }
+  g_clear_error(&err);
+  g_free(sf);
+  g_free(ctx);
 }
 
 void s7_capture_result_free(S7CaptureResult *r)

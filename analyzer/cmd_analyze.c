@@ -8,6 +8,9 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <sys/stat.h>
+
+#include "address_remap.h"
 #include "bytes_text.h"
 #include "capture_analysis.h"
 #include "cli.h"
@@ -143,12 +146,19 @@ int s7_exit_status(const json_t *report, int threshold)
 
 /* ------------------------------------------------------------------ parallel analysis */
 
+/* A unit of work: one capture, or small captures through one tshark (a batch) */
+typedef struct {
+  guint *inputs;                /* indices into the inputs */
+  guint n;
+} Unit;
+
 typedef struct {
   GPtrArray *inputs;            /* S7Input* */
   S7CaptureResult **results;
   const S7TsharkOptions *topt;
   const S7EngineConfig *ecfg;
   guint shards;                 /* for one capture; several captures run one shard each */
+  GArray *units;                /* Unit */
   S7Progress progress;
   volatile gint done;
 } Batch;
@@ -177,17 +187,88 @@ static guint shards_for(const Batch *b, const char *path)
   return b->shards;
 }
 
-static void analyze_one(gpointer data, gpointer user_data)
+/* Small captures share a tshark (its start costs ~0.4 s and 160 MB, more than a small capture's
+ * analysis): captures of at most S7_BATCH_FILE_BYTES go, in their order, into batches of about
+ * an equal share of their bytes for each job (at most S7_BATCH_MAX_BYTES, and the stand-in
+ * addresses a batch has); a capture address_remap cannot give stand-ins runs alone. */
+#define S7_BATCH_FILE_BYTES (2 * 1024 * 1024)
+#define S7_BATCH_MAX_BYTES (64 * 1024 * 1024)
+static void plan_units(Batch *b)
+{
+  b->units = g_array_new(FALSE, FALSE, sizeof(Unit));
+  guint n = b->inputs->len;
+  gboolean *small = g_new0(gboolean, n);
+  guint *n4 = g_new0(guint, n), *n6 = g_new0(guint, n);
+  guint64 *size = g_new0(guint64, n), total = 0;
+  for (guint i = 0; i < n && n > 1 && !o.no_prefilter && !o.shards; i++) {
+    const S7Input *in = g_ptr_array_index(b->inputs, i);
+    GStatBuf st;
+    if (in->error || g_stat(in->path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+        st.st_size > S7_BATCH_FILE_BYTES)
+      continue;
+    small[i] = s7_remap_scan(in->path, b->topt->ports, b->topt->n_ports, &n4[i], &n6[i]);
+    size[i] = (guint64)st.st_size;
+    total += small[i] ? size[i] : 0;
+  }
+  guint64 share = CLAMP(total / MAX(b->shards, 1) + 1, 1, S7_BATCH_MAX_BYTES);
+  GArray *cur = g_array_new(FALSE, FALSE, sizeof(guint));
+  guint64 bytes = 0;
+  guint c4 = 0, c6 = 0;
+  for (guint i = 0; i <= n; i++) {
+    gboolean fits = i < n && small[i] && bytes + size[i] <= share && c4 + n4[i] <= S7_REMAP_MAX4 &&
+                    c6 + n6[i] <= S7_REMAP_MAX6;
+    if (cur->len && (i == n || !fits)) {   /* the batch is full: it is a unit */
+      gsize len = 0;
+      Unit u = { NULL, 0 };
+      u.inputs = (guint *)(void *)g_array_steal(cur, &len);
+      u.n = (guint)len;
+      g_array_append_val(b->units, u);
+      bytes = c4 = c6 = 0;
+    }
+    if (i == n)
+      break;
+    if (small[i]) {
+      g_array_append_val(cur, i);
+      bytes += size[i];
+      c4 += n4[i];
+      c6 += n6[i];
+    } else {
+      Unit u = { g_memdup2(&i, sizeof i), 1 };
+      g_array_append_val(b->units, u);
+    }
+  }
+  g_array_unref(cur);
+  g_free(small);
+  g_free(n4);
+  g_free(n6);
+  g_free(size);
+}
+
+static void analyze_unit(gpointer data, gpointer user_data)
 {
   Batch *b = user_data;
-  guint i = GPOINTER_TO_UINT(data) - 1;
-  const S7Input *in = g_ptr_array_index(b->inputs, i);
-  S7CaptureResult *r = in->error ? s7_capture_result_failed(in->name, in->error)
-                                 : s7_analyze_capture(in->path, b->topt, b->ecfg, shards_for(b, in->path), &b->progress);
-  g_free(r->file);
-  r->file = g_strdup(in->name);
-  b->results[i] = r;
-  g_atomic_int_inc(&b->done);
+  const Unit *u = &g_array_index(b->units, Unit, GPOINTER_TO_UINT(data) - 1);
+  if (u->n > 1) {
+    const char **paths = g_new0(const char *, u->n);
+    S7CaptureResult **rs = g_new0(S7CaptureResult *, u->n);
+    for (guint k = 0; k < u->n; k++)
+      paths[k] = ((const S7Input *)g_ptr_array_index(b->inputs, u->inputs[k]))->path;
+    s7_analyze_batch(paths, u->n, b->topt, b->ecfg, &b->progress, rs);
+    for (guint k = 0; k < u->n; k++)
+      b->results[u->inputs[k]] = rs[k];
+    g_free(paths);
+    g_free(rs);
+  } else {
+    const S7Input *in = g_ptr_array_index(b->inputs, u->inputs[0]);
+    b->results[u->inputs[0]] = in->error ? s7_capture_result_failed(in->name, in->error)
+        : s7_analyze_capture(in->path, b->topt, b->ecfg, shards_for(b, in->path), &b->progress);
+  }
+  for (guint k = 0; k < u->n; k++) {
+    S7CaptureResult *r = b->results[u->inputs[k]];
+    g_free(r->file);
+    r->file = g_strdup(((const S7Input *)g_ptr_array_index(b->inputs, u->inputs[k]))->name);
+  }
+  g_atomic_int_add(&b->done, (gint)u->n);
 }
 
 static void show_progress(Batch *b, gint64 start_us, gboolean final)
@@ -203,19 +284,20 @@ static void show_progress(Batch *b, gint64 start_us, gboolean final)
 
 static void run_all(Batch *b, guint jobs, gboolean progress)
 {
-  guint n = b->inputs->len;
+  plan_units(b);
+  guint n = b->units->len;
   gint64 start = g_get_monotonic_time();
   if (jobs <= 1 || n == 1) {
     for (guint i = 0; i < n; i++) {
-      analyze_one(GUINT_TO_POINTER(i + 1), b);
+      analyze_unit(GUINT_TO_POINTER(i + 1), b);
       if (progress)
         show_progress(b, start, FALSE);
     }
   } else {
-    GThreadPool *pool = g_thread_pool_new(analyze_one, b, (gint)MIN(jobs, n), TRUE, NULL);
+    GThreadPool *pool = g_thread_pool_new(analyze_unit, b, (gint)MIN(jobs, n), TRUE, NULL);
     for (guint i = 0; i < n; i++)
       g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-    while (g_atomic_int_get(&b->done) < (gint)n) {
+    while (g_atomic_int_get(&b->done) < (gint)b->inputs->len) {
       g_usleep(progress ? 200000 : 20000);
       if (progress)
         show_progress(b, start, FALSE);
@@ -224,6 +306,9 @@ static void run_all(Batch *b, guint jobs, gboolean progress)
   }
   if (progress)
     show_progress(b, start, TRUE);
+  for (guint i = 0; i < n; i++)
+    g_free(g_array_index(b->units, Unit, i).inputs);
+  g_array_unref(b->units);
 }
 
 int s7_cmd_analyze(int argc, char **argv)
@@ -288,7 +373,7 @@ int s7_cmd_analyze(int argc, char **argv)
   }
   g_strfreev(names);
 
-  Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, { 0 }, 0 };
+  Batch b = { inputs, g_new0(S7CaptureResult *, inputs->len), &topt, &ecfg, (guint)o.jobs, NULL, { 0 }, 0 };
   run_all(&b, (guint)o.jobs, !o.quiet && isatty(STDERR_FILENO) && inputs->len > 0);
 
   GPtrArray *caps = g_ptr_array_new();

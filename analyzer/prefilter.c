@@ -145,6 +145,27 @@ gssize s7_link_ip_offset(S7Link link, const guint8 *pkt, guint caplen)
   }
 }
 
+gboolean s7_prefilter_addresses(S7Link link, guint8 *pkt, guint caplen, S7AddressFunc fn, gpointer data)
+{
+  gssize off = link == S7_LINK_OTHER ? -1 : s7_link_ip_offset(link, pkt, caplen);
+  Ip ip;
+  if (off < 0 || !parse_ip(pkt + off, caplen - (guint)off, &ip))
+    return FALSE;
+  guint8 *base = pkt + off;
+  fn(base + (ip.src - base), ip.alen, data);
+  fn(base + (ip.dst - base), ip.alen, data);
+  gboolean icmp4 = ip.proto == 1 && ip.alen == 4, icmp6 = ip.proto == 58 && ip.alen == 16;
+  Ip inner;
+  if ((icmp4 || icmp6) && ip.payload_len >= 8 && parse_ip(ip.payload + 8, ip.payload_len - 8, &inner)) {
+    guint8 *q = base + (ip.payload - base) + 8;
+    if (inner.alen == 4 || inner.alen == 16) {
+      fn(q + (inner.src - q), inner.alen, data);
+      fn(q + (inner.dst - q), inner.alen, data);
+    }
+  }
+  return TRUE;
+}
+
 gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
                            guint n_ports, guint32 *hash)
 {

@@ -30,4 +30,10 @@ gssize s7_link_ip_offset(S7Link link, const guint8 *pkt, guint caplen);
 gboolean s7_prefilter_keep(S7Link link, const guint8 *pkt, guint caplen, const guint16 *ports,
                            guint n_ports, guint32 *conn_hash);
 
+/* The addresses of a packet the prefilter keeps, each given to fn in place (4 or 16 bytes):
+ * the IP header's source and destination, and those of the packet an ICMP error quotes. FALSE
+ * when the packet is not one the prefilter reads (another link layer, no IP): nothing given. */
+typedef void (*S7AddressFunc)(guint8 *addr, guint len, gpointer data);
+gboolean s7_prefilter_addresses(S7Link link, guint8 *pkt, guint caplen, S7AddressFunc fn, gpointer data);
+
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "address_remap.h"
 #include "capture_reader.h"
 #include "prefilter.h"
 
@@ -112,49 +113,50 @@ static void bq_close(BQueue *q)
 typedef struct {
   S7Event *event;              /* NULL: the end of the frame's events */
   guint32 local;               /* the frame's number in its shard's stream */
+  gboolean ambiguous;          /* the end: its row's PDUs could not be told apart for sure */
 } ShardItem;
 
 typedef struct {
-  guint32 frame;               /* in the capture */
+  guint32 frame;               /* in its capture */
   guint32 local;               /* in its shard's stream */
-  guint shard;
+  guint16 shard;
+  guint file;
 } Dispatch;
 
 typedef struct {
   guint index;
   S7TsharkOptions opt;         /* line-buffered when there are several shards */
   int read_fd;                 /* tshark's stdin */
-  S7CaptureWriter *writer;     /* the writer's end */
-  gboolean no_writer;          /* the pcapng stream could not start: error says why */
+  int write_fd;                /* the writer's end of the pipe: one section per capture on it */
+  S7CaptureWriter *writer;     /* the current capture's section, NULL when it could not start */
   guint32 written;             /* packets written to it (the writer's count) */
   BQueue items;                /* ShardItem, closed when tshark is done */
   S7RowStats rows;
   S7TsharkResult tr;
-  GError *error;
+  GError *error;               /* tshark's (its reader's thread) */
+  GError *section_error;       /* a section that could not start (the writer's thread) */
 } Shard;
 
 static void shard_event(const S7Event *ev, gpointer user_data)
 {
   Shard *s = user_data;
-  ShardItem it = { g_memdup2(ev, sizeof *ev), ev->frame };
+  ShardItem it = { g_memdup2(ev, sizeof *ev), ev->frame, FALSE };
   bq_push(&s->items, &it);
 }
 
 static void shard_row(const S7FieldRow *row, gpointer user_data)
 {
   Shard *s = user_data;
+  guint64 ambiguous = s->rows.ambiguous_rows;
   s7_row_to_events(row, &s->opt.tshark->profile, &s->rows, shard_event, s);
-  ShardItem end = { NULL, row->frame };
+  ShardItem end = { NULL, row->frame, s->rows.ambiguous_rows != ambiguous };
   bq_push(&s->items, &end);
 }
 
 static gpointer shard_reader(gpointer data)
 {
   Shard *s = data;
-  if (s->no_writer)
-    close(s->read_fd);
-  else
-    s7_tshark_run(&s->opt, "-", s->read_fd, shard_row, s, &s->rows, &s->tr, &s->error);
+  s7_tshark_run(&s->opt, "-", s->read_fd, shard_row, s, &s->rows, &s->tr, &s->error);
   bq_close(&s->items);
   return NULL;
 }
@@ -162,56 +164,94 @@ static gpointer shard_reader(gpointer data)
 /* ------------------------------------------------------------------ the writer */
 
 typedef struct {
-  S7CaptureReader *reader;
+  S7ShardedFile *files;
+  guint n_files;
   Shard *shards;
   guint n;
   const S7TsharkOptions *opt;
+  S7Remap *remap;              /* several captures: their stand-in addresses */
   volatile gint *seen;
-  S7ShardedResult *res;
-  BQueue dispatch;             /* Dispatch, closed when the capture is read */
+  guint sections;              /* captures that could be read */
+  BQueue dispatch;             /* Dispatch, closed when every capture is read */
 } Writer;
 
-static gpointer writer_run(gpointer data)
+/* One capture: a section of every shard's stream, its packets dispatched */
+static void write_file(Writer *w, guint f)
 {
-  Writer *w = data;
+  S7ShardedFile *file = &w->files[f];
+  S7ShardedResult *res = &file->res;
+  GError *err = NULL;
+  S7CaptureReader *reader = s7_capture_reader_open(file->path, &err);
+  if (!reader) {
+    file->error = g_strdup(err->message);
+    g_error_free(err);
+    return;
+  }
+  w->sections++;
+  for (guint i = 0; i < w->n; i++) {
+    Shard *s = &w->shards[i];
+    int fd = dup(s->write_fd);
+    /* a section that cannot start leaves that shard's packets of the capture unwritten */
+    s->writer = fd >= 0 ? s7_capture_writer_open(reader, fd, s->section_error ? NULL : &s->section_error) : NULL;
+    if (fd < 0 && !s->section_error)
+      g_set_error(&s->section_error, s7_sharded_error_quark(), S7_SHARDED_FAILED,
+                  "cannot write the capture for tshark: %s", g_strerror(errno));
+  }
+  if (w->remap)
+    s7_remap_next_capture(w->remap);
   S7Record rec;
   Shard *last = NULL;
-  while (s7_capture_reader_next(w->reader, &rec)) {
-    w->res->packets++;
-    if (w->res->packets == 1 || rec.ts_us < w->res->first_ts_us)
-      w->res->first_ts_us = rec.ts_us;
-    if (rec.ts_us > w->res->last_ts_us)
-      w->res->last_ts_us = rec.ts_us;
+  while (s7_capture_reader_next(reader, &rec)) {
+    res->packets++;
+    if (res->packets == 1 || rec.ts_us < res->first_ts_us)
+      res->first_ts_us = rec.ts_us;
+    if (rec.ts_us > res->last_ts_us)
+      res->last_ts_us = rec.ts_us;
     if (w->seen)
       g_atomic_int_inc(w->seen);
     guint32 hash;
     if (!rec.is_packet ||
         !s7_prefilter_keep(rec.link, rec.data, rec.caplen, w->opt->ports, w->opt->n_ports, &hash))
       continue;
+    if (w->remap)   /* the captures were scanned for it (s7_remap_scan): it cannot fail */
+      s7_remap_packet(w->remap, rec.link, s7_capture_reader_data_mut(reader), rec.caplen);
     Shard *s = &w->shards[hash % w->n];
+    if (!s->writer)
+      continue;   /* its section could not start (the error is the shard's) */
     /* what the merge may wait for is never left in a buffer: the previous shard's stream goes
      * out when the next packet is for another, all of it before the writer waits */
     if (last && last != s && last->writer)
       s7_capture_writer_flush(last->writer);
-    Dispatch d = { rec.frame, ++s->written, s->index };
+    Dispatch d = { rec.frame, ++s->written, (guint16)s->index, f };
     if (!bq_try_push(&w->dispatch, &d)) {
       if (last && last->writer)
         s7_capture_writer_flush(last->writer);
       bq_push(&w->dispatch, &d);
     }
-    if (s->writer)
-      s7_capture_writer_write(s->writer, w->reader);   /* a broken pipe: that tshark failed */
+    s7_capture_writer_write(s->writer, reader);   /* a broken pipe: that tshark failed */
     last = s;
-    w->res->kept++;
+    res->kept++;
   }
-  const char *damage = s7_capture_reader_damage(w->reader);
+  const char *damage = s7_capture_reader_damage(reader);
   if (damage) {   /* truncated or damaged: the report covers what was read, as tshark's */
-    w->res->truncated = TRUE;
-    w->res->warning = g_strdup(damage);
+    res->truncated = TRUE;
+    res->warning = g_strdup(damage);
   }
   for (guint i = 0; i < w->n; i++) {
-    s7_capture_writer_close(w->shards[i].writer);   /* closes the pipe: tshark sees the end */
+    s7_capture_writer_close(w->shards[i].writer);   /* the section ends; the pipe stays */
     w->shards[i].writer = NULL;
+  }
+  s7_capture_reader_close(reader);
+}
+
+static gpointer writer_run(gpointer data)
+{
+  Writer *w = data;
+  for (guint f = 0; f < w->n_files; f++)
+    write_file(w, f);
+  for (guint i = 0; i < w->n; i++) {
+    close(w->shards[i].write_fd);   /* tshark sees the end */
+    w->shards[i].write_fd = -1;
   }
   bq_close(&w->dispatch);
   return NULL;
@@ -259,39 +299,61 @@ S7ShardEstimate s7_sharded_estimate(const char *path, const S7TsharkOptions *opt
 /* ------------------------------------------------------------------ the run */
 
 /* The events of one dispatched frame, from its shard's queue, to the sink */
-static void merge_frame(Shard *s, const Dispatch *d, S7EventSink sink, gpointer sink_data)
+static void merge_frame(Writer *w, const Dispatch *d, S7FileEventSink sink, gpointer sink_data)
 {
+  Shard *s = &w->shards[d->shard];
+  S7RowStats *rows = &w->files[d->file].res.rows;
   ShardItem it;
   while (bq_take(&s->items, &it, TRUE)) {   /* closed and empty: tshark ended, nothing more */
     if (it.local > d->local)
-      return;                   /* a frame without a row (a line tshark garbled): done */
+      break;                    /* a frame without a row (a line tshark garbled) */
     bq_take(&s->items, &it, FALSE);
     if (!it.event) {
-      if (it.local == d->local)
+      if (it.local == d->local) {
+        rows->rows++;
+        rows->ambiguous_rows += it.ambiguous;
         return;
+      }
       continue;                 /* the end of a frame never dispatched: cannot be, skipped */
     }
     if (it.local == d->local) {
       it.event->frame = d->frame;
-      sink(it.event, sink_data);
+      if (w->remap) {   /* the real addresses back */
+        s7_remap_restore(w->remap, it.event->src.addr);
+        s7_remap_restore(w->remap, it.event->dst.addr);
+        if (it.event->type == S7_EV_ICMP_UNREACH) {
+          s7_remap_restore(w->remap, it.event->u.icmp.quoted_src.addr);
+          s7_remap_restore(w->remap, it.event->u.icmp.quoted_dst.addr);
+        }
+      }
+      sink(d->file, it.event, sink_data);
     }
     g_free(it.event);
   }
+  rows->malformed_rows++;
 }
 
-gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,
-                        S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
-                        S7ShardedResult *res, GError **error)
+gboolean s7_sharded_run_files(S7ShardedFile *files, guint n_files, const S7TsharkOptions *opt, guint n_shards,
+                              gboolean remap, S7FileEventSink sink, gpointer sink_data, volatile gint *packets_seen,
+                              GError **error)
 {
-  memset(res, 0, sizeof *res);
+  for (guint f = 0; f < n_files; f++) {
+    memset(&files[f].res, 0, sizeof files[f].res);
+    files[f].error = NULL;
+  }
   n_shards = CLAMP(n_shards, 1, S7_MAX_SHARDS);
-  Writer w = { .opt = opt, .seen = packets_seen, .res = res };
-  GError *rerr = NULL;
-  w.reader = s7_capture_reader_open(path, &rerr);
-  if (!w.reader) {
-    g_set_error_literal(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, rerr->message);
-    g_error_free(rerr);
-    return FALSE;
+  Writer w = { .files = files, .n_files = n_files, .opt = opt, .seen = packets_seen,
+               .remap = remap ? s7_remap_new() : NULL };
+  if (n_files == 1) {   /* one capture that cannot be read: no tshark for it */
+    GError *rerr = NULL;
+    S7CaptureReader *r = s7_capture_reader_open(files[0].path, &rerr);
+    if (!r) {
+      g_set_error_literal(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, rerr->message);
+      g_error_free(rerr);
+      s7_remap_free(w.remap);
+      return FALSE;
+    }
+    s7_capture_reader_close(r);
   }
   /* all pipes first: when the process is out of descriptors, fail before any thread runs */
   int *fds = g_new0(int, 2 * n_shards);   /* read end, write end per shard */
@@ -303,7 +365,7 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
       g_free(fds);
       g_set_error(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, "cannot create a pipe: %s",
                   g_strerror(saved));
-      s7_capture_reader_close(w.reader);
+      s7_remap_free(w.remap);
       return FALSE;
     }
   }
@@ -317,11 +379,9 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
     /* several shards: each row out as soon as its packet is read (-l), and read in gathers
      * of 2 ms (a wakeup per row costs more than tshark's own work on it) */
     s->opt.line_buffered = n_shards > 1;
-    s->opt.gather_us = n_shards > 1 ? 2000 : 0;   /* each row out as soon as its packet is read */
+    s->opt.gather_us = n_shards > 1 ? 2000 : 0;
     s->read_fd = fds[2 * i];
-    /* a writer that cannot start leaves its tshark an empty pipe, and its error */
-    s->writer = s7_capture_writer_open(w.reader, fds[2 * i + 1], &s->error);
-    s->no_writer = s->writer == NULL;
+    s->write_fd = fds[2 * i + 1];
     bq_init(&s->items, sizeof(ShardItem), SHARD_QUEUE_ITEMS);
     readers[i] = g_thread_new("s7diag-shard", shard_reader, s);
   }
@@ -332,7 +392,7 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
   /* merge: the frames in the order they were dispatched */
   Dispatch d;
   while (bq_take(&w.dispatch, &d, FALSE))
-    merge_frame(&shards[d.shard], &d, sink, sink_data);
+    merge_frame(&w, &d, sink, sink_data);
   g_thread_join(writer);
   gboolean ok = TRUE;
   for (guint i = 0; i < n_shards; i++) {
@@ -341,26 +401,58 @@ gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_sh
     while (bq_take(&s->items, &it, FALSE))   /* anything left, so its reader can end */
       g_free(it.event);
     g_thread_join(readers[i]);
-    res->rows.rows += s->rows.rows;
-    res->rows.malformed_rows += s->rows.malformed_rows;
-    res->rows.ambiguous_rows += s->rows.ambiguous_rows;
-    if (s->error && ok) {
-      g_propagate_error(error, s->error);
-      s->error = NULL;
+    /* a tshark that got no section at all (no capture could be read) has nothing to say */
+    GError **why = s->error ? &s->error : &s->section_error;
+    if (*why && ok && w.sections) {
+      g_propagate_error(error, *why);
+      *why = NULL;
       ok = FALSE;
     }
     g_clear_error(&s->error);
-    if (s->tr.warning && !res->warning && !s->tr.truncated)
-      res->warning = g_strdup(s->tr.warning);
+    g_clear_error(&s->section_error);
+    for (guint f = 0; f < n_files; f++)
+      if (s->tr.warning && !files[f].res.warning && !s->tr.truncated)
+        files[f].res.warning = g_strdup(s->tr.warning);
     g_free(s->tr.warning);
     bq_clear(&s->items);
   }
   bq_clear(&w.dispatch);
-  res->rows.first_ts_us = res->first_ts_us;
-  res->rows.last_ts_us = res->last_ts_us;
-  res->rows.last_frame = (guint32)res->packets;
-  s7_capture_reader_close(w.reader);
+  for (guint f = 0; f < n_files; f++) {
+    S7ShardedResult *res = &files[f].res;
+    res->rows.first_ts_us = res->first_ts_us;
+    res->rows.last_ts_us = res->last_ts_us;
+    res->rows.last_frame = (guint32)res->packets;
+  }
+  s7_remap_free(w.remap);
   g_free(readers);
   g_free(shards);
+  return ok;
+}
+
+typedef struct {
+  S7EventSink sink;
+  gpointer data;
+} OneFile;
+
+static void one_file_event(guint file, const S7Event *ev, gpointer user_data)
+{
+  (void)file;
+  OneFile *o = user_data;
+  o->sink(ev, o->data);
+}
+
+gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,
+                        S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
+                        S7ShardedResult *res, GError **error)
+{
+  S7ShardedFile file = { .path = path };
+  OneFile o = { sink, sink_data };
+  gboolean ok = s7_sharded_run_files(&file, 1, opt, n_shards, FALSE, one_file_event, &o, packets_seen, error);
+  *res = file.res;
+  if (ok && file.error) {
+    g_set_error_literal(error, s7_sharded_error_quark(), S7_SHARDED_FAILED, file.error);
+    ok = FALSE;
+  }
+  g_free(file.error);
   return ok;
 }

@@ -26,7 +26,25 @@ typedef struct {
   S7RowStats rows;            /* summed over the shards */
 } S7ShardedResult;
 
-/* packets_seen: counted as they are read (for a progress display; may be NULL). */
+/* Several captures through the same shards, one after the other: each a section of every
+ * shard's pcapng stream (tshark reads several sections in one stream). With remap, each
+ * capture's addresses have stand-ins of their own in the streams (address_remap.h: the
+ * captures must have passed s7_remap_scan), so tshark keeps no state across them and each
+ * capture's events are what a run of its own gives. The sink is told which capture (index
+ * into files). A capture that cannot be opened gets its error and no events; FALSE with error
+ * when a tshark failed (every capture's events are then incomplete). */
+typedef struct {
+  const char *path;
+  S7ShardedResult res;        /* filled by the run (rows: the frames tshark gave rows for,
+                                 those without one counted as malformed) */
+  char *error;                /* it could not be opened (the caller frees it) */
+} S7ShardedFile;
+typedef void (*S7FileEventSink)(guint file, const S7Event *ev, gpointer user_data);
+gboolean s7_sharded_run_files(S7ShardedFile *files, guint n_files, const S7TsharkOptions *opt, guint n_shards,
+                              gboolean remap, S7FileEventSink sink, gpointer sink_data, volatile gint *packets_seen,
+                              GError **error);
+
+/* One capture; packets_seen: counted as they are read (for a progress display; may be NULL). */
 gboolean s7_sharded_run(const char *path, const S7TsharkOptions *opt, guint n_shards,
                         S7EventSink sink, gpointer sink_data, volatile gint *packets_seen,
                         S7ShardedResult *result, GError **error);
