@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "children.h"
+
 /* dumpcap's complaint, one line, with what to do about capture rights */
 char *s7_dumpcap_message(const char *text)
 {
@@ -45,12 +47,6 @@ char *s7_read_stream_text(GInputStream *in)
   return g_string_free(s, FALSE);
 }
 
-static void own_process_group(gpointer unused)
-{
-  (void)unused;
-  setpgid(0, 0);
-}
-
 GSubprocess *s7_dumpcap_spawn(const char *dumpcap, char *const *ifaces, const char *bpf, const char *out,
                               char **error)
 {
@@ -66,9 +62,9 @@ GSubprocess *s7_dumpcap_spawn(const char *dumpcap, char *const *ifaces, const ch
   g_ptr_array_add(argv, g_strdup("-w"));
   g_ptr_array_add(argv, g_strdup(out));
   g_ptr_array_add(argv, NULL);
+  /* its own process group (watch stops it with SIGTERM, so it ends its file), and gone with us */
   g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup(launcher, own_process_group, NULL, NULL);
+      s7_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, TRUE);
   GError *err = NULL;
   GSubprocess *p = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &err);
   g_ptr_array_unref(argv);

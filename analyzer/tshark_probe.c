@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "children.h"
+
 G_DEFINE_QUARK(s7diag-tshark-probe-error-quark, s7_tshark_probe_error)
 
 #define CACHE_MAGIC "s7diag-tshark-fields 1"
@@ -33,7 +35,7 @@ static GSubprocess *spawn(const char *tshark, const char *arg, GError **error)
 {
   const char *argv[] = { tshark, arg, arg[1] == 'G' ? "fields" : NULL, NULL };
   g_autoptr(GSubprocessLauncher) l =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      s7_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, FALSE);
   g_subprocess_launcher_setenv(l, "LC_ALL", "C", TRUE);
   return g_subprocess_launcher_spawnv(l, argv, error);
 }

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "children.h"
 #include "tshark_row.h"
 
 G_DEFINE_QUARK(s7diag-tshark-error-quark, s7_tshark_error)
@@ -95,7 +96,7 @@ gboolean s7_tshark_run(const S7TsharkOptions *opt, const char *file, int stdin_f
   memset(result, 0, sizeof *result);
   g_autoptr(GPtrArray) argv = build_argv(opt, file);
   g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      s7_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, FALSE);
   if (stdin_fd >= 0)
     g_subprocess_launcher_take_stdin_fd(launcher, stdin_fd);
   /* a stable environment: no personal preferences that change dissection */

@@ -209,6 +209,19 @@ setpriv --reuid=65534 --regid=65534 --clear-groups -- "$s7diag" watch -i lo --du
 "$s7diag" watch --dumpcap /nonexistent/dumpcap -i lo --duration 1 > /dev/null 2> "$work/e3"; rc=$?
 [ $rc = 2 ] && grep -q "dumpcap not found" "$work/e3" && ok "watch: no dumpcap: exit 2" \
   || bad "watch: no dumpcap: exit $rc: $(cat "$work/e3")"
+# killed with SIGKILL (no chance to stop anything): its dumpcap and tshark end with it, not at
+# the next packet they would write (issue 26.8)
+"$s7diag" watch -i lo -q -w "$work/killed.pcapng" > /dev/null 2>&1 &
+watch=$!; pids+=($watch)
+for _ in $(seq 50); do [ -n "$(pgrep -P $watch dumpcap)" ] && [ -n "$(pgrep -P $watch tshark)" ] && break; sleep 0.1; done
+kids=$(pgrep -P $watch | tr '\n' ' ')
+[ -n "$kids" ] || bad "watch -9: no dumpcap or tshark seen"
+kill -9 $watch; wait $watch 2>/dev/null
+left=""
+running() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$st" ] && [ "${st#Z}" = "$st" ]; }   # zombies have ended
+for _ in $(seq 30); do left=$(for k in $kids; do running "$k" && echo "$k"; done); [ -z "$left" ] && break; sleep 0.1; done
+[ -z "$left" ] && ok "watch killed with SIGKILL: its dumpcap and tshark ended within 3 s" \
+  || { bad "watch killed with SIGKILL: still running: $(ps -o pid,ppid,comm -p ${left//$'\n'/,} 2>&1 | tail -n +2)"; kill $left 2>/dev/null; }
 
 [ $fail = 0 ] && echo "live diagnosis: all hold" || echo "live diagnosis: FAILED"
 exit $fail
