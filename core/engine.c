@@ -420,6 +420,7 @@ static void conn_close_checks(S7Engine *e, Conn *c, gint64 now)
   if (c->syn_count >= 2 && !c->synack && !c->port_refused && !c->icmp_seen) {
     Agg *a = conn_finding(e, c, S7K_PORT_NO_ANSWER, NULL);
     a->x.syns += c->syn_count;
+    a->x.attempts++;
     a->x.last_syn_ts = c->last_syn_ts;
     a->x.last_syn_gap_us = c->last_syn_ts - c->prev_syn_ts;
     add_syn_frames(e, a, c);

@@ -52,6 +52,8 @@ typedef struct {
   gint64 waited_us;            /* from the job to the close / to the later traffic */
   /* SYNs never answered */
   guint syns;
+  guint attempts;              /* connections whose SYNs went unanswered (counted once each:
+                                  the finding's set of connection keys is capped) */
   gint64 last_syn_ts, last_syn_gap_us;
   gboolean plc_initiated;      /* the sender is the PLC (answers S7 jobs, Siemens MAC) */
   /* ICMP */

@@ -328,7 +328,8 @@ static void text_port_no_answer(const S7Engine *e, Agg *a)
 {
   gint64 after = e->last_ts - a->x.last_syn_ts;
   gint64 need = MAX(G_USEC_PER_SEC, a->x.last_syn_gap_us);
-  guint attempts = MAX(a->f->connections, 1);
+  guint attempts = MAX(a->x.attempts, 1);
+  a->f->connections = attempts;   /* every one, not only those whose keys the finding kept */
   gboolean long_enough = after >= need;
   g_autofree char *plc_host = s7_endpoint_host(a->f->plc);
   if (!a->x.plc_initiated && sender_is_plc(e, a->client_ip, plc_host)) {

@@ -325,6 +325,36 @@ static void port_no_answer(void)
   end();
 }
 
+/* A SYN to port 102 and its retransmission, never answered: one attempt */
+static void unanswered_attempt(uint32_t client, uint16_t port, uint32_t plc)
+{
+  TcpConn c;
+  tcp_init(&c, &out, client, port, plc, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  c.cli_seq--;
+  pcap_advance(&out, 1 * S);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  pcap_advance(&out, 10 * MS);
+}
+
+/* Findings stay bounded: past 256 clients per kind and PLC the rest share one finding
+ * "(more clients)". The 257th client tries 1030 times: the shared finding counts all 1030
+ * attempts and 2060 SYNs (it said "1024 attempts", the size of its set of connections) */
+static void port_no_answer_many_clients(void)
+{
+  begin("port-no-answer-many-clients");
+  for (int i = 0; i < 256; i++)
+    unanswered_attempt(ip4(10, 10, 4 + i / 200, 10 + i % 200), (uint16_t)(51000 + i), PLC2);
+  for (int i = 0; i < 1030; i++)
+    unanswered_attempt(ip4(10, 10, 6, 9), (uint16_t)(52000 + i), PLC2);
+  pcap_advance(&out, 6 * S);   /* the capture goes on well past the retries */
+  TcpConn other;
+  tcp_init(&other, &out, HMI, 50021, PLC, 102);
+  tcp_handshake(&other);
+  tcp_close(&other, 1);
+  end();
+}
+
 static void port_refused(void)
 {
   begin("port-refused");
@@ -1411,6 +1441,7 @@ int main(int argc, char **argv)
   duplicated_frames();
   iso_other_port();
   snap_length_cut();
+  port_no_answer_many_clients();
   far_from_plc();
   segmentation_audit();
   putget_denied_ipv6();
