@@ -403,7 +403,7 @@ static gboolean iso_step(Run *x)
   }
   /* refused: the usual rack/slot pairs, one connection at a time, not kept as events (the
    * engine is told of the user's connect, and of the one accepted) */
-  guint others = 0;
+  guint others = 0, refused = 0, unanswered = 0;
   gboolean port_lost = FALSE;
   for (guint i = 0; i < G_N_ELEMENTS(usual_rack_slot) && others + 1 < MAX_TRIES; i++) {
     guint16 t = (guint16)(0x0100 | usual_rack_slot[i][0] << 5 | usual_rack_slot[i][1]);
@@ -419,6 +419,8 @@ static gboolean iso_step(Run *x)
     others++;
     Answer b = iso_connect(x, t, how, sizeof how);
     g_ptr_array_add(r->tries, g_strdup_printf("%s: %s", tt, b == ANS_OK ? "accepted" : how));
+    refused += b == ANS_RST || b == ANS_FIN || b == ANS_DISCONNECT;
+    unanswered += b == ANS_TIMEOUT;
     if (b == ANS_OK) {
       /* go on with the accepted one: closed and opened again, as events */
       close_conn(x);
@@ -444,10 +446,20 @@ static gboolean iso_step(Run *x)
     step(r, S7_CHECK_ISO, S7_STEP_FAILED,
          "%s refused; the rack/slot search stopped after %u other pair%s: the TCP connect failed then", first,
          others, others == 1 ? "" : "s");
-  else
+  else if (refused == others)
     step(r, S7_CHECK_ISO, S7_STEP_FAILED,
          "%s refused, and so were the %u other usual rack/slot pairs tried: the CPU's connection "
          "resources are in use, or a CP or gateway in between refuses", first, others);
+  else if (unanswered == others)
+    step(r, S7_CHECK_ISO, S7_STEP_FAILED,
+         "%s refused; the %u other usual rack/slot pairs tried were not answered within %.1f s: a device "
+         "that ignores connects for a rack/slot it does not have (a LOGO!, a gateway), or one that stopped "
+         "answering", first, others, x->o->timeout_s);
+  else
+    step(r, S7_CHECK_ISO, S7_STEP_FAILED,
+         "%s refused; of the %u other usual rack/slot pairs tried, %u %s refused, %u not answered within "
+         "%.1f s and %u failed otherwise (see the connects tried)", first, others, refused,
+         refused == 1 ? "was" : "were", unanswered, x->o->timeout_s, others - refused - unanswered);
   return FALSE;
 }
 

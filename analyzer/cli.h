@@ -39,6 +39,9 @@ const S7Command *s7_command(const char *name);   /* NULL when there is none */
 
 /* A GOptionContext for a command, with its summary and description. */
 GOptionContext *s7_command_context(const S7Command *cmd);
+/* Parses the command's options (a usage error on a bad one): short options with their value
+ * attached too ("-j4"), "--" ends the options and is no operand */
+void s7_command_parse(const S7Command *cmd, int *argc, char ***argv);
 
 /* --format, --output and --fail-on (the commands whose table entry says reports): the format
  * (given, else by the output's extension, else text on a terminal, else json; json_default:
@@ -53,6 +56,9 @@ int s7_fail_threshold(const char *fail_on);
 struct json_t;
 int s7_exit_status(const struct json_t *report, int threshold);
 
+/* A number of seconds from the command line: finite and positive (or 0 when zero_ok); NaN and
+ * infinities are not */
+gboolean s7_seconds_ok(double s, gboolean zero_ok);
 /* --port values into the engine's S7 ports (usage error on a bad one) */
 void s7_parse_ports(char **ports, S7EngineConfig *cfg);
 /* The engine configuration from the options analyze and watch share (usage error on a bad

@@ -2,6 +2,7 @@
 /* cmd_analyze.c — `s7diag analyze`: captures in, one report out; parallel (-j), with a
  * progress line on a terminal, evidence files on request. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,11 @@ gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
   fprintf(stderr, "s7diag: %s\n", err->message);
   g_error_free(err);
   return FALSE;
+}
+
+gboolean s7_seconds_ok(double s, gboolean zero_ok)
+{
+  return isfinite(s) && (s > 0 || (zero_ok && s == 0));
 }
 
 void s7_parse_ports(char **ports, S7EngineConfig *cfg)
@@ -317,18 +323,15 @@ int s7_cmd_analyze(int argc, char **argv)
   o.no_response_timeout = 5.0;
   o.connect_timeout = 3.0;
   o.jobs = (gint)g_get_num_processors();
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("analyze"));
-  GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
+  s7_command_parse(s7_command("analyze"), &argc, &argv);
   if (argc < 2)
     s7_die_usage("analyze: no capture given");
   S7Format format;
   const char *output;
   int threshold;
   s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
-  if (o.no_response_timeout <= 0 || o.connect_timeout <= 0)
-    s7_die_usage("timeouts must be positive");
+  if (!s7_seconds_ok(o.no_response_timeout, FALSE) || !s7_seconds_ok(o.connect_timeout, FALSE))
+    s7_die_usage("timeouts must be positive numbers of seconds");
   if (o.jobs < 1)
     s7_die_usage("-j: needs at least 1");
   if (o.shards < 0 || o.shards > 64)

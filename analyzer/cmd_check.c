@@ -189,13 +189,10 @@ int s7_cmd_check(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
   o.port = 102;
-  o.rack = -1;
-  o.slot = -1;
+  o.rack = G_MININT;   /* not given */
+  o.slot = G_MININT;
   o.timeout = 3.0;
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("check"));
-  GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
+  s7_command_parse(s7_command("check"), &argc, &argv);
   if (argc != 2)
     s7_die_usage(argc < 2 ? "check: which PLC? (s7diag check HOST)" : "check: one HOST only ('%s' too many)",
                  argc > 2 ? argv[2] : "");
@@ -206,21 +203,21 @@ int s7_cmd_check(int argc, char **argv)
   s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
   if (o.port < 1 || o.port > 65535)
     s7_die_usage("--port: %d is not a TCP port", o.port);
-  if (o.timeout < 1 || o.timeout > 120)
+  if (!(o.timeout >= 1 && o.timeout <= 120))   /* NaN too */
     s7_die_usage("--timeout: %g s is outside 1 to 120 s", o.timeout);
   S7CheckOptions co = { 0 };
   co.timeout_s = o.timeout;
   if (o.tsap) {
-    if (o.rack >= 0 || o.slot >= 0)
+    if (o.rack != G_MININT || o.slot != G_MININT)
       s7_die_usage("check: give --tsap or --rack/--slot, not both");
     if (!parse_tsap(o.tsap, &co.called_tsap))
       s7_die_usage("--tsap: '%s' is not a 2-byte TSAP in hex (0x0301, 03.01)", o.tsap);
     co.tsap_given = TRUE;
   } else {
-    if (o.rack > 7 || o.slot > 31)
+    if ((o.rack != G_MININT && (o.rack < 0 || o.rack > 7)) || (o.slot != G_MININT && (o.slot < 0 || o.slot > 31)))
       s7_die_usage("--rack is 0 to 7 and --slot 0 to 31");
-    co.tsap_default = o.rack < 0 && o.slot < 0;
-    guint rack = o.rack < 0 ? 0 : (guint)o.rack, slot = o.slot < 0 ? 1 : (guint)o.slot;
+    co.tsap_default = o.rack == G_MININT && o.slot == G_MININT;
+    guint rack = o.rack == G_MININT ? 0 : (guint)o.rack, slot = o.slot == G_MININT ? 1 : (guint)o.slot;
     co.called_tsap = (guint16)(0x0100 | rack << 5 | slot);
   }
   if (o.db) {

@@ -102,10 +102,7 @@ g_free(o.tshark);
 int s7_cmd_diff(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("diff"));
-  GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
+  s7_command_parse(s7_command("diff"), &argc, &argv);
   if (argc != 3)
     s7_die_usage("diff: give the working and the failing capture (or report): s7diag diff GOOD BAD");
   S7Format format;

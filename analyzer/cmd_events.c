@@ -53,10 +53,8 @@ static void on_row(const S7FieldRow *row, gpointer user_data)
 int s7_cmd_events(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("events"));
+  s7_command_parse(s7_command("events"), &argc, &argv);
   GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
   if (argc != 2)
     s7_die_usage("events: give one capture");
   guint16 ports[8] = { 102 };

@@ -13,10 +13,7 @@
 
 int s7_cmd_merge(int argc, char **argv)
 {
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("merge"));
-  GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
+  s7_command_parse(s7_command("merge"), &argc, &argv);
   if (argc < 2)
     s7_die_usage("merge: no report given");
   S7Format format;

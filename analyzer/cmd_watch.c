@@ -213,18 +213,17 @@ int s7_cmd_watch(int argc, char **argv)
   memset(&o, 0, sizeof o);
   o.no_response_timeout = 5.0;
   o.connect_timeout = 3.0;
-  g_autoptr(GOptionContext) ctx = s7_command_context(s7_command("watch"));
+  s7_command_parse(s7_command("watch"), &argc, &argv);
   GError *err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err))
-    s7_die_usage("%s", err->message);
   if (argc > 1)
     s7_die_usage("watch: unexpected argument '%s' (interfaces are given with -i)", argv[1]);
   S7Format format;
   const char *output;
   int threshold;
   s7_report_choice_from_cli(FALSE, &format, &output, &threshold);
-  if (o.duration < 0 || o.no_response_timeout <= 0 || o.connect_timeout <= 0)
-    s7_die_usage("durations and timeouts must be positive");
+  if (!s7_seconds_ok(o.duration, TRUE) || !s7_seconds_ok(o.no_response_timeout, FALSE) ||
+      !s7_seconds_ok(o.connect_timeout, FALSE))
+    s7_die_usage("durations and timeouts must be positive numbers of seconds");
   guint64 ring_kb = 0;
   guint ring_files = 0;
   for (char **b = o.ring; b && *b; b++)

@@ -179,6 +179,51 @@ GOptionContext *s7_command_context(const S7Command *cmd)
   return ctx;
 }
 
+/* Does short option c of the command take a value? */
+static gboolean short_takes_value(const S7Command *cmd, char c)
+{
+  const GOptionEntry *tables[3] = { cmd->reports ? report_entries : NULL, cmd->options ? cmd->options() : NULL,
+                                    cmd->redacts ? redact_entries : NULL };
+  for (guint t = 0; t < G_N_ELEMENTS(tables); t++)
+    for (const GOptionEntry *e = tables[t]; e && e->long_name; e++)
+      if (e->short_name == c)
+        return e->arg != G_OPTION_ARG_NONE;
+  return FALSE;
+}
+
+void s7_command_parse(const S7Command *cmd, int *argc, char ***argv)
+{
+  /* "-j4" as "-j 4", as getopt takes it (GOption would take the next word as the value) */
+  GPtrArray *args = g_ptr_array_new();
+  gboolean options = TRUE;
+  for (int i = 0; i < *argc; i++) {
+    char *a = (*argv)[i];
+    if (!strcmp(a, "--"))
+      options = FALSE;
+    if (options && i > 0 && a[0] == '-' && a[1] && a[1] != '-' && a[2] && short_takes_value(cmd, a[1])) {
+      g_ptr_array_add(args, g_strndup(a, 2));   /* kept for the process's life, as argv is */
+      g_ptr_array_add(args, a + 2);
+    } else {
+      g_ptr_array_add(args, a);
+    }
+  }
+  g_ptr_array_add(args, NULL);
+  *argc = (int)args->len - 1;
+  *argv = (char **)g_ptr_array_free(args, FALSE);
+  GOptionContext *ctx = s7_command_context(cmd);
+  GError *err = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &err))
+    s7_die_usage("%s", err->message);
+  g_option_context_free(ctx);
+  /* what GOption leaves of "--" (the end of the options) is no operand */
+  for (int i = 1; i < *argc; i++)
+    if (!strcmp((*argv)[i], "--")) {
+      memmove(*argv + i, *argv + i + 1, (size_t)(*argc - i) * sizeof **argv);
+      (*argc)--;
+      break;
+    }
+}
+
 static void print_usage(FILE *out)
 {
   fputs("Usage: s7diag COMMAND [OPTION...]\n\n"

@@ -7,6 +7,7 @@
 #   lying-length a TPKT header claiming 4000 bytes, then 10 bytes and silence
 #   silent       reads, never answers
 #   close-cr     closes (FIN) after the COTP connect request
+#   close-first-cr  closes (FIN) after the first connection's connect request, ignores the others
 #   fragments    connect confirm, then DT fragments without end to every job
 #   trickle      connect confirm, then a Setup Communication answer one byte a second
 #   bad-s7       connect confirm, then an S7 header whose lengths are past the PDU
@@ -17,7 +18,12 @@ port, mode = int(sys.argv[1]), sys.argv[2]
 CC = bytes.fromhex('0300001611d00001000100c0010ac1020100c2020101')
 SETUP = bytes.fromhex('0300001b02f080320300000001000800000000f0000003000301e0')
 
+connections = 0
+
 def serve(c):
+    global connections
+    connections += 1
+    first = connections == 1
     try:
         c.recv(4096)
         if mode == 'garbage':
@@ -26,7 +32,7 @@ def serve(c):
             c.sendall(bytes.fromhex('0300fde8') + b'\x00' * 20)
         elif mode == 'lying-length':
             c.sendall(bytes.fromhex('03000fa0') + b'\x11' * 10)
-        elif mode == 'close-cr':
+        elif mode == 'close-cr' or (mode == 'close-first-cr' and first):
             c.shutdown(socket.SHUT_WR)
             time.sleep(0.5)
             return
