@@ -14,6 +14,10 @@ void s7sim_config_init(S7SimConfig *cfg)
   cfg->slot = 1;
   cfg->pdu_size = 480;
   cfg->max_amq = 3;
+  /* a CPU or CP drops a connection it hears nothing on (CP 243-1: after 60 s when its
+   * channels are taken; S7 CPs: keep-alives every 30 s), so idle clients cannot hold every
+   * connection resource for ever */
+  cfg->idle_timeout_s = 60;
   cfg->putget = TRUE;
   cfg->m_size = cfg->i_size = cfg->q_size = 1024;
   cfg->t_count = cfg->c_count = 256;

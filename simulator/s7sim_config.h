@@ -27,7 +27,7 @@ typedef struct {
   guint max_connections;  /* ISO connections at once; 0 = unlimited */
   guint delay_ms;         /* before each S7 answer */
   guint drop_every;       /* drop every Nth S7 answer (0 = never) */
-  guint idle_timeout_s;   /* close a connection silent this long, as a CPU/CP does (0 = never) */
+  guint idle_timeout_s;   /* close a connection silent this long, as a CPU/CP does (default 60; 0 = never) */
   guint32 m_size, i_size, q_size, t_count, c_count;
   S7SimDb dbs[S7SIM_MAX_DBS];
   guint n_dbs;

@@ -152,7 +152,7 @@ int main(int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dbs, "A DB: NUMBER:SIZE[:optimized|missing|read-only] (repeatable); other DBs are missing", "SPEC" },
     { "delay-ms", 0, 0, G_OPTION_ARG_INT, &delay, "Delay before each S7 answer", "MS" },
     { "drop-every", 0, 0, G_OPTION_ARG_INT, &drop, "Drop every Nth S7 answer (for no-response)", "N" },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle, "Close a connection (FIN) after S seconds without a request, as a CPU or CP with a connection timeout (default: never)", "S" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle, "Close a connection (FIN) after S seconds without a request, as a CPU or CP with a connection timeout (default 60; 0: never)", "S" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file, "Read settings (key = value, the option names) from FILE first", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No request log on stderr", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL }
@@ -255,8 +255,9 @@ int main(int argc, char **argv)
     if (pfd[0].revents & POLLIN) {
       struct sockaddr_storage sa;
       socklen_t sl = sizeof sa;
-      int fd = accept(lfd, (struct sockaddr *)&sa, &sl);
-      if (fd >= 0) {
+      int fd;
+      while ((fd = accept(lfd, (struct sockaddr *)&sa, &sl)) >= 0) {   /* all that wait: a storm is taken at once */
+        sl = sizeof sa;
         Client *c = NULL;
         for (guint i = 0; i < MAX_CLIENTS && !c; i++)
           if (clients[i].fd < 0)

@@ -143,6 +143,7 @@ static void test_garbage_never_crashes(void)
 static void test_config(void)
 {
   setup_cfg();
+  g_assert_cmpuint(cfg.idle_timeout_s, ==, 60);   /* idle clients do not hold connections for ever */
   char *why = NULL;
   g_assert_false(s7sim_config_set(&cfg, "db", "5:x", &why));
   g_assert_nonnull(strstr(why, "NUMBER:SIZE"));
