@@ -174,5 +174,26 @@ for c in one skew; do
 done
 rm -f "$tmp/one.pcap" "$tmp/skew.pcap"
 
+# ---------------------------------------------------------------- 10. smaller ones
+run double-dash 1 "" -- "$s7diag" analyze -F json -- "$cap"
+[ "$(jq '.captures | length' "$tmp/out")" = 1 ] || say "double-dash: '--' was taken as a capture"
+run attached-value 1 "" -- "$s7diag" analyze -j2 -Fjson "$cap"
+[ "$(jq '.captures | length' "$tmp/out")" = 1 ] || say "attached-value: -j2 -Fjson not understood"
+run nan-timeout 2 "timeouts must be positive numbers" -- "$s7diag" analyze --no-response-timeout nan "$cap"
+run inf-timeout 2 "timeouts must be positive numbers" -- "$s7diag" analyze --connect-timeout inf "$cap"
+run watch-nan 2 "positive numbers" -- "$s7diag" watch -i lo --duration nan
+run check-nan 2 "outside 1 to 120" -- "$s7diag" check 127.0.0.1 --timeout nan
+run negative-slot 2 "--slot 0 to 31" -- "$s7diag" check 127.0.0.1 --slot -1
+run negative-rack 2 "--rack is 0 to 7" -- "$s7diag" check 127.0.0.1 --rack=-1
+run merge-twice 2 "a.json is given twice" -- "$s7diag" merge "$tmp/a.json" "$tmp/a.json"
+ln -sf "$tmp/a.json" "$tmp/a-link.json"
+run merge-twice-link 2 "is given twice" -- "$s7diag" merge "$tmp/a.json" "$tmp/a-link.json"
+# compressed captures in a directory are found, whatever the compression
+mkdir -p "$tmp/packed"
+gzip -c "$cap" > "$tmp/packed/a.pcap.gz"; zstd -q -c "$cap" > "$tmp/packed/b.pcap.zst"; lz4 -q -c "$cap" > "$tmp/packed/c.pcap.lz4"
+"$s7diag" analyze -q -F json --fail-on never "$tmp/packed" > "$tmp/packed.json" 2> /dev/null; n=$((n+1))
+[ "$(jq -r '[.captures[].file | split("/") | last] | join(" ")' "$tmp/packed.json")" = "a.pcap.gz b.pcap.zst c.pcap.lz4" ] \
+  || say "packed: the directory scan found $(jq -c '[.captures[].file]' "$tmp/packed.json")"
+
 echo "safety: $n checks, $( [ $fail -eq 0 ] && echo all passed || echo FAILED )"
 exit $fail
