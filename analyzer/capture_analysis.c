@@ -330,7 +330,7 @@ static void batch_event(guint file, const S7Event *ev, gpointer user_data)
 }
 
 void s7_analyze_batch(const char *const *files, guint n, const S7TsharkOptions *topt, const S7EngineConfig *ecfg,
-                      S7Progress *progress, S7CaptureResult **results)
+                      guint shards, S7Progress *progress, S7CaptureResult **results)
 {
   S7ShardedFile *sf = g_new0(S7ShardedFile, n);
   RowCtx *ctx = g_new0(RowCtx, n);
@@ -342,12 +342,12 @@ void s7_analyze_batch(const char *const *files, guint n, const S7TsharkOptions *
     sf[i].path = files[i];
   }
   GError *err = NULL;
-  gboolean ran = s7_sharded_run_files(sf, n, topt, 1, TRUE, batch_event, ctx, progress ? &progress->packets : NULL, &err);
+  gboolean ran = s7_sharded_run_files(sf, n, topt, shards, TRUE, batch_event, ctx, progress ? &progress->packets : NULL, &err);
   for (guint i = 0; i < n; i++) {
     S7CaptureResult *r = results[i];
     if (!ran || sf[i].error) {   /* each alone, which says what is wrong with which */
       s7_capture_result_free(r);
-      results[i] = s7_analyze_capture(files[i], topt, ecfg, 1, NULL);
+      results[i] = s7_analyze_capture(files[i], topt, ecfg, shards, NULL);
       g_free(sf[i].res.warning);
     } else {
       char *why = NULL;

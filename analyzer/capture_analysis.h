@@ -38,11 +38,12 @@ typedef struct {
  * into N parallel tsharks (falling back to the whole file when libpcap cannot read it). */
 S7CaptureResult *s7_analyze_capture(const char *file, const S7TsharkOptions *topt,
                                     const S7EngineConfig *ecfg, guint shards, S7Progress *progress);
-/* Small captures through one tshark (sharded_run.h: one section each, addresses of their own),
- * each with its own engine: results[i] is what s7_analyze_capture(files[i], …, 1 shard) gives.
- * The files must have passed s7_remap_scan; one that fails in the batch is analyzed alone. */
+/* Small captures through the same tshark(s) (sharded_run.h: one section each, addresses of
+ * their own), each with its own engine: results[i] is what s7_analyze_capture(files[i], …,
+ * shards) gives. The files must have passed s7_remap_scan; one that fails in the batch is
+ * analyzed alone. */
 void s7_analyze_batch(const char *const *files, guint n, const S7TsharkOptions *topt, const S7EngineConfig *ecfg,
-                      S7Progress *progress, S7CaptureResult **results);
+                      guint shards, S7Progress *progress, S7CaptureResult **results);
 /* Events a front end made itself (`check`: its own exchange with a PLC), in order, through the
  * same engine; end_ts_us is when the exchange ended. No file, no SHA-256. */
 S7CaptureResult *s7_analyze_events(const char *name, const S7Event *events, guint n, gint64 end_ts_us,

@@ -26,7 +26,7 @@ typedef struct {
   char *tshark, *evidence, *partners;
   char **ports;
   double no_response_timeout, connect_timeout;
-  gboolean quiet, no_prefilter;
+  gboolean quiet, no_prefilter, no_batch;
   gint jobs, shards;
 } AnalyzeOpts;
 
@@ -46,6 +46,8 @@ const GOptionEntry *s7_analyze_options(void)
       "Seconds a COTP connect may stay unanswered (default 3)", "S" },
     { "no-prefilter", 0, 0, G_OPTION_ARG_NONE, &o.no_prefilter,
       "Run tshark on the whole file instead of prefiltering S7 traffic with libpcap into parallel shards", NULL },
+    { "no-batch", 0, 0, G_OPTION_ARG_NONE, &o.no_batch,
+      "Analyze every capture with a tshark of its own, also small ones (they share one by default)", NULL },
     { "shards", 0, 0, G_OPTION_ARG_INT, &o.shards,
       "Split each capture into N shards whatever its size (default: -j for one capture of 32 MB or more, else 1)", "N" },
     { "partners", 0, 0, G_OPTION_ARG_FILENAME, &o.partners,
@@ -206,7 +208,7 @@ static void plan_units(Batch *b)
   gboolean *small = g_new0(gboolean, n);
   guint *n4 = g_new0(guint, n), *n6 = g_new0(guint, n);
   guint64 *size = g_new0(guint64, n), total = 0;
-  for (guint i = 0; i < n && n > 1 && !o.no_prefilter && !o.shards; i++) {
+  for (guint i = 0; i < n && n > 1 && !o.no_prefilter && !o.no_batch; i++) {
     const S7Input *in = g_ptr_array_index(b->inputs, i);
     GStatBuf st;
     if (in->error || g_stat(in->path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
@@ -259,7 +261,7 @@ static void analyze_unit(gpointer data, gpointer user_data)
     S7CaptureResult **rs = g_new0(S7CaptureResult *, u->n);
     for (guint k = 0; k < u->n; k++)
       paths[k] = ((const S7Input *)g_ptr_array_index(b->inputs, u->inputs[k]))->path;
-    s7_analyze_batch(paths, u->n, b->topt, b->ecfg, &b->progress, rs);
+    s7_analyze_batch(paths, u->n, b->topt, b->ecfg, o.shards > 0 ? (guint)o.shards : 1, &b->progress, rs);
     for (guint k = 0; k < u->n; k++)
       b->results[u->inputs[k]] = rs[k];
     g_free(paths);

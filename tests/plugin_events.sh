@@ -14,7 +14,8 @@ set -u
 plugin=$1; s7diag=$(readlink -f "$2"); src=$(readlink -f "$3")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; chmod 777 "$work"
 mkdir "$work/home"   # `s7diag events` runs tshark with default preferences, as the plugin's does
-fail=0; n=0; lines=0
+. "$src/tests/lib/parallel.sh"
+fail=0
 caps=("$src"/captures/*.pcap "$src"/captures/*.pcapng)
 [ -d "$src/../shared/captures/public" ] && caps+=("$src"/../shared/captures/public/*.pcap*)
 # cut short by the snap length: inside the TCP header (48, 50), TCP headers and 6 payload bytes
@@ -27,29 +28,36 @@ for cut in 48:putget-denied 50:putget-denied 60:putget-denied 72:write-conflict;
 done
 python3 "$src/tests/hostile/make_hostile.py" "$work" > /dev/null || { echo "FAIL: make_hostile.py"; fail=1; }
 caps+=("$work"/*.pcap)
-for cap in "${caps[@]}"; do
-  [ -f "$cap" ] || continue
-  name=$(basename "$cap"); n=$((n+1))
-  "$src/scripts/with-plugin" "$plugin" env S7DIAG_PLUGIN_EVENTS="$work/plugin.ev" \
-      tshark -n -r "$cap" -T fields -e frame.number > /dev/null 2> "$work/err"
+# one capture: the plugin's events against the analyzer's; its count of events in lines.INDEX
+compare() {
+  local cap=$1 name rc fail=0 w="$work/$EACH_INDEX"
+  [ -f "$cap" ] || return 0
+  name=$(basename "$cap")
+  "$src/scripts/with-plugin" "$plugin" env S7DIAG_PLUGIN_EVENTS="$w.plugin.ev" \
+      tshark -n -r "$cap" -T fields -e frame.number > /dev/null 2> "$w.err"
   rc=$?
   [ $rc -le 2 ] || { echo "FAIL $name: tshark with the plugin exit $rc"; fail=1; }
-  if grep -q -i 's7diag\|critical\|warning' "$work/err"; then
-    echo "FAIL $name: tshark with the plugin said:"; head -3 "$work/err"; fail=1
+  if grep -q -i 's7diag\|critical\|warning' "$w.err"; then
+    echo "FAIL $name: tshark with the plugin said:"; head -3 "$w.err"; fail=1
   fi
-  HOME="$work/home" "$s7diag" events "$cap" > "$work/all.ev" 2> "$work/err"
+  HOME="$work/home" "$s7diag" events "$cap" > "$w.all.ev" 2> "$w.err"
   rc=$?
-  [ $rc -eq 0 ] || { echo "FAIL $name: s7diag events exit $rc: $(head -1 "$work/err")"; fail=1; }
-  awk '$3 ~ /^ICMP/ || $4 ~ /:102$/ || $6 ~ /:102$/' "$work/all.ev" > "$work/analyzer.ev"
-  [ -f "$work/plugin.ev" ] || : > "$work/plugin.ev"
-  if ! cmp -s "$work/analyzer.ev" "$work/plugin.ev"; then
+  [ $rc -eq 0 ] || { echo "FAIL $name: s7diag events exit $rc: $(head -1 "$w.err")"; fail=1; }
+  awk '$3 ~ /^ICMP/ || $4 ~ /:102$/ || $6 ~ /:102$/' "$w.all.ev" > "$w.analyzer.ev"
+  [ -f "$w.plugin.ev" ] || : > "$w.plugin.ev"
+  if ! cmp -s "$w.analyzer.ev" "$w.plugin.ev"; then
     echo "FAIL $name: the plugin's events differ from the analyzer's (< analyzer, > plugin):"
-    diff "$work/analyzer.ev" "$work/plugin.ev" | head -6 | cut -c1-300
+    diff "$w.analyzer.ev" "$w.plugin.ev" | head -6 | cut -c1-300
     fail=1
   fi
-  lines=$((lines + $(wc -l < "$work/analyzer.ev")))
-  rm -f "$work/plugin.ev"
-done
+  wc -l < "$w.analyzer.ev" > "$work/lines.$EACH_INDEX"
+  rm -f "$w".*
+  return $fail
+}
+existing=(); for cap in "${caps[@]}"; do [ -f "$cap" ] && existing+=("$cap"); done
+run_each compare "${existing[@]}" || fail=1
+n=${#existing[@]}
+lines=$(cat "$work"/lines.* | paste -sd+ | bc)
 [ "$n" -ge 100 ] || { echo "FAIL: only $n captures"; fail=1; }
 [ "$lines" -ge 100000 ] || { echo "FAIL: only $lines events compared"; fail=1; }
 echo "plugin events: $n captures, $lines events: $( [ $fail -eq 0 ] && echo same as the analyzer || echo DIFFERENT )"
