@@ -161,14 +161,15 @@ run events-dev-zero 2 "/dev/zero: not a capture file" -- "$s7diag" events /dev/z
 
 # ---------------------------------------------------------------- 3. memory bounded by the engine's state
 # one busy connection, and the same with a few packets of other connections in other shards
-# (the merge waited for them while the busy shard's events piled up: ~3 KB a packet); split
+# (the merge waited for them while the busy shard's events piled up: ~3 KB a packet, 190 MB here); split
 # into shards on purpose, the run's own memory stays far below what the packets would take
-"$benchgen" "$tmp/one.pcap" 150000 100 1 2> /dev/null
+"$benchgen" "$tmp/one.pcap" 60000 100 1 2> /dev/null
 mergecap -F pcap -w "$tmp/skew.pcap" "$tmp/one.pcap" "$src/captures/healthy.pcap" "$src/captures/multi-plc.pcap"
 for c in one skew; do
   run "memory-$c" 0 "own peak memory" -- env S7DIAG_REPORT_RSS=1 "$s7diag" analyze -q --shards 3 --fail-on never -F json -o "$tmp/$c-3.json" "$tmp/$c.pcap"
   kb=$(sed -n 's/.*own peak memory[[:space:]]*\([0-9]*\) kB.*/\1/p' "$tmp/err")
-  [ "${kb:-999999}" -le 65536 ] || say "memory-$c: own peak memory ${kb} kB with 3 shards, more than 64 MB"
+  # (the sanitizers' shadow memory says nothing about s7diag's own: the normal build holds the bound)
+  [ -n "${S7DIAG_SANITIZED:-}" ] || [ "${kb:-999999}" -le 65536 ] || say "memory-$c: own peak memory ${kb} kB with 3 shards, more than 64 MB"
   "$s7diag" analyze -q --shards 1 --fail-on never -F json -o "$tmp/$c-1.json" "$tmp/$c.pcap"
   cmp -s "$tmp/$c-1.json" "$tmp/$c-3.json" || say "memory-$c: 3 shards report differently from 1"
 done
