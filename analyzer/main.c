@@ -193,6 +193,11 @@ static gboolean short_takes_value(const S7Command *cmd, char c)
 
 void s7_command_parse(const S7Command *cmd, int *argc, char ***argv)
 {
+  /* the words and the pieces split off, for the process's life as argv is (reachable from
+   * here: GOption drops what it parsed from the array) */
+  static GPtrArray *kept, *pieces;
+  if (!pieces)
+    pieces = g_ptr_array_new_with_free_func(g_free);
   /* "-j4" as "-j 4", as getopt takes it (GOption would take the next word as the value) */
   GPtrArray *args = g_ptr_array_new();
   gboolean options = TRUE;
@@ -201,7 +206,9 @@ void s7_command_parse(const S7Command *cmd, int *argc, char ***argv)
     if (!strcmp(a, "--"))
       options = FALSE;
     if (options && i > 0 && a[0] == '-' && a[1] && a[1] != '-' && a[2] && short_takes_value(cmd, a[1])) {
-      g_ptr_array_add(args, g_strndup(a, 2));   /* kept for the process's life, as argv is */
+      char *opt = g_strndup(a, 2);
+      g_ptr_array_add(pieces, opt);
+      g_ptr_array_add(args, opt);
       g_ptr_array_add(args, a + 2);
     } else {
       g_ptr_array_add(args, a);
@@ -209,7 +216,10 @@ void s7_command_parse(const S7Command *cmd, int *argc, char ***argv)
   }
   g_ptr_array_add(args, NULL);
   *argc = (int)args->len - 1;
-  *argv = (char **)g_ptr_array_free(args, FALSE);
+  if (kept)
+    g_ptr_array_unref(kept);
+  kept = args;
+  *argv = (char **)args->pdata;
   GOptionContext *ctx = s7_command_context(cmd);
   GError *err = NULL;
   if (!g_option_context_parse(ctx, argc, argv, &err))
