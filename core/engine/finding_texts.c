@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "engine_state.h"
-#include "s7plus_header.h"
+#include "s7plus_names.h"
 
 static const char *plural(guint64 n, const char *one, const char *many)
 {

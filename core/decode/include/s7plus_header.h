@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* s7plus_header.h — S7comm-plus (protocol id 0x72) header parser for raw COTP payloads.
+/* s7plus_header.h — S7comm-plus (protocol id 0x72) header parser for raw COTP payloads (its
+ * vocabulary: s7plus_names.h).
  * Stock tshark leaves these payloads undissected (data.data); the plugin's own S7comm-plus
  * dissector and the analyzer both use this parser. */
 #ifndef S7DIAG_S7PLUS_HEADER_H
@@ -8,16 +9,9 @@
 #include <glib.h>
 
 #include "s7_event.h"
+#include "s7plus_names.h"
 
 G_BEGIN_DECLS
-
-enum { S7PLUS_OP_REQUEST = 0x31, S7PLUS_OP_RESPONSE = 0x32, S7PLUS_OP_NOTIFICATION = 0x33,
-       S7PLUS_OP_RESPONSE2 = 0x02 };
-#define S7PLUS_VERSION_KEEPALIVE 0xFE
-/* functions the engine looks at: an Error / Error2 PDU answers a request it refuses (e.g.
- * InitSsl on a CPU without TLS); CreateObject's response carries the ServerSessionVersion */
-enum { S7PLUS_FUNC_ERROR = 0x04b1, S7PLUS_FUNC_CREATE_OBJECT = 0x04ca, S7PLUS_FUNC_ERROR2 = 0x05a9,
-       S7PLUS_FUNC_INIT_SSL = 0x05b3 };
 
 /* Parses the S7comm-plus PDU at data[0..len). Returns FALSE if it is not one (first byte
  * not 0x72, too short). Never reads past len; fields it cannot reach stay 0. */
@@ -38,9 +32,6 @@ gboolean s7plus_parse_layout(const guint8 *data, gsize len, S7PlusPdu *out, S7Pl
  * byte carries 8 bits) as S7comm-plus encodes 64-bit values. Returns the bytes used,
  * 0 when len runs out first. */
 guint s7plus_read_vlq64(const guint8 *data, gsize len, guint64 *value);
-
-const char *s7plus_opcode_name(guint8 opcode);
-const char *s7plus_function_name(guint16 function);
 
 G_END_DECLS
 

@@ -6,7 +6,7 @@
 
 #include "engine_state.h"
 #include "s7_address.h"
-#include "s7plus_header.h"
+#include "s7plus_names.h"
 
 #define MAX_LISTED_ITEMS 8        /* failing items named in one finding's detail */
 #define REORDER_WINDOW_US 2000000 /* a job this soon after an unpaired response with its ref */
