@@ -1,26 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* findings.c — aggregation of findings (one per kind, PLC, client host and detail), their
- * evidence, display filters and order. The texts come from finding_texts.c. */
-#include <string.h>
+/* findings.c — findings under construction: their store, evidence, display filters and order
+ * (see findings.h). */
+#include "findings.h"
 
-#include "engine_state.h"
+#include <string.h>
 
 #define MAX_CONN_KEYS 1024
 
-char *s7_endpoint_string(const S7Endpoint *ep)
-{
-  char buf[S7_ENDPOINT_TEXT_MAX];
-  return g_strdup(s7_endpoint_format(ep, buf));
-}
-
-/* "ip.src == 10.0.0.5" for an "ip:port" / "[v6]:port" / "ip" string; field is "src"/"dst"/"addr" */
-char *s7_addr_filter(const char *field, const char *endpoint)
-{
-  g_autofree char *ip = s7_endpoint_host(endpoint);
-  return g_strdup_printf("%s.%s == %s", strchr(ip, ':') ? "ipv6" : "ip", field, ip);
-}
-
-void s7_finding_free(S7Finding *f)
+static void finding_free(S7Finding *f)
 {
   if (!f)
     return;
@@ -32,9 +19,29 @@ void s7_finding_free(S7Finding *f)
   g_free(f);
 }
 
+S7Finding *s7_finding_copy(const S7Finding *f)
+{
+  S7Finding *n = g_memdup2(f, sizeof *f);
+  n->plc = g_strdup(f->plc);
+  n->client = g_strdup(f->client);
+  n->code = g_strdup(f->code);
+  n->detail = g_strdup(f->detail);
+  n->title = g_strdup(f->title);
+  n->explanation = g_strdup(f->explanation);
+  n->action = g_strdup(f->action);
+  n->client_says = g_strdup(f->client_says);
+  n->filter = g_strdup(f->filter);
+  n->confidence_reason = g_strdup(f->confidence_reason);
+  if (f->frames) {
+    n->frames = g_array_sized_new(FALSE, FALSE, sizeof(guint32), f->frames->len);
+    g_array_append_vals(n->frames, f->frames->data, f->frames->len);
+  }
+  return n;
+}
+
 void s7_agg_free(Agg *a)
 {
-  s7_finding_free(a->f);
+  finding_free(a->f);
   g_free(a->client_ip);
   g_free(a->x.called_tsap);
   g_free(a->x.consequence_functions);
@@ -42,25 +49,39 @@ void s7_agg_free(Agg *a)
   g_free(a);
 }
 
-Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
+void s7_findings_init(Findings *fs, guint max_evidence_frames)
+{
+  memset(fs, 0, sizeof *fs);
+  fs->aggs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)s7_agg_free);
+  fs->agg_counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  fs->max_evidence_frames = max_evidence_frames;
+}
+
+void s7_findings_clear(Findings *fs)
+{
+  g_clear_pointer(&fs->aggs, g_hash_table_unref);
+  g_clear_pointer(&fs->agg_counts, g_hash_table_unref);
+}
+
+Agg *s7_agg_get(Findings *fs, S7Kind kind, const char *plc, const char *client_ip,
                 const char *client_full, const char *detail, const char *conn_key)
 {
   g_autofree char *key = g_strdup_printf("%d|%s|%s|%s", kind, plc, client_ip, detail ? detail : "");
-  Agg *a = g_hash_table_lookup(e->aggs, key);
+  Agg *a = g_hash_table_lookup(fs->aggs, key);
   if (!a) {
     /* Findings stay bounded however many clients or addresses a capture holds: past
      * S7_MAX_AGGS_PER_PLC distinct ones per kind and PLC, the rest share one finding. */
     g_autofree char *group = g_strdup_printf("%d|%s", kind, plc);
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(e->agg_counts, group));
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(fs->agg_counts, group));
     if (n >= S7_MAX_AGGS_PER_PLC) {
       g_free(key);
       key = g_strdup_printf("%d|%s|*|*", kind, plc);
-      a = g_hash_table_lookup(e->aggs, key);
+      a = g_hash_table_lookup(fs->aggs, key);
       client_ip = "(more clients)";
       client_full = "(more clients)";
       detail = "(more)";
     } else {
-      g_hash_table_replace(e->agg_counts, g_steal_pointer(&group), GUINT_TO_POINTER(n + 1));
+      g_hash_table_replace(fs->agg_counts, g_steal_pointer(&group), GUINT_TO_POINTER(n + 1));
     }
   }
   if (!a) {
@@ -77,7 +98,7 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
     a->x.db = -1;
     a->x.dr_cause = -1;
     a->conn_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_hash_table_insert(e->aggs, g_steal_pointer(&key), a);
+    g_hash_table_insert(fs->aggs, g_steal_pointer(&key), a);
   }
   a->f->occurrences++;
   if (conn_key && g_hash_table_size(a->conn_keys) < MAX_CONN_KEYS &&
@@ -86,12 +107,17 @@ Agg *s7_agg_get(S7Engine *e, S7Kind kind, const char *plc, const char *client_ip
   return a;
 }
 
+Agg *s7_conn_finding(Findings *fs, const Conn *c, S7Kind kind, const char *detail)
+{
+  return s7_agg_get(fs, kind, c->plc_s, c->client.addr, c->client_s, detail, c->key);
+}
+
 void s7_agg_again(Agg *a)
 {
   a->f->occurrences++;   /* its connection's key was added the first time, or the set is full */
 }
 
-void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
+void s7_agg_add_frame(Findings *fs, Agg *a, guint32 frame, gint64 ts_us)
 {
   if (frame < a->f->first_frame)
     a->f->first_frame = frame;
@@ -104,10 +130,10 @@ void s7_agg_add_frame(S7Engine *e, Agg *a, guint32 frame, gint64 ts_us)
       return;
   /* Evidence lists are capped; per-frame annotation (the plugin) still hears of every frame,
    * and frames past the cap may be announced more than once. */
-  if (a->f->frames->len < e->cfg.max_evidence_frames)
+  if (a->f->frames->len < fs->max_evidence_frames)
     g_array_append_val(a->f->frames, frame);
-  if (e->note_fn)
-    e->note_fn(frame, a->f, e->note_data);
+  if (fs->note_fn)
+    fs->note_fn(frame, a->f, fs->note_data);
 }
 
 void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text)
@@ -159,6 +185,13 @@ const char *s7_finding_tag(const S7Finding *f, char *buf)
 
 /* ------------------------------------------------------------------ filters and order */
 
+/* "ip.src == 10.0.0.5" for an "ip:port" / "[v6]:port" / "ip" string; field is "src"/"dst"/"addr" */
+static char *addr_filter(const char *field, const char *endpoint)
+{
+  g_autofree char *ip = s7_endpoint_host(endpoint);
+  return g_strdup_printf("%s.%s == %s", strchr(ip, ':') ? "ipv6" : "ip", field, ip);
+}
+
 /* Set members separated by commas: Wireshark 4.0 rejects "{1 2}" */
 static char *frames_filter(const GArray *frames)
 {
@@ -170,10 +203,10 @@ static char *frames_filter(const GArray *frames)
 }
 
 /* The PLC's faulty answers to this client host: works past the evidence cap */
-static char *signature_filter(const Agg *a)
+char *s7_agg_filter(const Agg *a)
 {
-  g_autofree char *src = s7_addr_filter("src", a->f->plc);
-  g_autofree char *dst = s7_addr_filter("dst", a->client_ip);
+  g_autofree char *src = addr_filter("src", a->f->plc);
+  g_autofree char *dst = addr_filter("dst", a->client_ip);
   g_autofree char *plc = g_strdup_printf("%s && %s", src, dst);
   switch (a->code_source) {
   case SRC_HEADER:
@@ -189,7 +222,7 @@ static char *signature_filter(const Agg *a)
   }
 }
 
-static gint cmp_findings(gconstpointer pa, gconstpointer pb)
+gint s7_finding_cmp(gconstpointer pa, gconstpointer pb)
 {
   const S7Finding *a = *(S7Finding *const *)pa, *b = *(S7Finding *const *)pb;
   if (a->severity != b->severity)
@@ -211,30 +244,14 @@ static gint cmp_u32(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* Every finding gets its texts, evidence order and filter; the result list is a sorted view
- * of the aggregates' findings (which stay owned by them). */
-void s7_findings_finalize(S7Engine *e)
+void s7_agg_settle(Agg *a)
 {
-  GHashTableIter it;
-  gpointer k, v;
-  if (e->findings)
-    g_ptr_array_unref(e->findings);
-  e->findings = g_ptr_array_new();
-  g_hash_table_iter_init(&it, e->aggs);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    Agg *a = v;
-    g_array_sort(a->f->frames, cmp_u32);
-    guint conns = g_hash_table_size(a->conn_keys);
-    if (conns)
-      a->f->connections = conns;
-    if (a->f->connections > 1) {  /* several connections: name the host, not one port */
-      g_free(a->f->client);
-      a->f->client = g_strdup(a->client_ip);
-    }
-    s7_finding_texts(e, a);
-    g_free(a->f->filter);
-    a->f->filter = signature_filter(a);
-    g_ptr_array_add(e->findings, a->f);
+  g_array_sort(a->f->frames, cmp_u32);
+  guint conns = g_hash_table_size(a->conn_keys);
+  if (conns)
+    a->f->connections = conns;
+  if (a->f->connections > 1) {  /* several connections: name the host, not one port */
+    g_free(a->f->client);
+    a->f->client = g_strdup(a->client_ip);
   }
-  g_ptr_array_sort(e->findings, cmp_findings);
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* capture_quality.h — what the capture itself hides or distorts (not a fault of the network):
+/* quality.h — what the capture itself hides or distorts (not a fault of the network):
  * one direction of a connection missing, connections begun before the capture, frames
  * captured twice, ISO-on-TCP on a port s7diag does not analyze, a capture point routers away
  * from the PLC, TLS-protected sessions. The engine feeds it; at finish it writes the
- * limitations (engine.h, S7Limitation) with counts and frames. Private to core/. */
-#ifndef S7DIAG_CAPTURE_QUALITY_H
-#define S7DIAG_CAPTURE_QUALITY_H
+ * limitations (engine.h, S7Limitation) with counts and frames. Private to core/engine. */
+#ifndef S7DIAG_QUALITY_H
+#define S7DIAG_QUALITY_H
 
-#include "engine_conn.h"
+#include "records.h"
 
 #define QUALITY_FRAMES 8         /* frames kept per limitation */
 
@@ -37,14 +37,12 @@ void s7_quality_copy(QualityState *to, const QualityState *from);   /* to: initi
 /* A TCP segment of an S7 connection. TRUE when it is a copy of the segment before it in its
  * direction (same sequence, acknowledgement, length, flags and IP identification, moments
  * later): the engine then ignores it. */
-gboolean s7_quality_tcp(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client);
+gboolean s7_quality_tcp(QualityState *q, Conn *c, const S7Event *ev, gboolean from_client);
 /* A TCP segment on a port that is not an S7 port */
-void s7_quality_other_port(S7Engine *e, const S7Event *ev);
-/* No frame from the PLC side while the client's segments acknowledge it: the capture misses
- * the PLC's direction (unanswered jobs and connects prove nothing then) */
-gboolean s7_quality_plc_unseen(const Conn *c);
-void s7_quality_conn_end(S7Engine *e, const Conn *c);
+void s7_quality_other_port(QualityState *q, const S7Event *ev);
+/* A connection ended: what of it the capture misses */
+void s7_quality_conn_end(QualityState *q, const Conn *c);
 /* The limitations, ordered by kind and subject */
-GPtrArray *s7_quality_limitations(S7Engine *e);
+GPtrArray *s7_quality_limitations(const QualityState *q);
 
 #endif

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* finding_texts.c — the one place where a finding's texts are written: one finalize step per
- * kind turns the facts the rules recorded (engine_agg.h) and the capture-wide context
- * (engine_state.h) into title, explanation, action and confidence. The kinds' generic cause,
- * action and client texts come from the code table (s7_codes.c). */
+/* texts.c — the one place where a finding's texts are written: one step per kind turns the
+ * facts the rules recorded (findings.h) and a read-only view of the records around it
+ * (texts.h) into title, explanation, action and confidence. The kinds' generic cause, action and
+ * client texts come from the code table (s7_codes.c). */
+#include "texts.h"
+
 #include <string.h>
 
-#include "engine_state.h"
 #include "s7plus_names.h"
 
 static const char *plural(guint64 n, const char *one, const char *many)
@@ -59,10 +60,10 @@ static char *code_meaning(guint16 code)
 
 /* ------------------------------------------------------------------ S7 error codes */
 
-static void text_putget(const S7Engine *e, Agg *a)
+static void text_putget(const TextView *v, Agg *a)
 {
-  const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
-  const PairContext *pair = s7_pair_lookup(e, a->client_ip, a->f->plc);
+  const PlcRecord *p = v->plc;
+  const PairRecord *pair = v->pair;
   guint64 mine = a->x.refused_jobs, sent = pair ? MAX(pair->data_jobs, mine) : mine;
   char *title = g_strdup_printf("PLC %s refuses PUT/GET: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                                 " Read/Write Var %s from %s returned 0x8104", a->f->plc, mine, sent,
@@ -91,9 +92,9 @@ static void text_putget(const S7Engine *e, Agg *a)
 }
 
 /* Any other S7 error code answering a job (header or userdata parameter error) */
-static void text_error_code(const S7Engine *e, Agg *a)
+static void text_error_code(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char fbuf[S7_FUNCTION_TEXT_MAX];
   const char *ftext = function_text(a, fbuf);
   g_autofree char *meaning = code_meaning(a->x.code);
@@ -114,12 +115,12 @@ static void text_error_code(const S7Engine *e, Agg *a)
 }
 
 /* 0x8500 with what did not fit, or a job larger than the PDU seen before any answer said so */
-static void text_pdu_size(const S7Engine *e, Agg *a)
+static void text_pdu_size(const TextView *v, Agg *a)
 {
   char fbuf[S7_FUNCTION_TEXT_MAX];
   const char *ftext = function_text(a, fbuf);
   if (a->code_source == SRC_HEADER) {
-    text_error_code(e, a);
+    text_error_code(v, a);
     if (a->x.job_bytes) {
       set_text(&a->f->confidence_reason, g_strdup_printf(
           "the %s job in frame %u asks for %s of %u bytes, more than the negotiated PDU of %u "
@@ -139,9 +140,9 @@ static void text_pdu_size(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_amq(const S7Engine *e, Agg *a)
+static void text_amq(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char *title = g_strdup_printf("Client %s had %u jobs in flight to PLC %s, more than the negotiated "
                                 "Max AmQ of %u", a->client_ip, a->x.in_flight, a->f->plc, a->x.amq);
   confidence(a, "high", g_strdup_printf("%u jobs were sent before the answers to the earlier ones; "
@@ -149,9 +150,9 @@ static void text_amq(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_fragmented(const S7Engine *e, Agg *a)
+static void text_fragmented(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char *title = g_strdup_printf("The S7 PDU of %u bytes between %s and PLC %s does not fit the COTP "
                                 "TPDU of %u bytes: large answers come in fragments", a->x.pdu_size,
                                 a->client_ip, a->f->plc, a->x.tpdu_size);
@@ -159,9 +160,9 @@ static void text_fragmented(const S7Engine *e, Agg *a)
 }
 
 /* COTP error TPDU outside a connect */
-static void text_cotp_er(const S7Engine *e, Agg *a)
+static void text_cotp_er(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   const char *why = s7_cotp_er_cause_text((guint8)a->x.code);
   char *title = g_strdup_printf("PLC %s sent a COTP error TPDU to %s (reject cause 0x%02x: %s)",
                                 a->f->plc, a->client_ip, a->x.code, why ? why : "unknown");
@@ -170,7 +171,7 @@ static void text_cotp_er(const S7Engine *e, Agg *a)
 
 /* ------------------------------------------------------------------ item return codes */
 
-static void text_item(const S7Engine *e, Agg *a)
+static void text_item(const TextView *v, Agg *a)
 {
   const S7KindInfo *k = s7_kind_info(a->f->kind);
   const char *rt = s7_item_return_text((guint8)a->x.code);
@@ -183,7 +184,7 @@ static void text_item(const S7Engine *e, Agg *a)
   char *title = NULL;
   char *explanation = NULL;
   if (a->f->kind == S7K_INVALID_ADDRESS && a->x.db >= 0) {
-    const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
+    const PlcRecord *p = v->plc;
     const DbAccess *ok = p ? g_hash_table_lookup(p->db_ok, GUINT_TO_POINTER((guint)a->x.db + 1)) : NULL;
     if (ok && a->x.fail_hi <= ok->hi) {
       /* the DB answered beyond this address: not too short, not optimized */
@@ -245,18 +246,18 @@ static void text_item(const S7Engine *e, Agg *a)
 
 /* ------------------------------------------------------------------ connections */
 
-static void text_connect_refused(const S7Engine *e, Agg *a)
+static void text_connect_refused(const TextView *v, Agg *a)
 {
   const char *tsap = a->x.called_tsap ? a->x.called_tsap : "?";
-  const PlcContext *p = g_hash_table_lookup(e->plcs, a->f->plc);
+  const PlcRecord *p = v->plc;
   guint same_ok = p ? GPOINTER_TO_UINT(g_hash_table_lookup(p->tsap_ok, tsap)) : 0, other_ok = 0;
   if (p) {
     GHashTableIter it;
-    gpointer k, v;
+    gpointer k, n;
     g_hash_table_iter_init(&it, p->tsap_ok);
-    while (g_hash_table_iter_next(&it, &k, &v))
+    while (g_hash_table_iter_next(&it, &k, &n))
       if (strcmp(k, tsap) != 0)
-        other_ok += GPOINTER_TO_UINT(v);
+        other_ok += GPOINTER_TO_UINT(n);
   }
   int dr = a->x.dr_cause;
   const char *dr_text = dr >= 0 ? s7_cotp_dr_cause_text((guint8)dr) : NULL;
@@ -307,32 +308,35 @@ static void text_connect_refused(const S7Engine *e, Agg *a)
   defaults(a, title, extra);
 }
 
-static void text_connect_no_answer(const S7Engine *e, Agg *a)
+static void text_connect_no_answer(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char *title = g_strdup_printf("PLC %s never answered the COTP connect request from %s "
                                 "(waited %.1f s)", a->f->plc, a->client_ip, a->x.waited_us / 1e6);
   defaults(a, title, NULL);
 }
 
-/* Is host the PLC, when it is the side that sends the SYNs? It answers S7 jobs in the capture,
- * or it has a Siemens Ethernet address and the host it calls has not */
-static gboolean sender_is_plc(const S7Engine *e, const char *sender, const char *target)
+/* Is the client the PLC, when it is the side that sends the SYNs? It answers S7 jobs in the
+ * capture, or it has a Siemens Ethernet address and the host it calls has not */
+static gboolean sender_is_plc(const TextView *v)
 {
-  if (g_hash_table_contains(e->s7_servers, sender) && !g_hash_table_contains(e->s7_servers, target))
+  gboolean sender_serves = v->client_host && v->client_host->serves_s7;
+  gboolean target_serves = v->plc_host && v->plc_host->serves_s7;
+  if (sender_serves && !target_serves)
     return TRUE;
-  return g_hash_table_contains(e->siemens_hosts, sender) && !g_hash_table_contains(e->siemens_hosts, target);
+  gboolean sender_siemens = v->client_host && v->client_host->siemens;
+  gboolean target_siemens = v->plc_host && v->plc_host->siemens;
+  return sender_siemens && !target_siemens;
 }
 
-static void text_port_no_answer(const S7Engine *e, Agg *a)
+static void text_port_no_answer(const TextView *v, Agg *a)
 {
-  gint64 after = e->last_ts - a->x.last_syn_ts;
+  gint64 after = v->capture_end - a->x.last_syn_ts;
   gint64 need = MAX(G_USEC_PER_SEC, a->x.last_syn_gap_us);
   guint attempts = MAX(a->x.attempts, 1);
   a->f->connections = attempts;   /* every one, not only those whose keys the finding kept */
   gboolean long_enough = after >= need;
-  g_autofree char *plc_host = s7_endpoint_host(a->f->plc);
-  if (!a->x.plc_initiated && sender_is_plc(e, a->client_ip, plc_host)) {
+  if (!a->x.plc_initiated && sender_is_plc(v)) {
     /* a PLC opening a configured connection to a partner's port 102: the roles as the wire
      * shows them (once: a later snapshot finds them turned already) */
     a->x.plc_initiated = TRUE;
@@ -351,7 +355,7 @@ static void text_port_no_answer(const S7Engine *e, Agg *a)
         "to %s (an S7 or open communication connection in its configuration, or a TSEND_C/TCON "
         "instruction) and the partner never answers on port 102: its station or application is "
         "not running, a firewall drops the traffic, or the connection is no longer used.",
-        g_hash_table_contains(e->siemens_hosts, a->client_ip) ? " and has a Siemens Ethernet address" : "",
+        v->client_host && v->client_host->siemens ? " and has a Siemens Ethernet address" : "",
         partner));
     set_text(&a->f->action, g_strdup(
         "Check that the partner's station or application runs and listens on TCP 102, that its "
@@ -375,9 +379,9 @@ static void text_port_no_answer(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_port_unreachable(const S7Engine *e, Agg *a)
+static void text_port_unreachable(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   g_autofree char *extra = !a->x.icmp_v6 && a->x.icmp_type == 3 && a->x.icmp_code == 13
       ? g_strdup_printf("Code 13 (communication administratively prohibited): a firewall at %s "
                         "rejects the traffic.", a->x.router)
@@ -390,9 +394,9 @@ static void text_port_unreachable(const S7Engine *e, Agg *a)
   defaults(a, NULL, extra);
 }
 
-static void text_no_response(const S7Engine *e, Agg *a)
+static void text_no_response(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char fbuf[S7_FUNCTION_TEXT_MAX];
   const char *ftext = function_text(a, fbuf);
   double s = a->x.waited_us / 1e6;
@@ -431,9 +435,9 @@ static void text_no_response(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_storm(const S7Engine *e, Agg *a)
+static void text_storm(const TextView *v, Agg *a)
 {
-  const PairContext *p = a->x.pair;
+  const PairRecord *p = a->x.pair;
   a->f->connections = (guint)p->connections;
   double span = (p->last_ts - p->first_ts) / 1e6;
   double every = p->connections > 1 ? span / (double)(p->connections - 1) : 0;
@@ -452,7 +456,7 @@ static void text_storm(const S7Engine *e, Agg *a)
                                       "libraries can), unless the device needs it this way."));
     confidence(a, "high", g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s, "
                                           "each closed by the client with all jobs answered",
-                                          p->connections, e->cfg.storm_short_s));
+                                          p->connections, v->cfg->storm_short_s));
     defaults(a, title, NULL);
     return;
   }
@@ -478,9 +482,9 @@ static void text_storm(const S7Engine *e, Agg *a)
   defaults(a, g_string_free(t, FALSE), NULL);
 }
 
-static void text_plc_closed(const S7Engine *e, Agg *a)
+static void text_plc_closed(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   const char *how = a->x.close_how && !strcmp(a->x.close_how, "RST") ? "reset" : "closed";
   const char *d = a->f->detail ? a->f->detail : "";
   char fbuf[S7_FUNCTION_TEXT_MAX];
@@ -538,9 +542,9 @@ static void text_plc_closed(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_write_conflict(const S7Engine *e, Agg *a)
+static void text_write_conflict(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   a->f->connections = MAX(a->f->connections, a->x.n_writers);
   GString *who = g_string_new(NULL);
   for (guint i = 0; i < a->x.n_writers; i++) {
@@ -569,11 +573,11 @@ static void text_write_conflict(const S7Engine *e, Agg *a)
 
 /* ------------------------------------------------------------------ S7comm-plus */
 
-static void text_s7plus_error(const S7Engine *e, Agg *a)
+static void text_s7plus_error(const TextView *v, Agg *a)
 {
   const char *known = s7_s7plus_error_text(a->x.s7plus_error);
   const S7PlusGeneric *g = a->x.s7plus_generic ? s7_s7plus_generic(a->x.s7plus_generic) : NULL;
-  const PairContext *pair = s7_pair_lookup(e, a->client_ip, a->f->plc);
+  const PairRecord *pair = v->pair;
   gboolean probe = a->x.session_ended_normally && pair && pair->s7plus_ok_start > a->x.session_end_ts;
   gboolean init_ssl = a->x.function == S7PLUS_FUNC_INIT_SSL;
   char *title = g ? g_strdup_printf("PLC %s answered S7comm-plus %s with %s (error %d: %s)", a->f->plc,
@@ -619,10 +623,10 @@ static void text_s7plus_error(const S7Engine *e, Agg *a)
 
 /* ------------------------------------------------------------------ segmentation audit */
 
-static void text_unexpected_partner(const S7Engine *e, Agg *a)
+static void text_unexpected_partner(const TextView *v, Agg *a)
 {
-  (void)e;
-  const PairContext *p = a->x.pair;
+  (void)v;
+  const PairRecord *p = a->x.pair;
   GString *did = g_string_new(NULL);
   if (p->control_jobs)
     g_string_append_printf(did, "controlled it (%" G_GUINT64_FORMAT " PLC control %s)", p->control_jobs,
@@ -659,9 +663,9 @@ static void text_unexpected_partner(const S7Engine *e, Agg *a)
   defaults(a, title, NULL);
 }
 
-static void text_s7plus_legacy(const S7Engine *e, Agg *a)
+static void text_s7plus_legacy(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   char *title = g_strdup_printf("S7comm-plus %s session between %s and PLC %s", a->f->detail,
                                 a->client_ip, a->f->plc);
   defaults(a, title, NULL);
@@ -681,9 +685,9 @@ static void range_text(GString *s, const S7Range *r)
     g_string_append_printf(s, "-%u", r->hi - 1);
 }
 
-static void text_unauthenticated_write(const S7Engine *e, Agg *a)
+static void text_unauthenticated_write(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   GString *t = g_string_new(NULL);
   guint64 n = a->f->occurrences;
   g_string_printf(t, "PLC %s accepts unauthenticated Write Var from %s: %" G_GUINT64_FORMAT
@@ -701,21 +705,21 @@ static void text_unauthenticated_write(const S7Engine *e, Agg *a)
   defaults(a, g_string_free(t, FALSE), NULL);
 }
 
-static void text_plc_control(const S7Engine *e, Agg *a)
+static void text_plc_control(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   defaults(a, g_strdup_printf("%s sent %s to PLC %s", a->client_ip, a->f->detail, a->f->plc), NULL);
 }
 
-static void text_password(const S7Engine *e, Agg *a)
+static void text_password(const TextView *v, Agg *a)
 {
-  (void)e;
+  (void)v;
   defaults(a, g_strdup_printf("%s sent a PLC password to %s", a->client_ip, a->f->plc), NULL);
 }
 
 /* ------------------------------------------------------------------ dispatch */
 
-void s7_finding_texts(const S7Engine *e, Agg *a)
+void s7_finding_texts(const TextView *v, Agg *a)
 {
   /* written anew from the facts each time (a snapshot before the end of a live capture) */
   S7Finding *f = a->f;
@@ -726,51 +730,51 @@ void s7_finding_texts(const S7Engine *e, Agg *a)
   g_clear_pointer(&f->confidence_reason, g_free);
   f->confidence = NULL;
   switch (a->f->kind) {
-  case S7K_PUTGET_DENIED: text_putget(e, a); break;
+  case S7K_PUTGET_DENIED: text_putget(v, a); break;
   case S7K_INVALID_ADDRESS:
   case S7K_OBJECT_MISSING:
   case S7K_ACCESS_DENIED:
   case S7K_DATA_TYPE_ERROR:
     if (a->code_source == SRC_ITEM)
-      text_item(e, a);
+      text_item(v, a);
     else
-      text_error_code(e, a);
+      text_error_code(v, a);
     break;
   case S7K_PDU_SIZE_EXCEEDED:
     if (a->code_source == SRC_ITEM)
-      text_item(e, a);   /* snap7's server answers an item code 0x85 */
+      text_item(v, a);   /* snap7's server answers an item code 0x85 */
     else
-      text_pdu_size(e, a);
+      text_pdu_size(v, a);
     break;
-  case S7K_AMQ_EXCEEDED: text_amq(e, a); break;
-  case S7K_PDU_FRAGMENTED: text_fragmented(e, a); break;
+  case S7K_AMQ_EXCEEDED: text_amq(v, a); break;
+  case S7K_PDU_FRAGMENTED: text_fragmented(v, a); break;
   case S7K_PLC_ERROR:
     if (a->code_source == SRC_FRAMES)
-      text_cotp_er(e, a);
+      text_cotp_er(v, a);
     else
-      text_error_code(e, a);
+      text_error_code(v, a);
     break;
   case S7K_FUNCTION_NOT_AVAILABLE:
   case S7K_PROTECTION_LEVEL:
   case S7K_RESOURCE_ERROR:
   case S7K_SETUP_REJECTED:
-    text_error_code(e, a);
+    text_error_code(v, a);
     break;
-  case S7K_CONNECT_REFUSED: text_connect_refused(e, a); break;
-  case S7K_CONNECT_NO_ANSWER: text_connect_no_answer(e, a); break;
-  case S7K_PORT_NO_ANSWER: text_port_no_answer(e, a); break;
+  case S7K_CONNECT_REFUSED: text_connect_refused(v, a); break;
+  case S7K_CONNECT_NO_ANSWER: text_connect_no_answer(v, a); break;
+  case S7K_PORT_NO_ANSWER: text_port_no_answer(v, a); break;
   case S7K_PORT_REFUSED: defaults(a, NULL, NULL); break;
-  case S7K_PORT_UNREACHABLE: text_port_unreachable(e, a); break;
-  case S7K_NO_RESPONSE: text_no_response(e, a); break;
-  case S7K_RECONNECT_STORM: text_storm(e, a); break;
-  case S7K_PLC_CLOSED: text_plc_closed(e, a); break;
-  case S7K_WRITE_CONFLICT: text_write_conflict(e, a); break;
-  case S7K_S7PLUS_ERROR: text_s7plus_error(e, a); break;
-  case S7K_UNEXPECTED_PARTNER: text_unexpected_partner(e, a); break;
-  case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(e, a); break;
-  case S7K_PLC_CONTROL: text_plc_control(e, a); break;
-  case S7K_PASSWORD_ATTEMPT: text_password(e, a); break;
-  case S7K_S7PLUS_LEGACY: text_s7plus_legacy(e, a); break;
+  case S7K_PORT_UNREACHABLE: text_port_unreachable(v, a); break;
+  case S7K_NO_RESPONSE: text_no_response(v, a); break;
+  case S7K_RECONNECT_STORM: text_storm(v, a); break;
+  case S7K_PLC_CLOSED: text_plc_closed(v, a); break;
+  case S7K_WRITE_CONFLICT: text_write_conflict(v, a); break;
+  case S7K_S7PLUS_ERROR: text_s7plus_error(v, a); break;
+  case S7K_UNEXPECTED_PARTNER: text_unexpected_partner(v, a); break;
+  case S7K_UNAUTHENTICATED_WRITE: text_unauthenticated_write(v, a); break;
+  case S7K_PLC_CONTROL: text_plc_control(v, a); break;
+  case S7K_PASSWORD_ATTEMPT: text_password(v, a); break;
+  case S7K_S7PLUS_LEGACY: text_s7plus_legacy(v, a); break;
   default: defaults(a, NULL, NULL); break;
   }
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* engine_live.c — a running engine and its snapshots (see engine_live.h). */
+/* live.c — a running engine and its snapshots (see engine_live.h). */
 #include "engine_live.h"
 
 struct S7Live {

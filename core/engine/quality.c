@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* capture_quality.c — the capture's own limitations (see capture_quality.h). */
-#include "capture_quality.h"
+/* quality.c — the capture's own limitations (see quality.h). */
+#include "quality.h"
 
 #include <string.h>
-
-#include "engine_state.h"
 
 #define COPY_WINDOW_US 50000      /* a copy follows its original this closely (SPAN, bridge) */
 #define COPY_WINDOW_NO_ID_US 1000 /* without an IP identification to compare (IPv6) */
@@ -64,9 +62,8 @@ static gboolean is_copy(const LastSegment *l, const S7Event *ev)
   return dt >= 0 && dt <= COPY_WINDOW_NO_ID_US;
 }
 
-gboolean s7_quality_tcp(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_client)
+gboolean s7_quality_tcp(QualityState *q, Conn *c, const S7Event *ev, gboolean from_client)
 {
-  QualityState *q = &e->quality;
   q->tcp_frames++;
   LastSegment *l = &c->last_seg[from_client ? 1 : 0];
   if (is_copy(l, ev)) {
@@ -113,33 +110,27 @@ gboolean s7_quality_tcp(S7Engine *e, Conn *c, const S7Event *ev, gboolean from_c
   return FALSE;
 }
 
-void s7_quality_other_port(S7Engine *e, const S7Event *ev)
+void s7_quality_other_port(QualityState *q, const S7Event *ev)
 {
   if (ev->type != S7_EV_TCP || !ev->u.tcp.tpkt)
     return;
   /* the server's port: the lower one (clients use ephemeral ports) */
   guint port = MIN(ev->src.port, ev->dst.port);
-  QualityCount *qc = g_hash_table_lookup(e->quality.other_ports, GUINT_TO_POINTER(port));
+  QualityCount *qc = g_hash_table_lookup(q->other_ports, GUINT_TO_POINTER(port));
   if (!qc) {
-    if (g_hash_table_size(e->quality.other_ports) >= MAX_OTHER_PORTS)
+    if (g_hash_table_size(q->other_ports) >= MAX_OTHER_PORTS)
       return;
     qc = g_new0(QualityCount, 1);
-    g_hash_table_insert(e->quality.other_ports, GUINT_TO_POINTER(port), qc);
+    g_hash_table_insert(q->other_ports, GUINT_TO_POINTER(port), qc);
   }
   count(qc, ev->frame);
 }
 
-gboolean s7_quality_plc_unseen(const Conn *c)
+void s7_quality_conn_end(QualityState *q, const Conn *c)
 {
-  return c->pkts_plc == 0 && c->client_acks;
-}
-
-void s7_quality_conn_end(S7Engine *e, const Conn *c)
-{
-  QualityState *q = &e->quality;
   if (!c->data_segments)
     return;   /* handshakes, refusals, the stray ACK or RST after a close: nothing to miss */
-  if (s7_quality_plc_unseen(c))
+  if (s7_conn_plc_unseen(c))
     count(&q->client_only, c->first_frame);
   else if (c->pkts_client == 0 && c->pkts_plc > 0)
     count(&q->plc_only, c->first_frame);
@@ -250,9 +241,8 @@ static gint cmp_key_str(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-GPtrArray *s7_quality_limitations(S7Engine *e)
+GPtrArray *s7_quality_limitations(const QualityState *q)
 {
-  QualityState *q = &e->quality;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)limitation_free);
 
   if (q->client_only.n || q->plc_only.n) {

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* engine_agg.h — one finding under construction: what the rules recorded about it (its facts),
- * from which the finalize step of its kind (finding_texts.c) writes title, explanation, action
- * and confidence. No rule writes finding text (not a public API). */
-#ifndef S7DIAG_ENGINE_AGG_H
-#define S7DIAG_ENGINE_AGG_H
+/* findings.h — findings under construction, one per kind, PLC, client host and detail (Agg):
+ * what the rules recorded about each (its facts), from which the texts step of its kind
+ * (texts.c) writes title, explanation, action and confidence. No rule writes finding text.
+ * The store (Findings) owns them and tells the front end of every evidence frame. Private to
+ * core/engine. */
+#ifndef S7DIAG_FINDINGS_H
+#define S7DIAG_FINDINGS_H
 
-#include "engine_conn.h"
-#include "s7_address.h"
+#include "records.h"
 
 #define S7_MAX_AGGS_PER_PLC 256  /* distinct findings per kind and PLC; the rest share one */
 #define MAX_RANGES 8             /* address ranges kept per finding (written areas) */
@@ -92,35 +93,53 @@ typedef struct {
   guint n_writers;
   gboolean values_differ;
   /* connection-level findings counted by the pair (reconnect storms) */
-  gpointer pair;               /* PairContext* */
+  PairRecord *pair;
   /* the partner list (unexpected partners) */
   S7Access granted, needed;    /* what the list allows the pair, what the pair did */
   guint rule_line;             /* the granting rule (0: none)*/
 } S7Facts;
 
-typedef struct {
+struct Agg {
   S7Finding *f;                /* owned; a stable pointer from the first note on */
   char *client_ip;             /* client host, for the aggregation key */
   GHashTable *conn_keys;       /* distinct connections (capped) */
   CodeSource code_source;      /* which field the filter names */
   guint code_value;
   S7Facts x;
-} Agg;
+};
 
-struct S7Engine;
+/* The store of findings under construction */
+typedef struct {
+  GHashTable *aggs;            /* agg key -> Agg* (owns the findings) */
+  GHashTable *agg_counts;      /* "kind|plc" -> distinct aggregates (capped) */
+  guint max_evidence_frames;
+  S7FrameNoteFunc note_fn;     /* every evidence frame, as it is added */
+  gpointer note_data;
+} Findings;
+
+void s7_findings_init(Findings *fs, guint max_evidence_frames);
+void s7_findings_clear(Findings *fs);
+
 /* The finding of (kind, PLC, client host, detail), created on first use; counts an
  * occurrence on conn_key's connection */
-Agg *s7_agg_get(struct S7Engine *e, S7Kind kind, const char *plc, const char *client_ip,
+Agg *s7_agg_get(Findings *fs, S7Kind kind, const char *plc, const char *client_ip,
                 const char *client_full, const char *detail, const char *conn_key);
+/* The finding of a connection: its PLC, client host and connection */
+Agg *s7_conn_finding(Findings *fs, const Conn *c, S7Kind kind, const char *detail);
 /* Another occurrence of a finding s7_agg_get gave for the same connection, kind and detail:
  * what s7_agg_get would do for it again, without making its key */
 void s7_agg_again(Agg *a);
-void s7_agg_add_frame(struct S7Engine *e, Agg *a, guint32 frame, gint64 ts_us);
+void s7_agg_add_frame(Findings *fs, Agg *a, guint32 frame, gint64 ts_us);
 void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text);
 void s7_agg_add_range(Agg *a, const S7ReqItem *item);
 void s7_agg_free(Agg *a);
+S7Finding *s7_finding_copy(const S7Finding *f);
 
-/* finding_texts.c: one finalize step per kind writes the finding's texts from its facts */
-void s7_finding_texts(const struct S7Engine *e, Agg *a);
+/* At finish, before its texts: evidence in order, how many connections, who the client is */
+void s7_agg_settle(Agg *a);
+/* Its Wireshark display filter (newly allocated) */
+char *s7_agg_filter(const Agg *a);
+/* The order of findings in the results: severity, first frame, kind, PLC, client, detail */
+gint s7_finding_cmp(gconstpointer pa, gconstpointer pb);
 
 #endif
