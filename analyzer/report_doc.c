@@ -369,6 +369,10 @@ static void plcs(S7DocWriter *w, const json_t *c)
                           *STR(p, "family") ? ")" : "", *STR(p, "firmware") ? ", firmware " : "",
                           *STR(p, "firmware") ? STR(p, "firmware") : "",
                           *STR(p, "cpu_type") ? ", " : "", *STR(p, "cpu_type") ? STR(p, "cpu_type") : "")
+        : *STR(p, "cpu_type")
+        ? g_strdup_printf("PLC %s: %s (its order number is not in the capture)", STR(p, "plc"), STR(p, "cpu_type"))
+        : *STR(p, "module_name") || *STR(p, "system_name") || *STR(p, "plant") || *STR(p, "serial")
+        ? g_strdup_printf("PLC %s: model not in the capture (what it said of itself is below)", STR(p, "plc"))
         : g_strdup_printf("PLC %s: unknown model (the capture holds no identity of it)", STR(p, "plc"));
     w->paragraph(w, ident);
     const char *names[][2] = { { "module_name", "Module name" }, { "system_name", "Station" },

@@ -597,6 +597,129 @@ static void snap_length_cut(void)
   end();
 }
 
+/* A TCP keep-alive of the client (one byte at the sequence number before the next) and the
+ * PLC's ACK */
+static void keep_alive(TcpConn *c)
+{
+  static const uint8_t zero = 0;
+  c->cli_seq--;
+  tcp_segment(c, 1, F_ACK, &zero, 1);
+  c->cli_seq--;   /* the byte repeats one already acknowledged: the next is where it was */
+  tcp_segment(c, 0, F_ACK, NULL, 0);
+}
+
+/* The inventory's tables agree (issue 27): a session begun before the capture (its host has one
+ * connection in the partners table, as in the Connections table), two idle connections begun
+ * before it that carry only keep-alives (listed like the others, as the no-handshake limitation
+ * counts them), and a host whose SYNs nobody answered (an attempt, not a connection) */
+static void inventory_before_capture(void)
+{
+  begin("inventory-before-capture");
+  TcpConn s, k1, k2;
+  tcp_init(&s, &out, HMI, 50070, PLC, 102);
+  tcp_init(&k1, &out, SCADA, 50071, PLC, 102);
+  tcp_init(&k2, &out, SCADA, 50072, PLC, 102);
+  s.cli_seq += 1; s.srv_seq += 1;   /* the SYNs were before the capture */
+  k1.cli_seq += 1; k1.srv_seq += 1;
+  k2.cli_seq += 1; k2.srv_seq += 1;
+  for (uint16_t ref = 40; ref <= 42; ref++)
+    read_ok(&s, ref, DBW(10, 2 * ref));
+  keep_alive(&k1);
+  keep_alive(&k2);
+  pcap_advance(&out, 2 * S);
+  keep_alive(&k1);
+  keep_alive(&k2);
+  TcpConn syn;
+  tcp_init(&syn, &out, ip4(10, 10, 3, 31), 50073, PLC, 102);
+  tcp_segment(&syn, 1, F_SYN, NULL, 0);
+  syn.cli_seq--;
+  pcap_advance(&out, 1 * S);
+  tcp_segment(&syn, 1, F_SYN, NULL, 0);
+  pcap_advance(&out, 6 * S);
+  read_ok(&s, 43, DBW(10, 86));
+  tcp_close(&s, 1);
+  end();
+}
+
+/* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
+ * never answered, on one connection; on another, four jobs refused by a header error and one
+ * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
+static void areas_refused_unanswered(void)
+{
+  begin("areas-refused-unanswered");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50080, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50081, PLC2, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&b, TSAP_RACK0_SLOT1, 3, 240);
+  Item db1 = DBB(1, 0, 2), db7 = DBB(7, 0, 2);
+  send_read_job(&a, 1, &db1, 1);
+  send_ack_error(&a, 1, 0x81, 0x04);
+  send_read_job(&a, 2, &db7, 1);
+  send_ack_error(&a, 2, 0x81, 0x04);
+  Item mw = MW(20);
+  send_write_job(&a, 3, &mw, 1);   /* never answered */
+  for (uint16_t ref = 1; ref <= 4; ref++) {
+    Item it = DBB(30, (uint32_t)(100 * ref), 4);
+    send_read_job(&b, ref, &it, 1);
+    send_ack_error(&b, ref, 0x87, 0x01);
+    pcap_advance(&out, 100 * MS);
+  }
+  Item five[5];
+  uint8_t rcs[5];
+  for (int i = 0; i < 5; i++) {
+    five[i] = DBW((uint16_t)(20 + i), 0);
+    rcs[i] = 0x0A;
+  }
+  send_read_job(&b, 5, five, 5);
+  send_read_resp(&b, 5, five, rcs, 5);
+  pcap_advance(&out, 7 * S);   /* the write stays unanswered while the connection lives on */
+  read_ok(&a, 4, DBW(10, 0));
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  end();
+}
+
+/* A PLC that named itself only in SZL 0x001C (component identification: module name, CPU type,
+ * no order number): its model is not unknown */
+static void identity_module_only(void)
+{
+  begin("identity-module-only");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50090, PLC, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  send_szl_req(&c, 1, 0x001C);
+  send_szl1c_resp(&c, 1, "LINE 3", "PLC_LINE3", "", "", "CPU 315-2 PN/DP");
+  read_ok(&c, 2, DBW(10, 0));
+  tcp_close(&c, 1);
+  end();
+}
+
+/* Two clients write MD8 for 40 s, far more often than a finding keeps evidence frames: the
+ * finding's time spans every write (it stopped at the 4th evidence frame) */
+static void write_conflict_long(void)
+{
+  begin("write-conflict-long");
+  TcpConn hmi, scada;
+  tcp_init(&hmi, &out, HMI, 50412, PLC, 102);
+  tcp_init(&scada, &out, SCADA, 50413, PLC, 102);
+  open_session(&hmi, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&scada, TSAP_RACK0_SLOT1, 3, 240);
+  uint8_t ok = 0xff;
+  Item md = { 0x10, 8, 1, 0, 0x83, 8, 0 };
+  for (uint16_t ref = 1; ref <= 20; ref++) {
+    send_write_job_data(&hmi, ref, &md, 1, (const uint8_t[]){ 0x42, 0x20, 0x00, 0x00 }, 4);
+    send_write_resp(&hmi, ref, &ok, 1);
+    pcap_advance(&out, 1 * S);
+    send_write_job_data(&scada, ref, &md, 1, (const uint8_t[]){ 0x42, 0x34, 0x00, 0x00 }, 4);
+    send_write_resp(&scada, ref, &ok, 1);
+    pcap_advance(&out, 1 * S);
+  }
+  tcp_close(&hmi, 1);
+  tcp_close(&scada, 1);
+  end();
+}
+
 /* S7 on TCP port 10102 (a port forward): not analyzed unless asked, but told */
 static void iso_other_port(void)
 {
@@ -1442,6 +1565,10 @@ int main(int argc, char **argv)
   iso_other_port();
   snap_length_cut();
   port_no_answer_many_clients();
+  inventory_before_capture();
+  areas_refused_unanswered();
+  identity_module_only();
+  write_conflict_long();
   far_from_plc();
   segmentation_audit();
   putget_denied_ipv6();

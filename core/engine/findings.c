@@ -136,6 +136,14 @@ void s7_agg_add_frame(Findings *fs, Agg *a, guint32 frame, gint64 ts_us)
     fs->note_fn(frame, a->f, fs->note_data);
 }
 
+void s7_agg_span(Agg *a, gint64 first_ts, gint64 last_ts)
+{
+  if (first_ts > 0 && (a->f->first_ts_us == 0 || first_ts < a->f->first_ts_us))
+    a->f->first_ts_us = first_ts;
+  if (last_ts > a->f->last_ts_us)
+    a->f->last_ts_us = last_ts;
+}
+
 void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text)
 {
   if (a->f->code)

@@ -130,6 +130,9 @@ Agg *s7_conn_finding(Findings *fs, const Conn *c, S7Kind kind, const char *detai
  * what s7_agg_get would do for it again, without making its key */
 void s7_agg_again(Agg *a);
 void s7_agg_add_frame(Findings *fs, Agg *a, guint32 frame, gint64 ts_us);
+/* Occurrences from first_ts to last_ts, whether their frames are evidence or not: the
+ * finding's time spans them */
+void s7_agg_span(Agg *a, gint64 first_ts, gint64 last_ts);
 void s7_agg_set_code(Agg *a, CodeSource source, guint value, const char *code_text);
 void s7_agg_add_range(Agg *a, const S7ReqItem *item);
 void s7_agg_free(Agg *a);

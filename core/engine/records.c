@@ -376,12 +376,19 @@ S7Access s7_access_needed(const PairRecord *p)
 
 /* ------------------------------------------------------------------ the inventory */
 
-/* Every TCP connection to an S7 port is in the inventory, with or without S7 traffic (a SYN
- * nobody answered is no connection: port-no-answer tells of it) */
-void s7_conn_list(Records *r, const S7EngineConfig *cfg, const Conn *c)
+gboolean s7_conn_is_connection(const Conn *c)
 {
-  if (!s7_conn_is_s7(c) && !c->synack)
+  return c->synack || s7_conn_is_s7(c) || (c->syn_count == 0 && c->data_segments > 0);
+}
+
+/* Every TCP connection to an S7 port is in the inventory, with or without S7 traffic, and counts
+ * for its host in the partners table (a SYN nobody answered is an attempt, no connection:
+ * port-no-answer tells of it) */
+void s7_conn_list(Records *r, const S7EngineConfig *cfg, Conn *c)
+{
+  if (!s7_conn_is_connection(c))
     return;
+  s7_conn_pair(r, c)->listed++;
   if (r->listed->len >= cfg->max_listed_connections) {
     r->not_listed++;
     return;

@@ -186,6 +186,7 @@ struct PlcRecord {
 struct PairRecord {
   char *client_ip, *plc;
   guint64 connections;         /* starts seen (a SYN or a COTP CR) */
+  guint64 listed;              /* its connections in the inventory (listed or past the list's cap) */
   guint64 short_clean;         /* ended within storm_short_s, closed by the client, all answered */
   guint64 refused, abandoned;
   guint open_now, open_peak;   /* connections open at once */
@@ -269,8 +270,12 @@ gboolean s7_area_key_equal(gconstpointer a, gconstpointer b);
 void s7_area_key_free(gpointer key);
 void s7_area_summary_free(S7AreaSummary *a);
 
-/* The inventory's row of a connection that ended (kept up to the configured number) */
-void s7_conn_list(Records *r, const S7EngineConfig *cfg, const Conn *c);
+/* A connection, not an attempt: answered (SYN/ACK), S7 on it, or begun before the capture with
+ * data (a stray ACK after a close is none) */
+gboolean s7_conn_is_connection(const Conn *c);
+/* The inventory's row of a connection that ended (kept up to the configured number), counted
+ * for its host and PLC */
+void s7_conn_list(Records *r, const S7EngineConfig *cfg, Conn *c);
 void s7_conn_summary_free(S7ConnSummary *s);
 
 #endif

@@ -30,6 +30,7 @@ void s7_rule_pairs(Ctx *x)
     a->f->occurrences = p->connections;
     for (guint i = 0; i < p->n_frames; i++)
       s7_agg_add_frame(x->fs, a, p->frames[i], p->frame_ts[i]);
+    s7_agg_span(a, p->first_ts, p->last_ts);   /* every connection start, past the evidence */
   }
 }
 

@@ -29,17 +29,16 @@ static void widen(gboolean *have, guint32 *lo, guint32 *hi, guint32 first, guint
   *hi = MAX(*hi, end);
 }
 
-static void area_touch(Ctx *x, Conn *c, const S7ReqItem *it, gboolean write, gboolean error)
+/* The area an item of a job addresses, made when first addressed */
+static S7AreaSummary *area_of(Ctx *x, Conn *c, const S7ReqItem *it)
 {
-  if (it->syntax_id != 0x10)
-    return;
   const char *name = s7_area_name(it->area);
   gboolean numbered_db = it->area == S7_AREA_DB || it->area == S7_AREA_DI;
   AreaKey key = { c->plc_s, !name ? G_MAXUINT32 : (guint32)it->area << 16 | (numbered_db ? it->db : 0) };
   S7AreaSummary *a = g_hash_table_lookup(x->rec->areas, &key);
-  guint32 first, len;
-  s7_item_byte_range(it, &first, &len);
   if (!a) {
+    guint32 first, len;
+    s7_item_byte_range(it, &first, &len);
     a = g_new0(S7AreaSummary, 1);
     a->plc = g_strdup(c->plc_s);
     a->area = numbered_db ? g_strdup_printf("%s%u", name, it->db) : g_strdup(name ? name : "?");
@@ -51,12 +50,38 @@ static void area_touch(Ctx *x, Conn *c, const S7ReqItem *it, gboolean write, gbo
     kept->area = key.area;
     g_hash_table_insert(x->rec->areas, kept, a);
   }
-  if (write)
-    a->writes++;
-  else
-    a->reads++;
-  a->lowest = MIN(a->lowest, first);
-  a->highest = MAX(a->highest, first + len);
+  return a;
+}
+
+/* Every Read/Write Var job's items touch their areas when the job is sent, answered or not */
+static void areas_touch(Ctx *x, Conn *c, const S7Pdu *p)
+{
+  gboolean write = p->function == S7_FUNC_WRITE_VAR;
+  for (guint i = 0; i < p->n_items; i++) {
+    const S7ReqItem *it = &p->items[i];
+    if (it->syntax_id != 0x10)
+      continue;
+    S7AreaSummary *a = area_of(x, c, it);
+    guint32 first, len;
+    s7_item_byte_range(it, &first, &len);
+    if (write)
+      a->writes++;
+    else
+      a->reads++;
+    a->lowest = MIN(a->lowest, first);
+    a->highest = MAX(a->highest, first + len);
+  }
+}
+
+/* What the answer said of one item of a job: it worked, or failed (an item code, or the whole
+ * job refused) */
+static void area_result(Ctx *x, Conn *c, const S7ReqItem *it, gboolean error)
+{
+  if (it->syntax_id != 0x10)
+    return;
+  S7AreaSummary *a = area_of(x, c, it);
+  guint32 first, len;
+  s7_item_byte_range(it, &first, &len);
   if (error) {
     a->errors++;
     widen(&a->failed, &a->failed_lo, &a->failed_hi, first, first + len);
@@ -223,6 +248,7 @@ void s7_rule_write_conflicts(Ctx *x, const char *plc, PlcRecord *p)
           value_text(w, g->x.writers[slot].value, sizeof g->x.writers[slot].value);
           for (guint f = 0; f < w->n_frames; f++)
             s7_agg_add_frame(x->fs, g, w->frames[f], w->frame_ts[f]);
+          s7_agg_span(g, w->first_ts, w->last_ts);   /* every write, not only the evidence */
         }
       }
       guint64 total = 0;
@@ -366,7 +392,7 @@ static void on_item_codes(Ctx *x, Conn *c, const S7Event *ev, const Job *job, gb
     S7Kind kind;
     gboolean bad = s7_kind_for_item_return(rc, &kind);
     if (it)
-      area_touch(x, c, it, write, bad);
+      area_result(x, c, it, bad);
     if (!bad) {
       if (it && rc == 0xFF) {
         note_db_ok(x, c, it, write);
@@ -376,9 +402,10 @@ static void on_item_codes(Ctx *x, Conn *c, const S7Event *ev, const Job *job, gb
       continue;
     }
     all_ok = FALSE;
-    c->n_errors++;
     group_add(&groups[kind], it, i, rc);
   }
+  if (!all_ok && p->n_retcodes)
+    c->n_errors++;   /* a failed job, however many of its items failed */
   for (guint k = 0; k < S7K_COUNT; k++)
     group_emit(x, c, ev, job, (S7Kind)k, &groups[k], write);
   if (write && all_ok) {
@@ -525,6 +552,7 @@ static void on_request(Ctx *x, Conn *c, const S7Event *ev)
         g_hash_table_add(pc->data_clients, g_strdup(c->client.addr));
       c->data_client_noted = TRUE;
       s7_conn_pair(x->rec, c)->data_jobs++;
+      areas_touch(x, c, p);
       break;
     }
     default:
@@ -581,6 +609,8 @@ static Job *on_response(Ctx *x, Conn *c, const S7Event *ev)
       c->n_errors++;
       if (data && code == 0x8104)
         pc->data_jobs_8104++;
+      for (guint i = 0; data && job && i < job->n_items; i++)
+        area_result(x, c, &job->items[i], TRUE);   /* the whole job refused */
       Agg *a = on_error_code(x, c, ev, job, code, SRC_HEADER, func, 0, 0);
       if (job && code == 0x8500 && job_too_big(c, job))
         size_facts(a, c, job);   /* the size it would have needed, for the text */

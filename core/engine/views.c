@@ -53,7 +53,7 @@ GPtrArray *s7_view_plcs(const Records *r, const S7EngineConfig *cfg)
     }
     S7Peer *peer = g_new0(S7Peer, 1);
     peer->host = g_strdup(p->client_ip);
-    peer->connections = p->connections;
+    peer->connections = p->listed;   /* as many as the Connections table lists for it */
     peer->read_jobs = p->read_jobs;
     peer->write_jobs = p->write_jobs;
     peer->control_jobs = p->control_jobs;

@@ -107,7 +107,8 @@ typedef struct {
 /* A PLC of the capture: what it said about itself, and every host that reached its S7 port */
 typedef struct {
   char *host;
-  guint64 connections;                /* TCP connections (or attempts) to the PLC's port */
+  guint64 connections;                /* TCP connections to the PLC's port, as the inventory lists
+                                         them (an unanswered SYN is an attempt, none) */
   guint64 read_jobs, write_jobs, control_jobs;  /* Read Var, Write Var, PLC control */
   guint64 other_jobs;                 /* userdata and other functions */
   S7Access needed;                    /* the access what it did needs (a partner list's line) */
