@@ -2,9 +2,12 @@
 /* s7_event_text.c — an engine event as one line of text (see s7_event_text.h). */
 #include "s7_event_text.h"
 
+#include "s7_address.h"
+
 static void endpoint(GString *out, const S7Endpoint *ep)
 {
-  g_string_append_printf(out, "%s:%u", ep->addr, ep->port);
+  char buf[S7_ENDPOINT_TEXT_MAX];
+  g_string_append(out, s7_endpoint_format(ep, buf)); /* an IPv6 address in brackets */
 }
 
 static void bytes(GString *out, const guint8 *b, guint n)
