@@ -277,17 +277,19 @@ static const char *event_text(const S7dEvent *e, char *buf)
 
 static void add_items(proto_tree *pt, tvbuff_t *tvb, const S7dEvent *e)
 {
-  const S7dExchange *x = e->exchange;
+  const S7Exchange *x = e->exchange;
+  /* the results on the response's frame (a job's Read Var answer is data) */
+  guint n_results = x && e->is_response && e->rosctr == S7_ROSCTR_ACK_DATA ? x->n_results : 0;
   for (guint i = 0; x && i < x->n_items; i++) {
     char abuf[S7_ADDRESS_TEXT_MAX];
     const char *addr = s7_format_address(&x->items[i], abuf);
-    gboolean has_rc = i < e->n_retcodes;
-    const char *rc_text = has_rc ? s7_item_return_text(e->retcodes[i]) : NULL;
+    gboolean has_rc = i < n_results;
+    const char *rc_text = has_rc ? s7_item_return_text(x->results[i]) : NULL;
     proto_item *ti;
     if (has_rc)
       ti = proto_tree_add_string_format(pt, hf_item_address, tvb, 0, 0, addr,
                                         "Item %u: %s, length %u → 0x%02x %s", i + 1, addr,
-                                        x->items[i].length, e->retcodes[i],
+                                        x->items[i].length, x->results[i],
                                         rc_text ? rc_text : "unknown");
     else
       ti = proto_tree_add_string_format(pt, hf_item_address, tvb, 0, 0, addr,
@@ -296,7 +298,7 @@ static void add_items(proto_tree *pt, tvbuff_t *tvb, const S7dEvent *e)
     proto_tree *it = proto_item_add_subtree(ti, ett_item);   /* ti is the address's field */
     proto_item_set_generated(proto_tree_add_uint(it, hf_item_length, tvb, 0, 0, x->items[i].length));
     if (has_rc)
-      proto_item_set_generated(proto_tree_add_uint(it, hf_item_result, tvb, 0, 0, e->retcodes[i]));
+      proto_item_set_generated(proto_tree_add_uint(it, hf_item_result, tvb, 0, 0, x->results[i]));
   }
 }
 
@@ -309,14 +311,15 @@ static void add_event(proto_tree *tree, tvbuff_t *tvb, const S7dEvent *e, guint 
     : proto_tree_add_string_format(tree, hf_function, tvb, 0, 0, text, "%s", text);
   proto_item_set_generated(ti);
   proto_tree *pt = proto_item_add_subtree(ti, ett_pdu);
-  const S7dExchange *x = e->type == S7_EV_S7 ? e->exchange : NULL;
+  const S7Exchange *x = e->type == S7_EV_S7 ? e->exchange : NULL;
   if (x && e->is_request && x->response_frame) {
     proto_item_set_generated(proto_tree_add_uint(pt, hf_response_in, tvb, 0, 0, x->response_frame));
   } else if (x && e->is_response && x->job_frame) {
     proto_item_set_generated(proto_tree_add_uint(pt, hf_request_in, tvb, 0, 0, x->job_frame));
+    gint64 delta_us = x->response_ts_us - x->job_ts_us;
     nstime_t delta;
-    delta.secs = (time_t)(x->delta_us / 1000000);
-    delta.nsecs = (int)(x->delta_us % 1000000) * 1000;
+    delta.secs = (time_t)(delta_us / 1000000);
+    delta.nsecs = (int)(delta_us % 1000000) * 1000;
     proto_item_set_generated(proto_tree_add_time(pt, hf_response_time, tvb, 0, 0, &delta));
   }
   if (e->type == S7_EV_S7)

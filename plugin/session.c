@@ -15,6 +15,7 @@ static S7dEvent *tail;            /* the last event appended, of frame tail_fram
 static guint32 tail_frame;
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
 static wmem_map_t *contexts;      /* interned S7dContext (file scope) */
+static wmem_map_t *exchanges;     /* S7Exchange id -> the record kept (file scope) */
 static const char *recent[2];     /* the last two interned: a connection's PLC and client */
 static const S7dContext *recent_ctx;
 /* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
@@ -198,29 +199,27 @@ static void on_fork(GHashTable *successors, gpointer unused)
   }
 }
 
-/* The job's record, found in the job's frame: the request with this PDU reference not yet
- * answered, else the first unanswered request there */
-static S7dExchange *job_exchange(guint32 job_frame, guint16 pdu_ref)
+/* The engine's record of an exchange, kept in file scope: the one of the job's frame when the
+ * engine keeps it (its id), a new one for an event of its own. The engine's copy is the truth:
+ * what the response adds (its frame, time, error, results) is copied in. */
+static const S7Exchange *exchange_keep(const S7Exchange *from)
 {
-  S7dExchange *fallback = NULL;
-  for (S7dEvent *e = first_event(job_frame); e; e = e->next) {
-    if (e->type != S7_EV_S7 || !e->is_request || !e->exchange || e->exchange->response_frame)
-      continue;
-    if (e->pdu_ref == pdu_ref)
-      return e->exchange;
-    if (!fallback)
-      fallback = e->exchange;
+  S7Exchange *x = from->id ? wmem_map_lookup(exchanges, &from->id) : NULL;
+  if (!x) {
+    x = wmem_new(wmem_file_scope(), S7Exchange);
+    *x = *from;
+    x->items = from->n_items ? wmem_memdup(wmem_file_scope(), from->items, from->n_items * sizeof *from->items) : NULL;
+    x->results = NULL;
+    x->n_results = 0;
+    if (from->id)
+      wmem_map_insert(exchanges, &x->id, x);
   }
-  return fallback;
-}
-
-static S7dExchange *exchange_new(guint32 job_frame, const S7ReqItem *items, guint n_items)
-{
-  S7dExchange *x = wmem_new0(wmem_file_scope(), S7dExchange);
-  x->job_frame = job_frame;
-  if (n_items) {
-    x->n_items = n_items;
-    x->items = wmem_memdup(wmem_file_scope(), items, n_items * sizeof *items);
+  if (from->response_frame && !x->response_frame) {
+    x->response_frame = from->response_frame;
+    x->response_ts_us = from->response_ts_us;
+    x->error = from->error;
+    x->n_results = from->n_results;
+    x->results = from->n_results ? wmem_memdup(wmem_file_scope(), from->results, from->n_results) : NULL;
   }
   return x;
 }
@@ -249,30 +248,10 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
                                                 : (guint16)(p->err_class << 8 | p->err_code);
     e->is_request = s7_pdu_is_request(p);
     e->is_response = s7_pdu_is_response(p);
-    if (e->is_request) {
-      e->exchange = exchange_new(ev->frame, p->items, p->n_items);
-    } else if (e->is_response) {
-      S7dExchange *job = ctx->job_frame ? job_exchange(ctx->job_frame, p->pdu_ref) : NULL;
-      if (job) {
-        job->response_frame = ev->frame;
-        job->delta_us = ev->ts_us - ctx->job_ts_us;
-      }
-      /* the response shows the engine's job's items: the record found when they are its; a
-       * response without a job has none */
-      S7dExchange *x = job;
-      if (ctx->job_frame && (!x || x->n_items != ctx->n_job_items ||
-                             (x->n_items && memcmp(x->items, ctx->job_items, x->n_items * sizeof *x->items))))
-        x = exchange_new(ctx->job_frame, ctx->job_items, ctx->n_job_items);
-      if (ctx->job_frame) {
-        x->response_frame = ev->frame;
-        x->delta_us = ev->ts_us - ctx->job_ts_us;
-        e->function = ctx->job_function;
-      }
-      e->exchange = ctx->job_frame ? x : NULL;
-      if (p->rosctr == S7_ROSCTR_ACK_DATA && p->n_retcodes) {
-        e->n_retcodes = (guint8)MIN(p->n_retcodes, G_MAXUINT8);
-        e->retcodes = wmem_memdup(wmem_file_scope(), p->retcodes, e->n_retcodes);
-      }
+    if ((e->is_request || e->is_response) && ctx->exchange) {
+      e->exchange = exchange_keep(ctx->exchange);
+      if (e->is_response && e->exchange->job_frame)
+        e->function = e->exchange->function;   /* the job's */
     }
     break;
   }
@@ -293,6 +272,7 @@ void s7d_session_start(const S7EngineConfig *cfg)
   by_frame = g_ptr_array_new();
   strings = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   contexts = wmem_map_new(wmem_file_scope(), context_hash, context_equal);
+  exchanges = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
   pending = note_set();
 }
 
@@ -304,7 +284,7 @@ void s7d_session_end(void)
   g_clear_pointer(&settled, g_hash_table_unref);
   g_clear_pointer(&limits, g_hash_table_unref);
   g_clear_pointer(&by_frame, g_ptr_array_unref);
-  strings = contexts = NULL;     /* file-scope memory is released by epan */
+  strings = contexts = exchanges = NULL;     /* file-scope memory is released by epan */
   recent[0] = recent[1] = NULL;
   recent_ctx = NULL;
   tail = NULL;

@@ -29,28 +29,20 @@ typedef struct {
   S7Tsap called;                    /* the called TSAP decoded: rack, slot, connection type */
 } S7dContext;
 
-/* One job and its response: both frames' events point at the same record */
-typedef struct {
-  guint32 job_frame, response_frame;   /* 0: not (yet) seen */
-  gint64 delta_us;                     /* response time */
-  guint n_items;                       /* the job's items */
-  S7ReqItem *items;
-} S7dExchange;
-
 /* What the engine saw in one event of a frame: kept for every S7 frame, so it is small */
 typedef struct S7dEvent {
   struct S7dEvent *next;            /* the frame's next event, NULL after the last */
   const S7dContext *ctx;
-  S7dExchange *exchange;            /* S7 jobs and responses, else NULL */
+  const S7Exchange *exchange;       /* S7 jobs and responses: the engine's record of the job and
+                                       its response, kept in file scope (both frames' events
+                                       point at the same one); else NULL */
   const S7PlusPdu *s7plus;          /* S7_EV_S7PLUS only, else NULL */
-  guint8 *retcodes;                 /* a response's item return codes */
   guint16 function, pdu_ref;
   guint16 error;                    /* header class<<8|code, or the parameter error */
   guint8 type;                      /* S7EventType */
   guint8 from_client, is_request, is_response;
   guint8 tpdu, cause;               /* COTP */
   guint8 rosctr, ud_type, ud_group, ud_subfunc;
-  guint8 n_retcodes;
   guint32 frame;                    /* the frame it is in (fills what would be padding) */
 } S7dEvent;
 

@@ -469,6 +469,8 @@ typedef struct {
   GHashTable *frames;             /* frame -> last finding announced for it */
   guint32 resp_frame, job_frame;  /* one response's link to its job */
   guint job_items;
+  guint64 job_id, resp_id;        /* the first job's exchange, and the record its response names */
+  guint8 result;                  /* the response's first item result */
   gboolean from_client_seen;
 } Notes;
 
@@ -480,10 +482,16 @@ static void note_frame(guint32 frame, const S7Finding *f, gpointer ud)
 static void note_event(const S7Event *ev, const S7EventContext *ctx, gpointer ud)
 {
   Notes *n = ud;
-  if (ev->type == S7_EV_S7 && ctx->job_frame && !n->resp_frame) {
+  const S7Exchange *x = ctx->exchange;
+  g_assert_true((ev->type == S7_EV_S7) == (x != NULL));   /* every S7 job and response has one */
+  if (x && s7_pdu_is_request(&ev->u.s7) && !n->job_id)
+    n->job_id = x->id;
+  if (x && x->response_frame == ev->frame && x->job_frame && !n->resp_frame) {
     n->resp_frame = ev->frame;
-    n->job_frame = ctx->job_frame;
-    n->job_items = ctx->n_job_items;
+    n->job_frame = x->job_frame;
+    n->job_items = x->n_items;
+    n->resp_id = x->id;
+    n->result = x->n_results ? x->results[0] : 0;
   }
   g_assert_cmpstr(ctx->plc, ==, "10.0.0.5:102");
   n->from_client_seen |= ctx->from_client;
@@ -497,7 +505,7 @@ static void test_frame_notes_past_evidence_cap(void)
   frame_no = 0;
   now_us = 1700000000000000;
   S7Engine *e = s7_engine_new(&cfg);
-  Notes n = { g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, 0, FALSE };
+  Notes n = { g_hash_table_new(g_direct_hash, g_direct_equal), 0, 0, 0, 0, 0, 0, FALSE };
   s7_engine_set_frame_note(e, note_frame, &n);
   s7_engine_set_event_note(e, note_event, &n);
   open_conn(e, 50000);                     /* frames 1-5 */
@@ -514,10 +522,52 @@ static void test_frame_notes_past_evidence_cap(void)
   g_assert_cmpuint(n.resp_frame, ==, 7);
   g_assert_cmpuint(n.job_frame, ==, 6);
   g_assert_cmpuint(n.job_items, ==, 1);
+  g_assert_cmpuint(n.job_id, !=, 0);                /* the job's and the response's record: one */
+  g_assert_cmpuint(n.resp_id, ==, n.job_id);
+  g_assert_cmpuint(n.result, ==, 0x05);
   g_assert_true(n.from_client_seen);
   char tag[S7_TAG_MAX];
   g_assert_cmpstr(s7_finding_tag(f, tag), ==, "DB3: optimized or out of range");
   g_hash_table_unref(n.frames);
+  s7_engine_free(e);
+}
+
+/* An engine's copy goes on with the same exchange records: the response to a job the original
+ * saw names that job's record, and a new job gets a new id (the plugin keeps records by id) */
+typedef struct { guint64 ids[8]; guint32 frames[8]; guint n; } Ids;
+
+static void note_ids(const S7Event *ev, const S7EventContext *ctx, gpointer ud)
+{
+  Ids *ids = ud;
+  (void)ev;
+  if (ctx->exchange && ids->n < G_N_ELEMENTS(ids->ids)) {
+    ids->frames[ids->n] = ctx->exchange->job_frame;
+    ids->ids[ids->n++] = ctx->exchange->id;
+  }
+}
+
+static void test_clone_keeps_exchanges(void)
+{
+  S7EngineConfig cfg;
+  s7_engine_config_init(&cfg);
+  frame_no = 0;
+  now_us = 1700000000000000;
+  S7Engine *e = s7_engine_new(&cfg);
+  Ids before = { 0 }, after = { 0 };
+  s7_engine_set_event_note(e, note_ids, &before);
+  open_conn(e, 50000);                     /* frames 1-5 */
+  read_job(e, 50000, 1, 3, 0);             /* frame 6: exchange 1 */
+  S7Engine *copy = s7_engine_clone(e, NULL);
+  s7_engine_set_event_note(copy, note_ids, &after);
+  read_resp(copy, 50000, 1, 0xff);         /* frame 7 */
+  read_job(copy, 50000, 2, 3, 0);          /* frame 8 */
+  g_assert_cmpuint(before.n, ==, 1);
+  g_assert_cmpuint(before.ids[0], ==, 1);
+  g_assert_cmpuint(after.n, ==, 2);
+  g_assert_cmpuint(after.ids[0], ==, 1);   /* the response: the original's job's record */
+  g_assert_cmpuint(after.frames[0], ==, 6);
+  g_assert_cmpuint(after.ids[1], ==, 2);   /* a new job: a new record */
+  s7_engine_free(copy);
   s7_engine_free(e);
 }
 
@@ -1027,6 +1077,7 @@ int main(int argc, char **argv)
   g_test_add_func("/s7plus/parser", test_s7plus_parser);
   g_test_add_func("/s7plus/layout", test_s7plus_layout);
   g_test_add_func("/engine/frame-notes-past-evidence-cap", test_frame_notes_past_evidence_cap);
+  g_test_add_func("/engine/clone-keeps-exchanges", test_clone_keeps_exchanges);
   g_test_add_func("/rows/two-pdus-one-frame", test_row_two_pdus_in_one_frame);
   g_test_add_func("/rows/garbage", test_row_garbage);
   g_test_add_func("/rows/userdata-layouts", test_row_userdata_layouts);

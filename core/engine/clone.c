@@ -75,8 +75,8 @@ static Conn *copy_conn(const Conn *c, const Copies *m)
   n->client_s = g_strdup(c->client_s);
   g_queue_init(&n->jobs);
   for (GList *l = c->jobs.head; l; l = l->next) {
-    const Job *j = l->data;
-    Job *nj = g_memdup2(j, sizeof *j);
+    const S7Exchange *j = l->data;
+    S7Exchange *nj = g_memdup2(j, sizeof *j);
     nj->items = j->n_items ? g_memdup2(j->items, j->n_items * sizeof *j->items) : NULL;
     g_queue_push_tail(&n->jobs, nj);
   }
@@ -135,6 +135,8 @@ static void copy_records(Records *to, const Records *r, Copies *m)
     g_ptr_array_add(to->listed, ns);
   }
   to->not_listed = r->not_listed;
+  to->conn_seq = r->conn_seq;
+  to->exchange_seq = r->exchange_seq;   /* the copy's exchanges are new records */
 }
 
 static void copy_findings(Findings *to, const Findings *fs, Copies *m, GHashTable *successors)
@@ -175,7 +177,6 @@ S7Engine *s7_engine_clone(const S7Engine *e, GHashTable *successors)
     Conn *c = copy_conn(v, &m);
     g_hash_table_insert(n->rec.conns, &c->hkey, c);
   }
-  n->rec.conn_seq = e->rec.conn_seq;
   s7_quality_copy(&n->quality, &e->quality);
   n->stats = e->stats;
   n->last_ts = e->last_ts;

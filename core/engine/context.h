@@ -21,7 +21,9 @@ typedef struct {
   Conn *conn;                  /* the event's connection (NULL: none) */
   gboolean from_client;
   gboolean note;               /* 1. the front end hears of the event (COTP, S7, S7comm-plus) */
-  Job *job;                    /*    an S7 response's job, told with it (then freed) */
+  S7Exchange *exchange;        /*    an S7 job's exchange (in its connection's queue), or a
+                                        response's, taken from the queue … */
+  gboolean answered;           /*    … told with it, then freed */
   gboolean check_jobs;         /* 2. jobs unanswered too long become no-response … */
   gboolean closing;            /*    … told with how the connection closed */
   gboolean ended;              /* 3. the connection is over: its end hooks run */

@@ -10,48 +10,65 @@
 /* The bytes a Read/Write Var job takes, and its answer: the S7 header (10, an Ack_Data 12),
  * the parameter (2 + 12 per item for a job, 2 for an answer) and the data (4 + the value,
  * padded to an even length between items) */
-static void job_sizes(const S7Pdu *p, guint32 *request, guint32 *answer)
+gboolean s7_exchange_sizes(const S7Exchange *x, guint32 *request, guint32 *answer)
 {
+  if (x->rosctr != S7_ROSCTR_JOB || (x->function != S7_FUNC_READ_VAR && x->function != S7_FUNC_WRITE_VAR))
+    return FALSE;
   guint32 data_req = 0, data_ans = 0;
-  for (guint i = 0; i < p->n_items; i++) {
+  for (guint i = 0; i < x->n_items; i++) {
     guint32 first, len;
-    s7_item_byte_range(&p->items[i], &first, &len);
-    guint32 pad = i + 1 < p->n_items ? (len & 1) : 0;
+    s7_item_byte_range(&x->items[i], &first, &len);
+    guint32 pad = i + 1 < x->n_items ? (len & 1) : 0;
     data_ans += 4 + len + pad;
-    if (p->function == S7_FUNC_WRITE_VAR)
+    if (x->function == S7_FUNC_WRITE_VAR)
       data_req += 4 + len + pad;
   }
-  *request = 10 + 2 + 12 * p->n_items + data_req;
-  *answer = 12 + 2 + (p->function == S7_FUNC_READ_VAR ? data_ans : p->n_items);
+  *request = 10 + 2 + 12 * x->n_items + data_req;
+  *answer = 12 + 2 + (x->function == S7_FUNC_READ_VAR ? data_ans : x->n_items);
+  return TRUE;
 }
 
-void s7_exchange_push(Conn *c, const S7Event *ev)
+/* The exchange a job begins, as its event says (id 0: not kept; its items are the event's
+ * until the caller copies them) */
+void s7_exchange_init(S7Exchange *x, const S7Event *ev)
+{
+  const S7Pdu *p = &ev->u.s7;
+  *x = (S7Exchange){ .pdu_ref = p->pdu_ref, .rosctr = p->rosctr, .function = p->function,
+                     .ud_group = p->ud_group, .ud_subfunc = p->ud_subfunc,
+                     .job_frame = ev->frame, .job_ts_us = ev->ts_us,
+                     .n_items = p->n_items, .items = p->n_items ? (S7ReqItem *)p->items : NULL };
+}
+
+/* The response's part of an exchange: its frame, time, error and item results */
+void s7_exchange_answer(S7Exchange *x, const S7Event *ev)
+{
+  const S7Pdu *p = &ev->u.s7;
+  x->response_frame = ev->frame;
+  x->response_ts_us = ev->ts_us;
+  x->error = p->rosctr == S7_ROSCTR_USERDATA ? p->param_error : (guint16)(p->err_class << 8 | p->err_code);
+  x->n_results = p->n_retcodes;
+  x->results = p->retcodes;
+}
+
+S7Exchange *s7_exchange_push(Records *r, Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
   if (g_queue_get_length(&c->jobs) >= MAX_PENDING_JOBS)
-    s7_job_free(g_queue_pop_head(&c->jobs));
-  Job *j = g_new0(Job, 1);
-  j->pdu_ref = p->pdu_ref;
-  j->rosctr = p->rosctr;
-  j->function = p->function;
-  j->ud_group = p->ud_group;
-  j->ud_subfunc = p->ud_subfunc;
-  j->frame = ev->frame;
-  j->ts_us = ev->ts_us;
-  j->n_items = p->n_items;
-  if (p->n_items)
-    j->items = g_memdup2(p->items, sizeof(S7ReqItem) * p->n_items);
-  if (p->rosctr == S7_ROSCTR_JOB && (p->function == S7_FUNC_READ_VAR || p->function == S7_FUNC_WRITE_VAR))
-    job_sizes(p, &j->request_size, &j->answer_size);
+    s7_exchange_free(g_queue_pop_head(&c->jobs));
+  S7Exchange *j = g_new(S7Exchange, 1);
+  s7_exchange_init(j, ev);
+  j->id = ++r->exchange_seq;
+  j->items = p->n_items ? g_memdup2(p->items, sizeof(S7ReqItem) * p->n_items) : NULL;
   g_queue_push_tail(&c->jobs, j);
   c->peak_in_flight = MAX(c->peak_in_flight, g_queue_get_length(&c->jobs));
+  return j;
 }
 
-Job *s7_exchange_take(Conn *c, const S7Pdu *p)
+S7Exchange *s7_exchange_take(Conn *c, const S7Pdu *p)
 {
   gboolean want_ud = p->rosctr == S7_ROSCTR_USERDATA;
   for (GList *l = c->jobs.head; l; l = l->next) {
-    Job *j = l->data;
+    S7Exchange *j = l->data;
     if (j->pdu_ref == p->pdu_ref && (j->rosctr == S7_ROSCTR_USERDATA) == want_ud) {
       g_queue_delete_link(&c->jobs, l);
       return j;
@@ -59,7 +76,7 @@ Job *s7_exchange_take(Conn *c, const S7Pdu *p)
   }
   /* FIFO fallback: the oldest job of the same family */
   for (GList *l = c->jobs.head; l; l = l->next) {
-    Job *j = l->data;
+    S7Exchange *j = l->data;
     if ((j->rosctr == S7_ROSCTR_USERDATA) == want_ud &&
         (p->function == S7_FUNC_NONE || j->function == p->function || want_ud)) {
       g_queue_delete_link(&c->jobs, l);

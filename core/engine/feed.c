@@ -86,7 +86,7 @@ static Conn *connection_of(Ctx *x, const S7Event *ev, gboolean *from_client)
 }
 
 /* What the engine knew about the event when it was fed, for the front end */
-static void note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client, const Job *job)
+static void note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean from_client, const S7Exchange *kept)
 {
   S7EventContext ctx = {
     .plc = c->plc_s, .client = c->client_s, .from_client = from_client,
@@ -96,12 +96,21 @@ static void note_event(S7Engine *e, const Conn *c, const S7Event *ev, gboolean f
   };
   const PlcRecord *pc = c->plc_rec ? c->plc_rec : s7_plc_lookup(&e->rec, c->plc_s);
   ctx.plc_identity = pc ? &pc->identity : NULL;
-  if (job) {
-    ctx.job_frame = job->frame;
-    ctx.job_ts_us = job->ts_us;
-    ctx.job_function = job->function;
-    ctx.n_job_items = job->n_items;
-    ctx.job_items = job->items;
+  /* every S7 job and response has its exchange: the one kept, or one for this event alone (a
+   * response without its job, a job not waited for) */
+  S7Exchange one;
+  if (kept) {
+    ctx.exchange = kept;
+  } else if (ev->type == S7_EV_S7 && s7_pdu_is_request(&ev->u.s7)) {
+    s7_exchange_init(&one, ev);
+    ctx.exchange = &one;
+  } else if (ev->type == S7_EV_S7 && s7_pdu_is_response(&ev->u.s7)) {
+    const S7Pdu *p = &ev->u.s7;
+    one = (S7Exchange){ .pdu_ref = p->pdu_ref, .function = p->function, .ud_group = p->ud_group,
+                        .ud_subfunc = p->ud_subfunc,
+                        .rosctr = p->rosctr == S7_ROSCTR_USERDATA ? S7_ROSCTR_USERDATA : S7_ROSCTR_JOB };
+    s7_exchange_answer(&one, ev);
+    ctx.exchange = &one;
   }
   e->event_fn(ev, &ctx, e->event_data);
 }
@@ -152,9 +161,9 @@ void s7_engine_feed(S7Engine *e, const S7Event *ev)
   }
   /* 6. the after-steps */
   if (o.note && e->event_fn)
-    note_event(e, o.conn, ev, o.from_client, o.job);
-  if (o.job)
-    s7_job_free(o.job);
+    note_event(e, o.conn, ev, o.from_client, o.exchange);
+  if (o.answered)
+    s7_exchange_free(o.exchange);
   if (o.check_jobs)
     s7_rule_stale_jobs(&x, o.conn, ev->ts_us, o.closing);
   if (o.ended)

@@ -47,7 +47,7 @@ void s7_area_summary_free(S7AreaSummary *a)
   g_free(a);
 }
 
-void s7_job_free(Job *j)
+void s7_exchange_free(S7Exchange *j)
 {
   g_free(j->items);
   g_free(j);
@@ -55,9 +55,9 @@ void s7_job_free(Job *j)
 
 void s7_conn_free(Conn *c)
 {
-  Job *j;
+  S7Exchange *j;
   while ((j = g_queue_pop_head(&c->jobs)))
-    s7_job_free(j);
+    s7_exchange_free(j);
   g_queue_clear_full(&c->early, g_free);
   g_free(c->key);
   g_free(c->plc_s);

@@ -24,19 +24,6 @@ typedef struct Agg Agg;          /* a finding under construction (findings.h) */
 typedef struct PlcRecord PlcRecord;
 typedef struct PairRecord PairRecord;
 
-/* A job in flight: a Job, or a userdata request */
-typedef struct {
-  guint16 pdu_ref;
-  guint8 rosctr;
-  guint16 function;
-  guint8 ud_group, ud_subfunc;
-  guint32 frame;
-  gint64 ts_us;
-  guint n_items;
-  S7ReqItem *items;            /* owned, n_items long */
-  guint32 request_size, answer_size;  /* Read/Write Var: the job's size and its answer's (bytes) */
-} Job;
-
 /* A response that had no job: the capture started after its job, or the capture's order is
  * not the wire's and its job follows (then it is paired when the job comes) */
 typedef struct {
@@ -92,7 +79,7 @@ typedef struct {
   guint32 tpdu_size;           /* agreed in CR/CC (the CC's when it has one) */
   /* S7 */
   guint16 pdu_size, amq_calling, amq_called;
-  GQueue jobs;                 /* of Job*, oldest first */
+  GQueue jobs;                 /* of S7Exchange*: jobs in flight, oldest first */
   GQueue early;                /* of EarlyResponse*, oldest first */
   guint64 n_jobs, n_errors, n_answered;
   gint64 response_sum_us, response_max_us;   /* answered jobs: time from job to response */
@@ -220,6 +207,7 @@ typedef struct {
   GHashTable *conns;           /* ConnKey (its endpoints) -> Conn* (live) */
   Conn *last_conn;             /* the connection of the previous event (a cache) */
   guint32 conn_seq;
+  guint64 exchange_seq;        /* the last S7Exchange id given */
   GHashTable *plcs;            /* plc "ip:port" -> PlcRecord* */
   GHashTable *pairs;           /* "client_ip>plc" -> PairRecord* */
   GHashTable *hosts;           /* ip -> HostRecord* */
@@ -241,7 +229,7 @@ Conn *s7_conn_for(Records *r, const S7EngineConfig *cfg, S7EngineStats *stats, c
 /* Takes the connection out of the table (its end hooks ran) */
 void s7_conn_forget(Records *r, Conn *c);
 void s7_conn_free(Conn *c);
-void s7_job_free(Job *j);
+void s7_exchange_free(S7Exchange *j);
 const char *s7_end_text(EndReason r);
 gboolean s7_conn_is_s7(const Conn *c);
 gboolean s7_cr_pending(const Conn *c);

@@ -40,8 +40,10 @@ void s7_rule_partners(Ctx *x);
 
 /* exchanges.c: jobs and their responses paired on a connection (PDU ref, FIFO fallback, a
  * response captured before its job) */
-void s7_exchange_push(Conn *c, const S7Event *ev);
-Job *s7_exchange_take(Conn *c, const S7Pdu *p);
+S7Exchange *s7_exchange_push(Records *r, Conn *c, const S7Event *ev);
+void s7_exchange_init(S7Exchange *x, const S7Event *ev);
+void s7_exchange_answer(S7Exchange *x, const S7Event *ev);
+S7Exchange *s7_exchange_take(Conn *c, const S7Pdu *p);
 gboolean s7_exchange_answered_early(Ctx *x, Conn *c, const S7Pdu *p, gint64 ts_us);
 void s7_exchange_remember_early(Conn *c, const S7Event *ev);
 void s7_exchange_late_segment(Ctx *x, Conn *c, const S7Event *ev);

@@ -122,7 +122,7 @@ static gboolean is_numbered(guint8 area)
 }
 
 /* A successful write of one item by this client: kept per (address range, client) */
-static void note_write(Ctx *x, Conn *c, const S7ReqItem *it, const S7Event *ev, const Job *job)
+static void note_write(Ctx *x, Conn *c, const S7ReqItem *it, const S7Event *ev, const S7Exchange *job)
 {
   if (it->syntax_id != 0x10)
     return;
@@ -147,8 +147,8 @@ static void note_write(Ctx *x, Conn *c, const S7ReqItem *it, const S7Event *ev, 
         !strcmp(q->client, c->client.addr))
       w = q;
   }
-  gint64 ts = job ? job->ts_us : ev->ts_us;
-  guint32 frame = job ? job->frame : ev->frame;
+  gint64 ts = job ? job->job_ts_us : ev->ts_us;
+  guint32 frame = job ? job->job_frame : ev->frame;
   if (!w) {
     if (pc->writes->len >= MAX_WRITE_CELLS)
       return;
@@ -267,15 +267,15 @@ static Agg *finding(Ctx *x, Conn *c, S7Kind kind, const char *detail)
   return s7_conn_finding(x->fs, c, kind, detail);
 }
 
-static void add_evidence(Ctx *x, Agg *a, const Job *job, const S7Event *ev)
+static void add_evidence(Ctx *x, Agg *a, const S7Exchange *job, const S7Event *ev)
 {
   if (job)
-    s7_agg_add_frame(x->fs, a, job->frame, job->ts_us);
+    s7_agg_add_frame(x->fs, a, job->job_frame, job->job_ts_us);
   s7_agg_add_frame(x->fs, a, ev->frame, ev->ts_us);
 }
 
 /* An error code (header or userdata parameter) answering a job */
-static Agg *on_error_code(Ctx *x, Conn *c, const S7Event *ev, const Job *job, guint16 code,
+static Agg *on_error_code(Ctx *x, Conn *c, const S7Event *ev, const S7Exchange *job, guint16 code,
                           CodeSource src, guint16 func, guint8 ud_group, guint8 ud_subfunc)
 {
   gboolean harmless;
@@ -302,7 +302,7 @@ static Agg *on_error_code(Ctx *x, Conn *c, const S7Event *ev, const Job *job, gu
     a->x.function = func;
     a->x.ud_group = ud_group;
     a->x.ud_subfunc = ud_subfunc;
-    a->x.job_frame = job ? job->frame : 0;
+    a->x.job_frame = job ? job->job_frame : 0;
   }
   a->x.harmless |= harmless;   /* a probe's answer, as when an engineering tool goes online */
   if (kind == S7K_PUTGET_DENIED) {
@@ -348,7 +348,7 @@ static void group_add(FailGroup *g, const S7ReqItem *it, guint index, guint8 rc)
     g->offset0 = TRUE;
 }
 
-static void group_emit(Ctx *x, Conn *c, const S7Event *ev, const Job *job, S7Kind kind,
+static void group_emit(Ctx *x, Conn *c, const S7Event *ev, const S7Exchange *job, S7Kind kind,
                        FailGroup *g, gboolean write)
 {
   if (!g->detail)
@@ -361,7 +361,7 @@ static void group_emit(Ctx *x, Conn *c, const S7Event *ev, const Job *job, S7Kin
     a->x.code = g->rc;
     a->x.write = write;
     a->x.function = write ? S7_FUNC_WRITE_VAR : S7_FUNC_READ_VAR;
-    a->x.job_frame = job ? job->frame : 0;
+    a->x.job_frame = job ? job->job_frame : 0;
     a->x.first_item = g->first_index + 1;
     a->x.item_count = g->first ? g->first->length : 0;
     a->x.item_bits = g->first && g->first->transport_size == 1;
@@ -380,7 +380,7 @@ static void group_emit(Ctx *x, Conn *c, const S7Event *ev, const Job *job, S7Kin
 }
 
 /* Per-item return codes of a Read/Write Var Ack_Data */
-static void on_item_codes(Ctx *x, Conn *c, const S7Event *ev, const Job *job, gboolean write)
+static void on_item_codes(Ctx *x, Conn *c, const S7Event *ev, const S7Exchange *job, gboolean write)
 {
   const S7Pdu *p = &ev->u.s7;
   FailGroup groups[S7K_COUNT];
@@ -422,26 +422,26 @@ void s7_rule_stale_jobs(Ctx *x, Conn *c, gint64 now_us, gboolean closing)
   GList *l = c->jobs.head;
   while (l) {
     GList *next = l->next;
-    Job *j = l->data;
-    if (now_us - j->ts_us >= limit && !c->capture_gap && !s7_conn_plc_unseen(c)) {
+    S7Exchange *j = l->data;
+    if (now_us - j->job_ts_us >= limit && !c->capture_gap && !s7_conn_plc_unseen(c)) {
       char fbuf[S7_FUNCTION_TEXT_MAX];
       const char *ftext = s7_function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
       Agg *a = finding(x, c, S7K_NO_RESPONSE, ftext);
       if (!a->x.job_frame) {
-        a->x.job_frame = j->frame;
+        a->x.job_frame = j->job_frame;
         a->x.function = j->function;
-        a->x.waited_us = now_us - j->ts_us;
+        a->x.waited_us = now_us - j->job_ts_us;
         a->x.closed_how = closing ? c->ended : END_OPEN;
         a->x.close_frame = closing ? c->end_frame : 0;
-        a->x.ack_frame = c->plc_ack_frame > j->frame ? c->plc_ack_frame : 0;
+        a->x.ack_frame = c->plc_ack_frame > j->job_frame ? c->plc_ack_frame : 0;
       }
-      s7_agg_add_frame(x->fs, a, j->frame, j->ts_us);
-      if (a->x.ack_frame && c->plc_ack_frame > j->frame)
+      s7_agg_add_frame(x->fs, a, j->job_frame, j->job_ts_us);
+      if (a->x.ack_frame && c->plc_ack_frame > j->job_frame)
         s7_agg_add_frame(x->fs, a, c->plc_ack_frame, c->plc_ack_ts);
       if (closing && c->end_frame)
         s7_agg_add_frame(x->fs, a, c->end_frame, c->end_ts);
       g_queue_delete_link(&c->jobs, l);
-      s7_job_free(j);
+      s7_exchange_free(j);
     }
     l = next;
   }
@@ -461,32 +461,35 @@ static void check_amq(Ctx *x, Conn *c, const S7Event *ev)
 
 /* A job that does not fit the negotiated PDU, or whose answer would not: known before the
  * CPU answers 0x8500 (which then tells it itself) */
-static gboolean job_too_big(const Conn *c, const Job *j)
+static gboolean job_too_big(const Conn *c, const S7Exchange *j)
 {
-  return c->pdu_size && j->request_size &&
-         (j->request_size > c->pdu_size || j->answer_size > c->pdu_size);
+  guint32 request, answer;
+  return c->pdu_size && s7_exchange_sizes(j, &request, &answer) &&
+         (request > c->pdu_size || answer > c->pdu_size);
 }
 
-static void size_facts(Agg *a, const Conn *c, const Job *j)
+static void size_facts(Agg *a, const Conn *c, const S7Exchange *j)
 {
-  if (a->x.job_bytes)
+  guint32 request, answer;
+  if (a->x.job_bytes || !s7_exchange_sizes(j, &request, &answer))
     return;
-  gboolean req = j->request_size > c->pdu_size;
+  gboolean req = request > c->pdu_size;
   a->x.pdu_size = c->pdu_size;
-  a->x.job_bytes = req ? j->request_size : j->answer_size;
+  a->x.job_bytes = req ? request : answer;
   a->x.answer_too_big = !req;
   a->x.function = j->function;
-  a->x.job_frame = j->frame;
+  a->x.job_frame = j->job_frame;
 }
 
 /* A job larger than the negotiated PDU itself (its answer's size is told with the 0x8500) */
-static void check_job_size(Ctx *x, Conn *c, const Job *j, const S7Event *ev)
+static void check_job_size(Ctx *x, Conn *c, const S7Exchange *j, const S7Event *ev)
 {
-  if (!c->pdu_size || !j->request_size || j->request_size <= c->pdu_size)
+  guint32 request, answer;
+  if (!c->pdu_size || !s7_exchange_sizes(j, &request, &answer) || request <= c->pdu_size)
     return;
   Agg *a = finding(x, c, S7K_PDU_SIZE_EXCEEDED, "job larger than the PDU");
   size_facts(a, c, j);
-  s7_agg_add_frame(x->fs, a, j->frame, j->ts_us);
+  s7_agg_add_frame(x->fs, a, j->job_frame, j->job_ts_us);
   s7_agg_add_frame(x->fs, a, ev->frame, ev->ts_us);
 }
 
@@ -502,7 +505,7 @@ static void check_fragmentation(Ctx *x, Conn *c, const S7Event *ev)
   s7_agg_add_frame(x->fs, a, ev->frame, ev->ts_us);
 }
 
-static void on_request(Ctx *x, Conn *c, const S7Event *ev)
+static S7Exchange *on_request(Ctx *x, Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
   c->n_jobs++;
@@ -563,23 +566,25 @@ static void on_request(Ctx *x, Conn *c, const S7Event *ev)
     s7_agg_add_frame(x->fs, a, ev->frame, ev->ts_us);
   }
   if (s7_exchange_answered_early(x, c, p, ev->ts_us))
-    return;   /* its response came first: nothing left to wait for */
-  s7_exchange_push(c, ev);
+    return NULL;   /* its response came first: nothing left to wait for */
+  S7Exchange *job = s7_exchange_push(x->rec, c, ev);
   check_amq(x, c, ev);
+  return job;
 }
 
 /* A response: its job (taken from the queue, handed to the sequencer with the outcome) */
-static Job *on_response(Ctx *x, Conn *c, const S7Event *ev)
+static S7Exchange *on_response(Ctx *x, Conn *c, const S7Event *ev)
 {
   const S7Pdu *p = &ev->u.s7;
   x->stats->responses++;
   if (!c->server_noted)
     s7_host_record(x->rec, c->plc.addr)->serves_s7 = TRUE;
   c->server_noted = TRUE;
-  Job *job = s7_exchange_take(c, p);
+  S7Exchange *job = s7_exchange_take(c, p);
   if (job) {
+    s7_exchange_answer(job, ev);
     c->n_answered++;
-    gint64 took = MAX(ev->ts_us - job->ts_us, 0);
+    gint64 took = MAX(ev->ts_us - job->job_ts_us, 0);
     c->response_sum_us += took;
     c->response_max_us = MAX(c->response_max_us, took);
   } else {
@@ -634,10 +639,11 @@ void s7_rule_s7(Ctx *x, const S7Event *ev, Outcome *o)
   const S7Pdu *p = &ev->u.s7;
   o->note = TRUE;
   if (s7_pdu_is_response(p) && !o->from_client) {
-    o->job = on_response(x, o->conn, ev);   /* told with the response, then freed */
+    o->exchange = on_response(x, o->conn, ev);   /* told with the response, then freed */
+    o->answered = o->exchange != NULL;
     o->check_jobs = TRUE;
   } else if (s7_pdu_is_request(p) && o->from_client) {
-    on_request(x, o->conn, ev);
+    o->exchange = on_request(x, o->conn, ev);
   }
 }
 

@@ -102,13 +102,13 @@ static void plc_close(Ctx *x, Conn *c, const S7Event *ev, const char *how)
   if (!established || c->refused || c->port_refused || c->fin_client || c->ended)
     return;
   PlcClose pc = { 0 };
-  Job *j = g_queue_peek_head(&c->jobs);
+  S7Exchange *j = g_queue_peek_head(&c->jobs);
   if (j) {
-    if (ev->ts_us - j->ts_us >= (gint64)(x->cfg->no_response_timeout_s * 1e6))
+    if (ev->ts_us - j->job_ts_us >= (gint64)(x->cfg->no_response_timeout_s * 1e6))
       return;   /* the unanswered job is the fault: no-response says the PLC closed */
     pc.variant = CLOSE_AFTER_JOB;
-    pc.job_frame = j->frame;
-    pc.job_ts_us = j->ts_us;
+    pc.job_frame = j->job_frame;
+    pc.job_ts_us = j->job_ts_us;
     pc.job_function = j->function;
     pc.job_ud_group = j->ud_group;
     pc.job_ud_subfunc = j->ud_subfunc;

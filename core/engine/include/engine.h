@@ -151,6 +151,31 @@ typedef struct S7Engine S7Engine;
 /* Called when a finding gains an evidence frame (for per-frame annotation, e.g. the plugin). */
 typedef void (*S7FrameNoteFunc)(guint32 frame, const S7Finding *finding, gpointer user_data);
 
+/* One S7 job and its response: the engine's record of the exchange, from the job until its
+ * response (or until it is given up as unanswered). The event note hands it to the front end
+ * with the job's event and again with the response's. */
+typedef struct {
+  guint64 id;                  /* 1, 2, ... in the order the jobs came (an engine's copy goes on
+                                  counting); 0: a record made for one event only (a response
+                                  without its job, a job whose response came first) */
+  guint16 pdu_ref;
+  guint8 rosctr;               /* the job's: Job or Userdata */
+  guint8 ud_group, ud_subfunc;
+  guint16 function;            /* S7_FUNC_* */
+  guint32 job_frame, response_frame;   /* 0: not seen (yet) */
+  gint64 job_ts_us, response_ts_us;
+  guint n_items;
+  S7ReqItem *items;            /* the job's Read/Write Var items, n_items long (owned) */
+  guint n_results;
+  const guint8 *results;       /* the response's item return codes (the engine's: the
+                                  response event's, valid during its note) */
+  guint16 error;               /* the response's header error class<<8|code, or a userdata
+                                  response's parameter error */
+} S7Exchange;
+
+/* The bytes a Read/Write Var job takes on the wire and its answer's: FALSE for other jobs */
+gboolean s7_exchange_sizes(const S7Exchange *x, guint32 *request, guint32 *answer);
+
 /* What the engine knew about a COTP, S7 or S7comm-plus event of an S7 connection when it was
  * fed (for per-frame annotation: roles, TSAPs, negotiated sizes, request/response links).
  * Pointers are valid only during the call. */
@@ -160,11 +185,7 @@ typedef struct {
   const guint8 *calling_tsap, *called_tsap;
   guint calling_tsap_len, called_tsap_len;  /* 0 without a COTP CR */
   guint16 pdu_size, max_amq_calling, max_amq_called;  /* 0 = not negotiated (yet) */
-  guint32 job_frame;                  /* an S7 response: the frame of its job; 0 = unpaired */
-  gint64 job_ts_us;
-  guint16 job_function;               /* the job's function (S7_FUNC_*) */
-  guint n_job_items;                  /* the job's Read/Write Var items */
-  const S7ReqItem *job_items;
+  const S7Exchange *exchange;         /* an S7 job or response: its exchange; else NULL */
   const S7Identity *plc_identity;     /* what the PLC said about itself so far */
 } S7EventContext;
 
