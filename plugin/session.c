@@ -244,8 +244,7 @@ static void on_event(const S7Event *ev, const S7EventContext *ctx, gpointer unus
     e->ud_subfunc = p->ud_subfunc;
     e->pdu_ref = p->pdu_ref;
     e->function = p->function;
-    e->error = p->rosctr == S7_ROSCTR_USERDATA ? p->param_error
-                                                : (guint16)(p->err_class << 8 | p->err_code);
+    e->error = s7_pdu_error(p);
     e->is_request = s7_pdu_is_request(p);
     e->is_response = s7_pdu_is_response(p);
     if ((e->is_request || e->is_response) && ctx->exchange) {

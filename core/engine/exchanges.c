@@ -45,7 +45,7 @@ void s7_exchange_answer(S7Exchange *x, const S7Event *ev)
   const S7Pdu *p = &ev->u.s7;
   x->response_frame = ev->frame;
   x->response_ts_us = ev->ts_us;
-  x->error = p->rosctr == S7_ROSCTR_USERDATA ? p->param_error : (guint16)(p->err_class << 8 | p->err_code);
+  x->error = s7_pdu_error(p);
   x->n_results = p->n_retcodes;
   x->results = p->retcodes;
 }

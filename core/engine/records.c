@@ -222,6 +222,15 @@ const char *s7_end_text(EndReason r)
   }
 }
 
+void s7_conn_mark_end(Conn *c, const S7Event *ev, EndReason how)
+{
+  if (c->ended)
+    return;   /* the first end counts */
+  c->ended = how;
+  c->end_frame = ev->frame;
+  c->end_ts = ev->ts_us;
+}
+
 gboolean s7_conn_is_s7(const Conn *c)
 {
   return c->cr_seen || c->n_jobs > 0 || c->s7plus_pdus > 0 || c->cc_seen || c->n_s7 > 0 ||

@@ -231,6 +231,7 @@ void s7_conn_forget(Records *r, Conn *c);
 void s7_conn_free(Conn *c);
 void s7_exchange_free(S7Exchange *j);
 const char *s7_end_text(EndReason r);
+void s7_conn_mark_end(Conn *c, const S7Event *ev, EndReason how);   /* who ended it, how, when */
 gboolean s7_conn_is_s7(const Conn *c);
 gboolean s7_cr_pending(const Conn *c);
 gboolean s7_conn_plc_unseen(const Conn *c);   /* the client acknowledges a PLC the capture misses */

@@ -6,15 +6,6 @@
 
 #include "rules.h"
 
-static void mark_dr(Conn *c, const S7Event *ev)
-{
-  if (c->ended)
-    return;
-  c->ended = END_COTP_DR;
-  c->end_frame = ev->frame;
-  c->end_ts = ev->ts_us;
-}
-
 void s7_rule_cotp(Ctx *x, const S7Event *ev, Outcome *o)
 {
   Conn *c = o->conn;
@@ -51,7 +42,7 @@ void s7_rule_cotp(Ctx *x, const S7Event *ev, Outcome *o)
   case S7_COTP_DR:
     if (s7_cr_pending(c) && !from_client)
       s7_connect_refused(x, c, ev->frame, ev->ts_us, "COTP DR", ev->u.cotp.cause);
-    mark_dr(c, ev);
+    s7_conn_mark_end(c, ev, END_COTP_DR);
     break;
   case S7_COTP_ER:
     if (s7_cr_pending(c) && !from_client) {

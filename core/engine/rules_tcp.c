@@ -133,15 +133,6 @@ static void plc_close(Ctx *x, Conn *c, const S7Event *ev, const char *how)
   g_array_append_val(p->burst, pc);
 }
 
-static void mark_end(Conn *c, const S7Event *ev, EndReason r)
-{
-  if (c->ended)
-    return;
-  c->ended = r;
-  c->end_frame = ev->frame;
-  c->end_ts = ev->ts_us;
-}
-
 void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
 {
   Conn *c = o->conn;
@@ -188,7 +179,7 @@ void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
     }
     if (!from_client)
       plc_close(x, c, ev, "RST");
-    mark_end(c, ev, from_client ? END_RST_CLIENT : END_RST_PLC);
+    s7_conn_mark_end(c, ev, from_client ? END_RST_CLIENT : END_RST_PLC);
     o->check_jobs = o->closing = o->ended = TRUE;
     return;
   }
@@ -201,7 +192,7 @@ void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
       c->fin_client = TRUE;
     else
       c->fin_plc = TRUE;
-    mark_end(c, ev, from_client ? END_FIN_CLIENT : END_FIN_PLC);
+    s7_conn_mark_end(c, ev, from_client ? END_FIN_CLIENT : END_FIN_PLC);
     o->check_jobs = o->closing = TRUE;
     o->ended = c->fin_client && c->fin_plc;
   }

@@ -135,6 +135,12 @@ static inline gboolean s7_pdu_is_response(const S7Pdu *p)
          (p->rosctr == S7_ROSCTR_USERDATA && p->ud_type == S7_UD_TYPE_RESPONSE);
 }
 
+/* The header's error (class << 8 | code), or a userdata PDU's parameter error */
+static inline guint16 s7_pdu_error(const S7Pdu *p)
+{
+  return p->rosctr == S7_ROSCTR_USERDATA ? p->param_error : (guint16)(p->err_class << 8 | p->err_code);
+}
+
 typedef struct {
   guint8 version;        /* 1, 2, 3, 0xFE keep-alive */
   guint8 opcode;         /* 0x31 request, 0x32 response, 0x33 notification */
