@@ -8,8 +8,8 @@
  * reassembled from several PDUs.
  * Asking for every field the analyzer reads made epan build and index them in every frame,
  * which cost more than the whole diagnosis (docs/benchmark.md). The headers are read here; the
- * COTP TPDUs and S7 PDUs by core/s7_wire.c, as for `s7diag check`. The events are the ones
- * the analyzer makes from tshark's fields (core/field_row.c), in the same order:
+ * COTP TPDUs and S7 PDUs by core/decode/s7_wire.c, as for `s7diag check`. The events are the ones
+ * the analyzer makes from tshark's fields (core/decode/field_row.c), in the same order:
  * tests/plugin_events.sh compares the two on every capture. */
 #ifndef S7DIAG_EPAN_WIRE_H
 #define S7DIAG_EPAN_WIRE_H

@@ -4,7 +4,7 @@
  * Wireshark 4.0 leaves S7comm-plus undissected. This dissector shows its header (version
  * incl. the 0xFE keep-alive and the V2/V3 integrity part), length, opcode, function,
  * sequence number, session id, return value with its error decoding, and the trailer.
- * The parsing is core/s7plus_header.c, the same parser the analyzer uses; the postdissector
+ * The parsing is core/decode/s7plus_header.c, the same parser the analyzer uses; the postdissector
  * reads this protocol's bytes like tshark's data.data.
  *
  * Names differ from the external s7comm-plus plugin (protocol "s7comm-plus", heuristic

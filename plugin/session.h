@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session.h — one live diagnosis per opened capture, and what it says about each frame.
  *
- * The first pass feeds the engine frame by frame (core/engine_live.h): each frame's events are
+ * The first pass feeds the engine frame by frame (core/engine/include/engine_live.h): each frame's events are
  * kept in a few bytes (the connection context shared, a job and its response one record), and
  * a frame's own verdict is known as soon as its evidence is fed (a provisional finding: kind
  * and frames). Findings that need the whole

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Live diagnosis goes on, after each snapshot, with a copy of the running engine
-# (core/engine_clone.c): the copy must go on exactly as the original would have. The analyzer
+# (core/engine/clone.c): the copy must go on exactly as the original would have. The analyzer
 # can replace its engine by its copy after every N events (S7DIAG_CLONE_EVERY=N, a self-check):
 # on every scenario capture and every public capture (when ../shared is there) the JSON report
 # with a copy after every event, and after every 7th, equals the plain one byte for byte. One

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin and the analyzer give the engine the same events: the plugin decodes the bytes of
 # the stock dissectors' protocol items (plugin/epan_wire.c), the analyzer reads tshark's fields
-# (core/field_row.c). On every scenario capture, every public capture (when ../shared is
+# (core/decode/field_row.c). On every scenario capture, every public capture (when ../shared is
 # there) and a few cut and hostile ones, the events the plugin fed its engine in a one-pass
 # tshark (S7DIAG_PLUGIN_EVENTS) equal `s7diag events` of the same capture, line for line
 # (its lines on port 102 and its ICMP errors: `events` prints every TCP segment; the plugin's

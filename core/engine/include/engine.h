@@ -197,7 +197,7 @@ void s7_engine_set_frame_note(S7Engine *e, S7FrameNoteFunc fn, gpointer user_dat
 void s7_engine_set_event_note(S7Engine *e, S7EventNoteFunc fn, gpointer user_data);
 
 /* A copy of a running (not yet finished) engine that goes on as the original would
- * (engine_clone.c); each finding of e -> its copy goes into successors when it is not NULL.
+ * (clone.c); each finding of e -> its copy goes into successors when it is not NULL.
  * The copy's notes are not set. */
 S7Engine *s7_engine_clone(const S7Engine *e, GHashTable *successors);
 void s7_engine_feed(S7Engine *e, const S7Event *ev);

@@ -3,7 +3,7 @@
  *
  * An engine's finish settles the capture-wide verdicts (a refused connect's likely cause,
  * jobs unanswered at the end, confidence from context) and cannot be undone. S7Live feeds a
- * running engine; a snapshot copies it (core/engine_clone.c: its state, not its events), finishes
+ * running engine; a snapshot copies it (core/engine/clone.c: its state, not its events), finishes
  * the original as the diagnosis so far, and lets the copy go on. So a frame's own verdict is
  * known as soon as its evidence is fed (the running engine's frame note: a provisional finding,
  * kind and frames only), the settled findings come with each snapshot, and a snapshot costs
