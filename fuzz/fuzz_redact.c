@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fuzz_redact.c — --redact's packet rewrite (analyzer/redact_capture.c) on any bytes: the first
+/* fuzz_redact.c — --redact's packet rewrite (analyzer/redact/redact_capture.c) on any bytes: the first
  * byte picks the link layer, the rest is the packet, rewritten in place. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_wire.c — what `s7diag check` does with a PLC's answer bytes: cut the stream into TPKT
  * packets, decode COTP, reassemble DT fragments and decode the S7 PDU (core/decode/s7_wire.c), and the
- * gate that decides what may be sent (analyzer/check_requests.c); and what the plugin does
+ * gate that decides what may be sent (analyzer/check/check_requests.c); and what the plugin does
  * with the bytes of a capture's COTP and S7 items (plugin/epan_wire.c). */
 #include <stddef.h>
 #include <stdint.h>

@@ -13,19 +13,6 @@
 #include "capture_reader.h"
 #include "outfile.h"
 
-gboolean s7_is_capture_name(const char *name)
-{
-  static const char *const bases[] = { ".pcap", ".pcapng", ".cap" };
-  static const char *const packed[] = { "", ".gz", ".zst", ".lz4" };
-  for (guint i = 0; i < G_N_ELEMENTS(bases); i++)
-    for (guint k = 0; k < G_N_ELEMENTS(packed); k++) {
-      g_autofree char *ext = g_strconcat(bases[i], packed[k], NULL);
-      if (g_str_has_suffix(name, ext))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static S7Input *input_new(const char *name, const char *path, gboolean temporary)
 {
   if (!temporary)

@@ -143,3 +143,5 @@ gboolean s7_diff_write_junit(FILE *out, const json_t *d, int threshold)
   fputs("  </testsuite>\n</testsuites>\n", out);
   return !ferror(out);
 }
+
+const S7DocKind s7_doc_diff = { S7DIAG_DIFF_SCHEMA, s7_diff_render, s7_diff_write_junit, "s7diag-diff" };

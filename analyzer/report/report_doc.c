@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "code_lookup.h"
+#include "report_junit.h"
 #include "report_model.h"
 #include "s7_codes.h"
 
@@ -598,3 +599,5 @@ void s7_report_render(const json_t *report, S7DocWriter *w)
     capture(w, c);
   w->end(w);
 }
+
+const S7DocKind s7_doc_report = { S7DIAG_JSON_SCHEMA, s7_report_render, s7_report_write_junit, NULL };

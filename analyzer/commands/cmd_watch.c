@@ -2,7 +2,7 @@
 /* cmd_watch.c — `s7diag watch`: live diagnosis. dumpcap captures (the program Wireshark
  * captures with), its pcapng stream is written to the capture file (or, with -b, to a ring of
  * files: pcapng_ring.h) and piped into tshark (-l, a row per packet as it comes), the rows
- * feed a live engine (core/engine_live.h), and each finding is printed on one line when a
+ * feed a live engine (core/engine/include/engine_live.h), and each finding is printed on one line when a
  * snapshot first shows it (snapshots every 500 ms while packets come, and as time passes, for
  * answers that never come). At the end (Ctrl-C, SIGTERM, --duration) the capture (what the
  * ring holds) is analyzed as `analyze` would and the report written: the same report the
@@ -20,7 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "capture_analysis.h"
-#include "cli.h"
+#include "commands.h"
 #include "dumpcap_run.h"
 #include "engine_live.h"
 #include "pcapng_ring.h"
@@ -37,7 +37,7 @@ typedef struct {
 
 static WatchOpts o;
 
-const GOptionEntry *s7_watch_options(void)
+static const GOptionEntry *watch_options(void)
 {
   static const GOptionEntry entries[] = {
     { "interface", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &o.ifaces,
@@ -208,12 +208,12 @@ static int give_up(int file_fd, const char *tmp_path, S7Tshark *tshark, S7Partne
   return EXIT_USAGE;
 }
 
-int s7_cmd_watch(int argc, char **argv)
+static int cmd_watch(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
   o.no_response_timeout = 5.0;
   o.connect_timeout = 3.0;
-  s7_command_parse(s7_command("watch"), &argc, &argv);
+  s7_command_parse(&s7_cmd_watch_entry, &argc, &argv);
   GError *err = NULL;
   if (argc > 1)
     s7_die_usage("watch: unexpected argument '%s' (interfaces are given with -i)", argv[1]);
@@ -439,3 +439,13 @@ int s7_cmd_watch(int argc, char **argv)
   opts_clear();
   return rc;
 }
+
+const S7Command s7_cmd_watch_entry = {
+  "watch", "[-i IFACE]...", "diagnose live: capture, print each finding as it happens, then report",
+  "Captures with dumpcap (default filter: the S7 ports and ICMP), diagnoses while it captures "
+  "and prints each finding on one line the moment it is known (a status line on a terminal). "
+  "Ctrl-C, SIGTERM or --duration ends it: the capture is analyzed as analyze would and the "
+  "report written (-F, -o); -w keeps the capture for the ticket. Needs the right to capture "
+  "(root, or a member of the wireshark group). Exit status as for analyze.",
+  watch_options, cmd_watch, "", TRUE, TRUE
+};

@@ -28,7 +28,6 @@ GPtrArray *s7_inputs_expand(char **args, guint n, char **error);
 S7Input *s7_input_open(const char *arg);
 void s7_input_free(S7Input *in);   /* removes a spool */
 
-gboolean s7_is_capture_name(const char *name);
 
 #define S7_SPOOL_LIMIT_DEFAULT (G_GUINT64_CONSTANT(8) << 30)
 

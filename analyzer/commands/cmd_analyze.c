@@ -14,7 +14,7 @@
 #include "address_remap.h"
 #include "bytes_text.h"
 #include "capture_analysis.h"
-#include "cli.h"
+#include "commands.h"
 #include "evidence.h"
 #include "inputs.h"
 #include "report_model.h"
@@ -32,7 +32,7 @@ typedef struct {
 
 static AnalyzeOpts o;
 
-const GOptionEntry *s7_analyze_options(void)
+static const GOptionEntry *analyze_options(void)
 {
   static const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Captures analyzed in parallel (default: number of cores)", "N" },
@@ -56,100 +56,6 @@ const GOptionEntry *s7_analyze_options(void)
     { NULL, 0, 0, 0, NULL, NULL, NULL }
   };
   return entries;
-}
-
-S7Partners *s7_engine_config_from_options(char **ports, double no_response_timeout_s,
-                                          double connect_timeout_s, const char *partners_file,
-                                          S7EngineConfig *cfg)
-{
-  s7_engine_config_init(cfg);
-  s7_parse_ports(ports, cfg);
-  cfg->no_response_timeout_s = no_response_timeout_s;
-  cfg->connect_timeout_s = connect_timeout_s;
-  g_autoptr(GError) err = NULL;
-  s7_input_file_note(partners_file);
-  S7Partners *partners = partners_file ? s7_partners_load(partners_file, &err) : NULL;
-  if (partners_file && !partners)
-    s7_die_usage("--partners: %s", err->message);
-  cfg->partners = partners;
-  return partners;
-}
-
-int s7_report_finish(json_t *report, S7Redactor *redact, const char *capture, S7Format format,
-                     const char *output, int threshold, int rc)
-{
-  if (redact) {
-    s7_redactor_learn_report(redact, report);
-    char *why = NULL;
-    if (capture && !s7_redact_capture_in_place(redact, capture, &why)) {
-      fprintf(stderr, "s7diag: %s (removed: it would not be redacted)\n", why);
-      g_unlink(capture);
-      g_free(why);
-      rc = EXIT_USAGE;
-    }
-    s7_redact_report(redact, report);
-  }
-  char *werr = NULL;
-  if (!s7_report_output(report, format, output, threshold, &werr)) {
-    fprintf(stderr, "s7diag: %s\n", werr);
-    g_free(werr);
-    rc = EXIT_USAGE;
-  }
-  return rc;
-}
-
-gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark)
-{
-  GError *err = NULL;
-  if (s7_tshark_probe(path ? path : "tshark", tshark, &err))
-    return TRUE;
-  fprintf(stderr, "s7diag: %s\n", err->message);
-  g_error_free(err);
-  return FALSE;
-}
-
-gboolean s7_seconds_ok(double s, gboolean zero_ok)
-{
-  return isfinite(s) && (s > 0 || (zero_ok && s == 0));
-}
-
-void s7_parse_ports(char **ports, S7EngineConfig *cfg)
-{
-  for (char **p = ports; p && *p; p++) {
-    char *end;
-    guint64 v = g_ascii_strtoull(*p, &end, 10);
-    if (*end || v == 0 || v > 65535)
-      s7_die_usage("--port: '%s' is not a TCP port", *p);
-    if (cfg->n_ports >= S7_MAX_PORTS)
-      s7_die_usage("--port: at most %d ports", S7_MAX_PORTS - 1);
-    gboolean dup = FALSE;
-    for (guint i = 0; i < cfg->n_ports; i++)
-      dup |= cfg->ports[i] == v;
-    if (!dup)
-      cfg->ports[cfg->n_ports++] = (guint16)v;
-  }
-}
-
-int s7_fail_threshold(const char *fail_on)
-{
-  if (!fail_on || !strcmp(fail_on, "error"))
-    return 2;
-  if (!strcmp(fail_on, "warning"))
-    return 1;
-  if (!strcmp(fail_on, "note"))
-    return 0;
-  if (!strcmp(fail_on, "never"))
-    return 99;
-  s7_die_usage("--fail-on: '%s' is not one of error, warning, note, never", fail_on);
-}
-
-int s7_exit_status(const json_t *report, int threshold)
-{
-  gboolean failed;
-  int worst = s7_report_worst(report, &failed);
-  if (failed)
-    return EXIT_USAGE;
-  return worst >= 0 && worst >= threshold ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /* ------------------------------------------------------------------ parallel analysis */
@@ -319,13 +225,13 @@ static void run_all(Batch *b, guint jobs, gboolean progress)
   g_array_unref(b->units);
 }
 
-int s7_cmd_analyze(int argc, char **argv)
+static int cmd_analyze(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
   o.no_response_timeout = 5.0;
   o.connect_timeout = 3.0;
   o.jobs = (gint)g_get_num_processors();
-  s7_command_parse(s7_command("analyze"), &argc, &argv);
+  s7_command_parse(&s7_cmd_analyze_entry, &argc, &argv);
   if (argc < 2)
     s7_die_usage("analyze: no capture given");
   S7Format format;
@@ -369,7 +275,7 @@ int s7_cmd_analyze(int argc, char **argv)
   char **names = g_new0(char *, inputs->len + 1);
   for (guint i = 0; i < inputs->len; i++)
     names[i] = g_strdup(((S7Input *)g_ptr_array_index(inputs, i))->name);
-  g_autoptr(GPtrArray) report_paths = s7_report_output_paths(format, output, (const char *const *)names, inputs->len, FALSE);
+  g_autoptr(GPtrArray) report_paths = s7_report_output_paths(&s7_doc_report, format, output, (const char *const *)names, inputs->len);
   for (guint i = 0; i < report_paths->len; i++)
     s7_output_check("-o", g_ptr_array_index(report_paths, i), S7_OUT_REPORT);
   for (guint i = 0; o.evidence && !(redact && evidence_dir) && i < inputs->len; i++) {
@@ -434,3 +340,13 @@ g_free(o.tshark); g_free(o.evidence);
   g_strfreev(o.ports);
   return rc;
 }
+
+const S7Command s7_cmd_analyze_entry = {
+  "analyze", "CAPTURE|DIR|-...", "diagnose captures and write a report",
+  "Runs the stock tshark on each capture (pcap, pcapng, gzip-compressed too; directories are "
+  "searched recursively for .pcap, .pcapng and .cap files; - reads one capture from stdin), "
+  "diagnoses S7 faults and writes one report. Captures are analyzed in parallel (-j) and "
+  "reported in file-name order. Exit status: 0 no finding at or above --fail-on, 1 findings, "
+  "2 a usage error or a capture that could not be analyzed (the others are still reported).",
+  analyze_options, cmd_analyze, "file", TRUE, TRUE
+};

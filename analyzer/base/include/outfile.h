@@ -50,7 +50,14 @@ const char *s7_outfile_temp_path(S7OutFile *f);
 gboolean s7_outfile_commit(S7OutFile *f, GError **error);
 /* Removes the temporary file */
 void s7_outfile_abort(S7OutFile *f);
+/* Writes path whole or not at all: fill writes the temporary file (FALSE with *error: it is
+ * removed); FALSE with *error ("PATH: reason") when it cannot be opened or put in place */
+typedef gboolean (*S7OutFill)(S7OutFile *out, gpointer data, char **error);
+gboolean s7_outfile_write(const char *path, S7OutFill fill, gpointer data, char **error);
 
 G_END_DECLS
+
+/* Is NAME a capture file by its extension (.pcap, .pcapng, .cap; .gz, .zst, .lz4 too)? */
+gboolean s7_is_capture_name(const char *name);
 
 #endif

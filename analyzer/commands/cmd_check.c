@@ -17,7 +17,7 @@
 #include "check_net.h"
 #include "check_report.h"
 #include "check_run.h"
-#include "cli.h"
+#include "commands.h"
 #include "dumpcap_run.h"
 #include "redact.h"
 #include "report_model.h"
@@ -33,7 +33,7 @@ typedef struct {
 
 static CheckOpts o;
 
-const GOptionEntry *s7_check_options(void)
+static const GOptionEntry *check_options(void)
 {
   static const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &o.port, "The PLC's TCP port (default 102)", "PORT" },
@@ -185,14 +185,14 @@ static GSubprocess *start_capture(const S7CheckOptions *co, const char *plc_addr
   return NULL;
 }
 
-int s7_cmd_check(int argc, char **argv)
+static int cmd_check(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
   o.port = 102;
   o.rack = G_MININT;   /* not given */
   o.slot = G_MININT;
   o.timeout = 3.0;
-  s7_command_parse(s7_command("check"), &argc, &argv);
+  s7_command_parse(&s7_cmd_check_entry, &argc, &argv);
   if (argc != 2)
     s7_die_usage(argc < 2 ? "check: which PLC? (s7diag check HOST)" : "check: one HOST only ('%s' too many)",
                  argc > 2 ? argv[2] : "");
@@ -290,3 +290,17 @@ int s7_cmd_check(int argc, char **argv)
   opts_clear();
   return rc;
 }
+
+const S7Command s7_cmd_check_entry = {
+  "check", "HOST", "run the standard diagnostic checks against a PLC (reads only)",
+  "Checks, in this order, what S7 communication with the PLC at HOST needs: TCP port 102 "
+  "reachable (or refused, unreachable by ICMP, dropped), the ISO connect with the rack/slot or "
+  "TSAP (when refused, the usual rack/slot pairs are tried, one connection at a time, at most 8), "
+  "Setup Communication (PDU size, Max AmQ), the identity (SZL 0x0011, 0x001C), and one Read Var "
+  "of 1 byte of --db N (or MB0): PUT/GET permitted, DB not optimized, DB present. The exchange "
+  "is diagnosed like a capture and reported in any format, with a table of the steps. It only "
+  "reads: it never sends Write Var, PLC stop/start, block functions or passwords, holds at most "
+  "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
+  "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
+  check_options, cmd_check, "", TRUE, TRUE
+};

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cli.h — what the s7diag commands share: exit codes, usage errors, the command table
- * (from which --help, the man page and the bash completion are all made). */
+/* cli.h — what the s7diag commands share (libs7cli): exit codes, usage errors, the command
+ * table's entry type and its lookup (--help, the man page and the bash completion are made from
+ * the table), the option tables every report-writing command takes, and the end of a report. */
 #ifndef S7DIAG_CLI_H
 #define S7DIAG_CLI_H
 
+#include <stdio.h>
 #include <glib.h>
 
 #include "engine.h"
@@ -34,8 +36,15 @@ typedef struct {
   gboolean redacts;          /* takes --redact and --redact-key */
 } S7Command;
 
-const S7Command *s7_commands(guint *n);
+/* The command table: main.c hands it over before dispatching (each command file owns its entry,
+ * main.c only holds the table); the lookups and help read it */
+void s7_commands_set(const S7Command *const *table, guint n);
+const S7Command *const *s7_commands(guint *n);
 const S7Command *s7_command(const char *name);   /* NULL when there is none */
+/* "Usage: s7diag COMMAND ..." with every command's line */
+void s7_print_usage(FILE *out);
+/* A command's long options, space-separated, --help first (for the completion) */
+void s7_command_long_options(const S7Command *cmd, GString *out);
 
 /* A GOptionContext for a command, with its summary and description. */
 GOptionContext *s7_command_context(const S7Command *cmd);
@@ -77,19 +86,5 @@ int s7_report_finish(json_t *report, struct S7Redactor *redact, const char *capt
                      const char *output, int threshold, int rc);
 /* Probes the tshark to run (PATH, or "tshark" on PATH when NULL); says why not on stderr */
 gboolean s7_probe_tshark_or_say(const char *path, S7Tshark *tshark);
-
-/* The commands */
-const GOptionEntry *s7_analyze_options(void);
-int s7_cmd_analyze(int argc, char **argv);
-int s7_cmd_merge(int argc, char **argv);
-int s7_cmd_explain(int argc, char **argv);
-const GOptionEntry *s7_events_options(void);
-const GOptionEntry *s7_watch_options(void);
-int s7_cmd_watch(int argc, char **argv);
-int s7_cmd_events(int argc, char **argv);
-const GOptionEntry *s7_check_options(void);
-const GOptionEntry *s7_diff_options(void);
-int s7_cmd_diff(int argc, char **argv);
-int s7_cmd_check(int argc, char **argv);
 
 #endif

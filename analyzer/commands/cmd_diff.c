@@ -7,7 +7,7 @@
 #include "bytes_text.h"
 #include "capture_analysis.h"
 #include "inputs.h"
-#include "cli.h"
+#include "commands.h"
 #include "redact.h"
 #include "report_diff.h"
 #include "report_model.h"
@@ -18,7 +18,7 @@ static struct {
   char **ports;
 } o;
 
-const GOptionEntry *s7_diff_options(void)
+static const GOptionEntry *diff_options(void)
 {
   static const GOptionEntry entries[] = {
     { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run for captures (default: tshark on PATH)", "PATH" },
@@ -99,10 +99,10 @@ g_free(o.tshark);
   memset(&o, 0, sizeof o);
 }
 
-int s7_cmd_diff(int argc, char **argv)
+static int cmd_diff(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
-  s7_command_parse(s7_command("diff"), &argc, &argv);
+  s7_command_parse(&s7_cmd_diff_entry, &argc, &argv);
   if (argc != 3)
     s7_die_usage("diff: give the working and the failing capture (or report): s7diag diff GOOD BAD");
   S7Format format;
@@ -112,7 +112,7 @@ int s7_cmd_diff(int argc, char **argv)
   S7Redactor *redact = s7_redactor_from_cli();
   s7_input_file_note(argv[1]);
   s7_input_file_note(argv[2]);
-  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, NULL, 0, TRUE);
+  g_autoptr(GPtrArray) paths = s7_report_output_paths(&s7_doc_diff, format, output, NULL, 0);
   for (guint i = 0; i < paths->len; i++)
     s7_output_check("-o", g_ptr_array_index(paths, i), S7_OUT_REPORT);
   S7EngineConfig ecfg;
@@ -143,3 +143,16 @@ int s7_cmd_diff(int argc, char **argv)
   opts_clear();
   return rc;
 }
+
+const S7Command s7_cmd_diff_entry = {
+  "diff", "GOOD BAD", "compare a working and a failing capture: what the failing one does differently",
+  "Compares a working capture (or client) with a failing one, each a capture or a JSON report, and "
+  "says what differs that explains the failure: the findings only the failing side has first, "
+  "then the called and calling TSAP (rack/slot), negotiated PDU size and Max AmQ, functions used, "
+  "areas and addresses accessed (the failing client reads DB1.DBB1848, past what the working one "
+  "reads), the codes the PLC answered, PLC identity and firmware, a new connection per poll or a "
+  "persistent one, response times, and who closed the connections. Any format. Exit status: 1 when "
+  "the failing side has findings (at or above --fail-on) the working side has not, 0 otherwise, 2 "
+  "usage error or an input that could not be read.",
+  diff_options, cmd_diff, "file", TRUE, TRUE
+};

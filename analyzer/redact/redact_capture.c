@@ -335,23 +335,19 @@ gboolean s7_redact_capture(S7Redactor *r, const char *in_path, const char *out_p
   return ok && !damage;
 }
 
+typedef struct {
+  S7Redactor *r;
+  const char *path;
+} InPlace;
+
+static gboolean redact_into(S7OutFile *out, gpointer data, char **error)
+{
+  InPlace *p = data;
+  return s7_redact_capture(p->r, p->path, s7_outfile_temp_path(out), error);
+}
+
 gboolean s7_redact_capture_in_place(S7Redactor *r, const char *path, char **error)
 {
-  GError *e = NULL;
-  S7OutFile *out = s7_outfile_open(path, &e);
-  if (!out) {
-    *error = g_strdup(e->message);
-    g_error_free(e);
-    return FALSE;
-  }
-  if (!s7_redact_capture(r, path, s7_outfile_temp_path(out), error)) {
-    s7_outfile_abort(out);
-    return FALSE;
-  }
-  if (!s7_outfile_commit(out, &e)) {
-    *error = g_strdup(e->message);
-    g_error_free(e);
-    return FALSE;
-  }
-  return TRUE;
+  InPlace p = { r, path };
+  return s7_outfile_write(path, redact_into, &p, error);
 }

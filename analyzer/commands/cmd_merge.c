@@ -5,15 +5,15 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "cli.h"
+#include "commands.h"
 #include "redact.h"
 #include "report_model.h"
 #include "report_output.h"
 
 
-int s7_cmd_merge(int argc, char **argv)
+static int cmd_merge(int argc, char **argv)
 {
-  s7_command_parse(s7_command("merge"), &argc, &argv);
+  s7_command_parse(&s7_cmd_merge_entry, &argc, &argv);
   if (argc < 2)
     s7_die_usage("merge: no report given");
   S7Format format;
@@ -66,3 +66,11 @@ int s7_cmd_merge(int argc, char **argv)
   s7_redactor_free(redact);
   return rc;
 }
+
+const S7Command s7_cmd_merge_entry = {
+  "merge", "REPORT.json...", "combine JSON reports into one",
+  "Combines JSON reports (for example of per-capture runs on several machines) into one report. "
+  "The result does not depend on the order or grouping of the inputs. Writes JSON unless "
+  "--format says otherwise; exit status as for analyze.",
+  NULL, cmd_merge, "json", TRUE, TRUE
+};

@@ -7,6 +7,8 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "report_doc.h"
+
 typedef enum { S7_FMT_TEXT, S7_FMT_MARKDOWN, S7_FMT_JSON, S7_FMT_HTML, S7_FMT_JUNIT } S7Format;
 
 /* "text", "markdown"/"md", "json", "html", "junit"; FALSE when unknown */
@@ -22,13 +24,13 @@ S7Format s7_format_default(const char *output);
  * unset). output an existing directory or ending in '/': one file per capture named after it,
  * and s7diag-report.EXT with all of them. threshold: the --fail-on level (JUnit failures).
  * FALSE with *error ("PATH: reason") on a write error. */
-/* The files s7_report_output writes for captures named files (their "file" as reported; a
- * diff: none), the combined report last; none for stdout */
-GPtrArray *s7_report_output_paths(S7Format format, const char *output, const char *const *files, guint n,
-                                  gboolean diff);
-/* May they be written (outfile.h)? FALSE with *why naming the first that may not */
-gboolean s7_report_output_allowed(S7Format format, const char *output, const char *const *files, guint n,
-                                  gboolean diff, char **why);
+/* The kind of document (report_doc.h) a JSON document is, by its schema */
+const S7DocKind *s7_doc_kind(const json_t *doc);
+/* The files s7_report_output writes of a document of that kind for captures named files (their
+ * "file" as reported; none for a kind written as one file), the combined report last; none
+ * for stdout */
+GPtrArray *s7_report_output_paths(const S7DocKind *kind, S7Format format, const char *output,
+                                  const char *const *files, guint n);
 
 /* Writes the report, each file whole or not at all (outfile.h). */
 gboolean s7_report_output(const json_t *report, S7Format format, const char *output, int threshold,

@@ -38,6 +38,20 @@ struct S7DocWriter {
 
 void s7_report_render(const json_t *report, S7DocWriter *w);
 
+/* A kind of document the formats write (report_output.c picks it by the document's schema): what
+ * its content walk is, its JUnit form, and what a directory output holds of it */
+typedef struct {
+  const char *schema;
+  void (*render)(const json_t *doc, S7DocWriter *w);
+  gboolean (*write_junit)(FILE *out, const json_t *doc, int threshold);
+  /* a directory output: NULL for one file per capture (NAME.EXT) and the combined NAME.EXT
+   * after them; else the one file's name without its extension */
+  const char *dir_file;
+} S7DocKind;
+
+/* The capture report (schema s7diag-report/1) */
+extern const S7DocKind s7_doc_report;
+
 /* The writers */
 void s7_doc_text_init(S7DocWriter *w, FILE *out, gboolean color);
 void s7_doc_markdown_init(S7DocWriter *w, FILE *out);

@@ -14,7 +14,19 @@
 #include <glib/gstdio.h>
 
 #include "bytes_text.h"
-#include "inputs.h"
+
+gboolean s7_is_capture_name(const char *name)
+{
+  static const char *const bases[] = { ".pcap", ".pcapng", ".cap" };
+  static const char *const packed[] = { "", ".gz", ".zst", ".lz4" };
+  for (guint i = 0; i < G_N_ELEMENTS(bases); i++)
+    for (guint k = 0; k < G_N_ELEMENTS(packed); k++) {
+      g_autofree char *ext = g_strconcat(bases[i], packed[k], NULL);
+      if (g_str_has_suffix(name, ext))
+        return TRUE;
+    }
+  return FALSE;
+}
 
 /* ------------------------------------------------------------------ inputs and outputs */
 
@@ -257,4 +269,25 @@ void s7_outfile_abort(S7OutFile *o)
   g_free(o->final);
   g_free(o->temp);
   g_free(o);
+}
+
+gboolean s7_outfile_write(const char *path, S7OutFill fill, gpointer data, char **error)
+{
+  GError *e = NULL;
+  S7OutFile *out = s7_outfile_open(path, &e);
+  if (!out) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  if (!fill(out, data, error)) {
+    s7_outfile_abort(out);
+    return FALSE;
+  }
+  if (!s7_outfile_commit(out, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return FALSE;
+  }
+  return TRUE;
 }

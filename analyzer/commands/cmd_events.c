@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "bytes_text.h"
-#include "cli.h"
+#include "commands.h"
 #include "inputs.h"
 #include "s7_event_text.h"
 #include "tshark_run.h"
@@ -19,7 +19,7 @@ static struct {
   char **ports;
 } o;
 
-const GOptionEntry *s7_events_options(void)
+static const GOptionEntry *events_options(void)
 {
   static const GOptionEntry entries[] = {
     { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &o.tshark, "The tshark to run (default: tshark on PATH)", "PATH" },
@@ -50,10 +50,10 @@ static void on_row(const S7FieldRow *row, gpointer user_data)
   s7_row_to_events(row, c->profile, &c->stats, print_event, c);
 }
 
-int s7_cmd_events(int argc, char **argv)
+static int cmd_events(int argc, char **argv)
 {
   memset(&o, 0, sizeof o);
-  s7_command_parse(s7_command("events"), &argc, &argv);
+  s7_command_parse(&s7_cmd_events_entry, &argc, &argv);
   GError *err = NULL;
   if (argc != 2)
     s7_die_usage("events: give one capture");
@@ -104,3 +104,12 @@ int s7_cmd_events(int argc, char **argv)
   g_strfreev(o.ports);
   return rc;
 }
+
+const S7Command s7_cmd_events_entry = {
+  "events", "CAPTURE", "print the engine's input events (what the dissectors gave it)",
+  "Prints, one line per event, what the engine is told about each frame of a capture: TCP "
+  "flags, ICMP errors, COTP TPDUs, S7 and S7comm-plus PDUs with every field the diagnosis "
+  "reads, as the tshark at hand decodes them. For comparing Wireshark versions and for "
+  "checking what a frame was understood as.",
+  events_options, cmd_events, "file", FALSE, FALSE
+};

@@ -25,6 +25,8 @@ int s7_diff_worst(const json_t *diff);
 
 void s7_diff_render(const json_t *diff, S7DocWriter *w);
 gboolean s7_diff_write_junit(FILE *out, const json_t *diff, int threshold);
+/* The diff as a document kind: one file, s7diag-diff.EXT, in a directory output */
+extern const S7DocKind s7_doc_diff;
 
 G_END_DECLS
 

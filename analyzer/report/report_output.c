@@ -10,7 +10,6 @@
 
 #include "report_diff.h"
 #include "report_doc.h"
-#include "report_junit.h"
 #include "report_model.h"
 #include "bytes_text.h"
 #include "outfile.h"
@@ -70,19 +69,27 @@ S7Format s7_format_default(const char *output)
   return S7_FMT_JSON;
 }
 
-static gboolean is_diff(const json_t *doc)
+/* The kinds of document, by schema; anything else is taken for a report (merge checks its input) */
+static const S7DocKind *const kinds[] = { &s7_doc_report, &s7_doc_diff };
+
+const S7DocKind *s7_doc_kind(const json_t *doc)
 {
-  return !g_strcmp0(s7_json_str(doc, "schema"), S7DIAG_DIFF_SCHEMA);
+  const char *schema = s7_json_str(doc, "schema");
+  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
+    if (!g_strcmp0(schema, kinds[i]->schema))
+      return kinds[i];
+  return &s7_doc_report;
 }
 
 static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboolean color, int threshold)
 {
+  const S7DocKind *kind = s7_doc_kind(report);
   S7DocWriter w;
   switch (format) {
   case S7_FMT_JSON:
     return s7_report_write_json(out, report);
   case S7_FMT_JUNIT:
-    return is_diff(report) ? s7_diff_write_junit(out, report, threshold) : s7_report_write_junit(out, report, threshold);
+    return kind->write_junit(out, report, threshold);
   case S7_FMT_TEXT:
     s7_doc_text_init(&w, out, color);
     break;
@@ -93,46 +100,43 @@ static gboolean write_one(const json_t *report, S7Format format, FILE *out, gboo
     s7_doc_html_init(&w, out);
     break;
   }
-  if (is_diff(report))
-    s7_diff_render(report, &w);
-  else
-    s7_report_render(report, &w);
+  kind->render(report, &w);
   return !ferror(out);
+}
+
+typedef struct {
+  const json_t *report;
+  S7Format format;
+  const char *path;
+  int threshold;
+} ReportFile;
+
+static gboolean fill_report(S7OutFile *out, gpointer data, char **error)
+{
+  const ReportFile *f = data;
+  if (write_one(f->report, f->format, s7_outfile_stream(out), FALSE, f->threshold))
+    return TRUE;
+  g_autofree char *shown = s7_bytes_text(f->path);
+  *error = g_strdup_printf("%s: write error", shown);
+  return FALSE;
 }
 
 static gboolean write_file(const json_t *report, S7Format format, const char *path, int threshold,
                            char **error)
 {
-  GError *e = NULL;
-  S7OutFile *out = s7_outfile_open(path, &e);
-  if (!out) {
-    *error = g_strdup(e->message);
-    g_error_free(e);
-    return FALSE;
-  }
-  gboolean ok = write_one(report, format, s7_outfile_stream(out), FALSE, threshold);
-  if (!ok) {
-    g_autofree char *shown = s7_bytes_text(path);
-    *error = g_strdup_printf("%s: write error", shown);
-    s7_outfile_abort(out);
-    return FALSE;
-  }
-  if (!s7_outfile_commit(out, &e)) {
-    *error = g_strdup(e->message);
-    g_error_free(e);
-    return FALSE;
-  }
-  return TRUE;
+  ReportFile f = { report, format, path, threshold };
+  return s7_outfile_write(path, fill_report, &f, error);
 }
 
 /* The files of a directory output: one per capture named after it (NAME.EXT, NAME-2.EXT for a
- * name seen before), then the combined one; a diff is one document */
-static GPtrArray *dir_paths(const char *dir, S7Format format, const char *const *files, guint n, gboolean diff)
+ * name seen before), then the combined one; or the one file of a kind that is not split (a diff) */
+static GPtrArray *dir_paths(const S7DocKind *kind, const char *dir, S7Format format, const char *const *files,
+                            guint n)
 {
   GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
   const char *ext = s7_format_extension(format);
-  if (diff) {
-    g_autofree char *name = g_strdup_printf("s7diag-diff.%s", ext);
+  if (kind->dir_file) {
+    g_autofree char *name = g_strdup_printf("%s.%s", kind->dir_file, ext);
     g_ptr_array_add(paths, g_build_filename(dir, name, NULL));
     return paths;
   }
@@ -152,26 +156,16 @@ static GPtrArray *dir_paths(const char *dir, S7Format format, const char *const 
   return paths;
 }
 
-GPtrArray *s7_report_output_paths(S7Format format, const char *output, const char *const *files, guint n,
-                                  gboolean diff)
+GPtrArray *s7_report_output_paths(const S7DocKind *kind, S7Format format, const char *output,
+                                  const char *const *files, guint n)
 {
   if (!output)
     return g_ptr_array_new_with_free_func(g_free);
   if (is_dir_target(output))
-    return dir_paths(output, format, files, n, diff);
+    return dir_paths(kind, output, format, files, n);
   GPtrArray *one = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(one, g_strdup(output));
   return one;
-}
-
-gboolean s7_report_output_allowed(S7Format format, const char *output, const char *const *files, guint n,
-                                  gboolean diff, char **why)
-{
-  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, files, n, diff);
-  for (guint i = 0; i < paths->len; i++)
-    if (!s7_output_allowed("-o", g_ptr_array_index(paths, i), S7_OUT_REPORT, why))
-      return FALSE;
-  return TRUE;
 }
 
 /* A one-capture report with the same versions */
@@ -200,13 +194,13 @@ gboolean s7_report_output(const json_t *report, S7Format format, const char *out
     *error = g_strdup_printf("%s: cannot create directory: %s", output, g_strerror(errno));
     return FALSE;
   }
-  gboolean diff = is_diff(report);
+  const S7DocKind *kind = s7_doc_kind(report);
   const json_t *captures = json_object_get(report, "captures");
-  guint n = diff ? 0 : (guint)json_array_size(captures);
+  guint n = kind->dir_file ? 0 : (guint)json_array_size(captures);
   char **files = g_new0(char *, n + 1);
   for (guint i = 0; i < n; i++)
     files[i] = s7_report_capture_file(json_array_get(captures, i));
-  g_autoptr(GPtrArray) paths = s7_report_output_paths(format, output, (const char *const *)files, n, diff);
+  g_autoptr(GPtrArray) paths = s7_report_output_paths(kind, format, output, (const char *const *)files, n);
   g_strfreev(files);
   /* none of them an input, none a capture: checked before the first is written */
   gboolean ok = TRUE;
