@@ -15,7 +15,8 @@ static S7dEvent *tail;            /* the last event appended, of frame tail_fram
 static guint32 tail_frame;
 static wmem_map_t *strings;       /* interned "ip:port" strings (file scope) */
 static wmem_map_t *contexts;      /* interned S7dContext (file scope) */
-static wmem_map_t *exchanges;     /* S7Exchange id -> the record kept (file scope) */
+static wmem_map_t *exchanges;     /* S7Exchange id -> the record kept (file scope), while its
+                                     job is in flight */
 static const char *recent[2];     /* the last two interned: a connection's PLC and client */
 static const S7dContext *recent_ctx;
 /* frame number -> GPtrArray of const S7Finding*: the running engine's notes (pending) and
@@ -220,6 +221,10 @@ static const S7Exchange *exchange_keep(const S7Exchange *from)
     x->error = from->error;
     x->n_results = from->n_results;
     x->results = from->n_results ? wmem_memdup(wmem_file_scope(), from->results, from->n_results) : NULL;
+    /* answered: the engine lets the exchange go, no event names its id again; the events that
+     * point at the record keep it, the lookup needs only the exchanges in flight */
+    if (from->id)
+      wmem_map_remove(exchanges, &x->id);
   }
   return x;
 }
