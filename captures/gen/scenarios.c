@@ -641,6 +641,73 @@ static void inventory_before_capture(void)
   end();
 }
 
+/* The capture begins mid-connection (no handshake, no S7 PDU in it): the PLC sends FIN in the
+ * first frame, the client acknowledges it and closes 27 s later. The PLC closed an idle
+ * connection (its connection timeout); the capture cannot show how long it had been idle nor
+ * what went over it before (issue 28: it said "No S7 fault found" and listed no connection) */
+static void plc_closed_before_capture(void)
+{
+  begin("plc-closed-before-capture");
+  TcpConn s;
+  tcp_init(&s, &out, HMI, 50090, PLC, 102);
+  s.cli_seq += 1; s.srv_seq += 1;   /* the SYNs were before the capture */
+  tcp_segment(&s, 0, F_FIN | F_ACK, NULL, 0);
+  pcap_advance(&out, 40 * MS);
+  tcp_segment(&s, 1, F_ACK, NULL, 0);
+  pcap_advance(&out, 27 * S);
+  tcp_segment(&s, 1, F_FIN | F_ACK, NULL, 0);
+  tcp_segment(&s, 0, F_ACK, NULL, 0);
+  end();
+}
+
+/* An S7comm-plus error in a session that then works: CreateObject answered -108 (a service the
+ * CPU does not allow), the DeleteObject after it -12 (its consequence), then CreateObject
+ * succeeds on the same connection and the session carries on. One note of medium confidence
+ * with the -12 folded in, not a warning of high confidence (issue 28) */
+static void s7plus_error_session_works(void)
+{
+  begin("s7plus-error-session-works");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50095, PLC, 102);
+  tcp_handshake(&c);
+  send_cotp_cr(&c, 0x0600, 0x5349);
+  send_cotp_cc(&c, 0x0600, 0x5349);
+  send_s7plus(&c, 1, 1, 0x31, 0x04ca, 1, 0x120, 0);
+  send_s7plus(&c, 0, 1, 0x32, 0x04ca, 1, 0, -108);
+  send_s7plus(&c, 1, 3, 0x31, 0x04d4, 2, 0x120, 0);   /* DeleteObject */
+  send_s7plus(&c, 0, 3, 0x32, 0x04d4, 2, 0, -12);
+  send_s7plus(&c, 1, 1, 0x31, 0x04ca, 3, 0x121, 0);
+  send_s7plus_rv(&c, 0, 1, 0x32, 0x04ca, 3, 0, 0, session_version, sizeof session_version);
+  for (uint16_t seq = 4; seq <= 20; seq++) {
+    send_s7plus(&c, 1, 3, 0x31, 0x054c, seq, 0x3b9, 0);
+    send_s7plus(&c, 0, 3, 0x32, 0x054c, seq, 0, 0);
+  }
+  tcp_close(&c, 1);
+  end();
+}
+
+/* One event, one finding: a server at its connection limit sends FIN right after the TCP
+ * handshake, before the client's COTP CR, then resets the CR. One connect-refused with the FIN
+ * among its evidence, no plc-closed beside it for the same attempt (issue 28) */
+static void connect_refused_fin_first(void)
+{
+  begin("connect-refused-fin-first");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50096, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50097, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&a, 1, DBW(1, 0));
+  tcp_handshake(&b);
+  pcap_advance(&out, 2 * MS);
+  tcp_segment(&b, 0, F_FIN | F_ACK, NULL, 0);
+  send_cotp_cr(&b, TSAP_PG, TSAP_RACK0_SLOT1);
+  tcp_segment(&b, 0, F_RST | F_ACK, NULL, 0);
+  pcap_advance(&out, 200 * MS);
+  read_ok(&a, 2, DBW(1, 0));
+  tcp_close(&a, 1);
+  end();
+}
+
 /* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
  * never answered, on one connection; on another, four jobs refused by a header error and one
  * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
@@ -1573,5 +1640,8 @@ int main(int argc, char **argv)
   segmentation_audit();
   putget_denied_ipv6();
   port_unreachable_ipv6();
+  plc_closed_before_capture();
+  s7plus_error_session_works();
+  connect_refused_fin_first();
   return 0;
 }

@@ -64,6 +64,7 @@ typedef struct {
   gint16 s7plus_error;
   guint8 s7plus_generic;       /* the return value's generic error code (TooManySessions …) */
   guint consequences;          /* later errors of the same session folded in */
+  guint64 ok_after;            /* answers without error in the same session after it */
   char *consequence_functions; /* "DeleteObject, …" */
   gboolean session_ended_normally;
   gint64 session_end_ts;

@@ -128,14 +128,14 @@ void s7_quality_other_port(QualityState *q, const S7Event *ev)
 
 void s7_quality_conn_end(QualityState *q, const Conn *c)
 {
+  if (s7_conn_began_before(c))
+    count(&q->no_handshake, c->first_frame);
   if (!c->data_segments)
     return;   /* handshakes, refusals, the stray ACK or RST after a close: nothing to miss */
   if (s7_conn_plc_unseen(c))
     count(&q->client_only, c->first_frame);
   else if (c->pkts_client == 0 && c->pkts_plc > 0)
     count(&q->plc_only, c->first_frame);
-  if (c->syn_count == 0 && !c->synack && c->pkts_client + c->pkts_plc > 0)
-    count(&q->no_handshake, c->first_frame);
   if (c->tls_records)
     count(&q->tls, c->tls_frame);
 }

@@ -385,9 +385,17 @@ S7Access s7_access_needed(const PairRecord *p)
 
 /* ------------------------------------------------------------------ the inventory */
 
+gboolean s7_conn_began_before(const Conn *c)
+{
+  /* a FIN of one side alone (with its ACK) is the tail of a connection that closed before the
+   * capture or just before in it (a copy of its last segments) */
+  return c->syn_count == 0 && !c->synack &&
+         (c->data_segments > 0 || (c->fin_client && c->fin_plc) || c->unseen_close_held);
+}
+
 gboolean s7_conn_is_connection(const Conn *c)
 {
-  return c->synack || s7_conn_is_s7(c) || (c->syn_count == 0 && c->data_segments > 0);
+  return c->synack || s7_conn_is_s7(c) || s7_conn_began_before(c);
 }
 
 /* Every TCP connection to an S7 port is in the inventory, with or without S7 traffic, and counts

@@ -69,6 +69,11 @@ typedef struct {
   guint32 end_frame;
   gint64 end_ts;
   guint32 plc_ack_frame;       /* the PLC's last bare TCP ACK (no payload) */
+  /* the PLC's close of a connection begun before the capture, kept until the client shows it
+   * still held the connection (its own FIN, RST or data after it): then it was the PLC's close */
+  guint32 unseen_close_frame;
+  gint64 unseen_close_ts;
+  const char *unseen_close_how;
   guint32 gap_frame;           /* the last frame whose TCP segment showed a capture gap */
   gint64 plc_ack_ts;
   /* COTP */
@@ -117,6 +122,7 @@ typedef struct {
   guint server_noted : 1;       /* its PLC's host is known to answer S7 jobs */
   guint data_client_noted : 1;  /* its client is in its PLC's data clients */
   guint client_acks : 1;        /* the client sent ACKs: the PLC's side exists */
+  guint unseen_close_held : 1;  /* the client went on after the PLC's close (above) */
 } Conn;
 
 /* What worked on one DB of a PLC: the byte range that answered success */
@@ -126,7 +132,7 @@ typedef struct {
 } DbAccess;
 
 /* A connection the PLC closed, held back for a second: several at once make one finding */
-typedef enum { CLOSE_AFTER_JOB, CLOSE_IDLE, CLOSE_BEFORE_S7, CLOSE_DURING } CloseVariant;
+typedef enum { CLOSE_AFTER_JOB, CLOSE_IDLE, CLOSE_BEFORE_S7, CLOSE_DURING, CLOSE_UNSEEN_START } CloseVariant;
 typedef struct {
   CloseVariant variant;
   char *client_ip, *client_s, *conn_key;
@@ -262,6 +268,9 @@ void s7_area_summary_free(S7AreaSummary *a);
 /* A connection, not an attempt: answered (SYN/ACK), S7 on it, or begun before the capture with
  * data (a stray ACK after a close is none) */
 gboolean s7_conn_is_connection(const Conn *c);
+/* It began before the capture: no SYN nor SYN/ACK seen, yet data, or a close both sides took
+ * part in */
+gboolean s7_conn_began_before(const Conn *c);
 /* The inventory's row of a connection that ended (kept up to the configured number), counted
  * for its host and PLC */
 void s7_conn_list(Records *r, const S7EngineConfig *cfg, Conn *c);

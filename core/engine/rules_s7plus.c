@@ -36,6 +36,8 @@ void s7_rule_s7plus(Ctx *x, const S7Event *ev, Outcome *o)
     return;
   if (p->error_code >= 0) {
     c->s7plus_ok++;
+    if (c->s7plus_first_error)
+      c->s7plus_first_error->x.ok_after++;   /* the session worked after its error */
     return;
   }
   c->s7plus_errors++;

@@ -27,8 +27,11 @@ static void client_gave_up(Ctx *x, Conn *c, const S7Event *ev)
   }
 }
 
+static void unseen_start_close(Ctx *x, Conn *c);
+
 void s7_rule_tcp_conn_end(Ctx *x, Conn *c, gint64 now)
 {
+  unseen_start_close(x, c);
   if (c->syn_count >= 2 && !c->synack && !c->port_refused && !c->icmp_seen) {
     Agg *a = s7_conn_finding(x->fs, c, S7K_PORT_NO_ANSWER, NULL);
     a->x.syns += c->syn_count;
@@ -48,6 +51,7 @@ void s7_rule_tcp_conn_end(Ctx *x, Conn *c, gint64 now)
 static const char *const close_details[] = {
   [CLOSE_AFTER_JOB] = "right after a job", [CLOSE_IDLE] = "after idle time",
   [CLOSE_BEFORE_S7] = "before any S7 traffic", [CLOSE_DURING] = "during the session",
+  [CLOSE_UNSEEN_START] = "idle since before the capture",
 };
 
 void s7_rule_plc_closes(Ctx *x, const char *plc, PlcRecord *p)
@@ -92,15 +96,42 @@ void s7_rule_plc_closes(Ctx *x, const char *plc, PlcRecord *p)
   g_array_set_size(p->burst, 0);
 }
 
+/* A PLC close joins its PLC's latest closes: those within a second of each other are one
+ * finding (the burst) */
+static void push_close(Ctx *x, Conn *c, PlcClose pc, const char *how, guint32 frame, gint64 ts_us)
+{
+  PlcRecord *p = s7_conn_plc(x->rec, c);
+  if (p->burst->len) {
+    const PlcClose *last = &g_array_index(p->burst, PlcClose, p->burst->len - 1);
+    if (ts_us - last->ts_us > PLC_CLOSE_BURST_US || p->burst->len >= MAX_BURST)
+      s7_rule_plc_closes(x, c->plc_s, p);
+  }
+  pc.client_ip = g_strdup(c->client.addr);
+  pc.client_s = g_strdup(c->client_s);
+  pc.conn_key = g_strdup(c->key);
+  pc.how = how;
+  pc.frame = frame;
+  pc.ts_us = ts_us;
+  g_array_append_val(p->burst, pc);
+}
+
 /* The PLC side ends a connection the client still used. Not a PLC close: a refused connect
  * (connect-refused), a reset SYN (port-refused), the PLC answering the client's own FIN or
  * RST (an S7-1200 sends RST/ACK after the client's FIN), or a job so long unanswered that
- * no-response tells it. */
+ * no-response tells it. A connection whose start the capture missed, with nothing on it
+ * before the close, is kept until the client shows it still held it (unseen_close_*). */
 static void plc_close(Ctx *x, Conn *c, const S7Event *ev, const char *how)
 {
-  gboolean established = c->synack || c->cc_seen || c->n_s7 > 0;
+  gboolean unseen_start = c->syn_count == 0 && !c->synack && !c->cr_seen && c->n_s7 == 0 && !c->data_segments;
+  gboolean established = c->synack || c->cc_seen || c->n_s7 > 0 || unseen_start;
   if (!established || c->refused || c->port_refused || c->fin_client || c->ended)
     return;
+  if (unseen_start) {
+    c->unseen_close_frame = ev->frame;
+    c->unseen_close_ts = ev->ts_us;
+    c->unseen_close_how = how;
+    return;
+  }
   PlcClose pc = { 0 };
   S7Exchange *j = g_queue_peek_head(&c->jobs);
   if (j) {
@@ -118,19 +149,21 @@ static void plc_close(Ctx *x, Conn *c, const S7Event *ev, const char *how)
     pc.idle_us = ev->ts_us - c->last_s7_ts;
     pc.variant = pc.idle_us >= (gint64)(x->cfg->idle_close_s * 1e6) ? CLOSE_IDLE : CLOSE_DURING;
   }
+  push_close(x, c, pc, how, ev->frame, ev->ts_us);
+}
+
+/* At the connection's end: the PLC's close of a connection begun before the capture, when the
+ * client went on after it (it had not closed first); judged alone, not with other closes */
+static void unseen_start_close(Ctx *x, Conn *c)
+{
+  if (!c->unseen_close_frame || !c->unseen_close_held)
+    return;
   PlcRecord *p = s7_conn_plc(x->rec, c);
-  if (p->burst->len) {
-    const PlcClose *last = &g_array_index(p->burst, PlcClose, p->burst->len - 1);
-    if (ev->ts_us - last->ts_us > PLC_CLOSE_BURST_US || p->burst->len >= MAX_BURST)
-      s7_rule_plc_closes(x, c->plc_s, p);
-  }
-  pc.client_ip = g_strdup(c->client.addr);
-  pc.client_s = g_strdup(c->client_s);
-  pc.conn_key = g_strdup(c->key);
-  pc.how = how;
-  pc.frame = ev->frame;
-  pc.ts_us = ev->ts_us;
-  g_array_append_val(p->burst, pc);
+  s7_rule_plc_closes(x, c->plc_s, p);
+  PlcClose pc = { .variant = CLOSE_UNSEEN_START, .idle_us = c->unseen_close_ts - c->start_ts };
+  push_close(x, c, pc, c->unseen_close_how, c->unseen_close_frame, c->unseen_close_ts);
+  s7_rule_plc_closes(x, c->plc_s, p);
+  c->unseen_close_frame = 0;
 }
 
 void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
@@ -168,6 +201,8 @@ void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
   }
   if ((fl & (S7_TCP_RST | S7_TCP_FIN)) && from_client)
     client_gave_up(x, c, ev);
+  if (from_client && c->unseen_close_frame && ((fl & (S7_TCP_RST | S7_TCP_FIN)) || ev->u.tcp.payload_len > 0))
+    c->unseen_close_held = TRUE;
   if (fl & S7_TCP_RST) {
     if (!from_client && c->syn_count > 0 && !c->synack) {
       c->port_refused = TRUE;

@@ -521,6 +521,20 @@ static void text_plc_closed(const TextView *v, Agg *a)
           "finds its connection gone.";
     act = "Poll more often than the connection timeout, or let the client reconnect on its own "
           "when the connection was closed.";
+  } else if (!strcmp(d, "idle since before the capture")) {
+    title = g_strdup_printf("PLC %s %s the connection from %s, idle since before the capture "
+                            "began%s: the CPU's or CP's connection timeout", a->f->plc, how,
+                            a->client_ip, times);
+    why = "The connection was made before the capture began and carried nothing in it until "
+          "the PLC side ended it, while the client still held it (it closed later): CPs and some "
+          "CPUs close S7 connections that carry no traffic for a while, so a client that polls "
+          "rarely finds its connection gone.";
+    act = "Poll more often than the connection timeout, or let the client reconnect on its own "
+          "when the connection was closed; capture from before the client connects to see how "
+          "long the connection stays idle.";
+    confidence(a, "medium", g_strdup("the connection began before the capture: it cannot show the "
+                                     "connection's start, what went over it nor how long it had "
+                                     "been idle before the PLC closed it"));
   } else if (!strcmp(d, "before any S7 traffic")) {
     title = g_strdup_printf("PLC %s %s the connection from %s before any S7 traffic%s",
                             a->f->plc, how, a->client_ip, times);
@@ -595,13 +609,23 @@ static void text_s7plus_error(const TextView *v, Agg *a)
                         "firmware does not support secure PG/PC and HMI communication, or the "
                         "option is not enabled in the CPU's properties.");
   if (a->x.consequences)
-    g_string_append_printf(ex, " %u later %s of the same session (%s) followed from it and are "
+    g_string_append_printf(ex, " %u later %s of the same session (%s) followed from it and %s "
                            "counted here.", a->x.consequences, plural(a->x.consequences, "error", "errors"),
-                           a->x.consequence_functions ? a->x.consequence_functions : "");
+                           a->x.consequence_functions ? a->x.consequence_functions : "",
+                           plural(a->x.consequences, "is", "are"));
+  /* the same session went on and worked: the client tried something the CPU does not allow
+   * and carried on */
+  gboolean worked_after = !probe && a->x.ok_after > 0 && a->x.s7plus_generic != 24;
   if (probe) {
     a->f->severity = S7_SEV_NOTE;
     g_string_append(ex, " The session ended normally and a later session of the same client "
                         "worked: an engineering tool or HMI probing what the CPU supports.");
+  } else if (worked_after) {
+    a->f->severity = S7_SEV_NOTE;
+    g_string_append_printf(ex, " The same session went on and worked after it (%" G_GUINT64_FORMAT
+                           " %s without error followed): the client tried a service the CPU does "
+                           "not offer it here and carried on.", a->x.ok_after,
+                           plural(a->x.ok_after, "answer", "answers"));
   } else if (a->x.s7plus_generic == 24 /* TooManySessions */) {
     a->f->severity = S7_SEV_ERROR;   /* the session was not set up: nothing works */
   }
@@ -618,6 +642,11 @@ static void text_s7plus_error(const TextView *v, Agg *a)
                                             a->x.s7plus_error));
   else if (probe)
     confidence(a, "medium", g_strdup("a probe of a session that ended normally before a working one"));
+  else if (worked_after)
+    confidence(a, "medium", g_strdup_printf("the same session worked after the error (%" G_GUINT64_FORMAT
+                                            " %s without error followed): it did not stop the "
+                                            "communication", a->x.ok_after,
+                                            plural(a->x.ok_after, "answer", "answers")));
   defaults(a, title, NULL);
 }
 

@@ -174,9 +174,10 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "up (later traffic or a close by the client after its timeout).",
     "Check the CPU's communication load (cycle time, communication load %), the number of "
     "parallel jobs (Max AmQ) and the network path for loss.",
-    "snap7: \"TCP : Data receive Timeout\" / \"ISO : An error occurred during recv TCP : "
-    "Connection timed out\"; nodes7: \"Timed out\"; S7.Net: \"Unable to read data from the "
-    "transport connection\"" },
+    "snap7: \"ISO : An error occurred during recv TCP : Connection timed out\" (after 3 s; "
+    "Sharp7/Moka7: \"TCP : Data receive Timeout\"); nodes7: \"READ TIMEOUT on sequence number "
+    "N\", then \"Timeout error - zero length packet\" (after 1.5 s); libnodave: \"Timeout when "
+    "waiting for PLC response\"; S7.Net: \"Unable to read data from the transport connection\"" },
   { S7K_RECONNECT_STORM, "reconnect-storm", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
     "reconnect storm",
     "Client opens many short connections to one PLC",
@@ -222,7 +223,8 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "timeouts.",
     "Limit the client's parallel jobs to the negotiated Max AmQ (nodes7: maxParallel; S7.Net "
     "and snap7 send one job at a time).",
-    "nodes7: \"Timed out\" for some items; snap7: \"TCP : Data receive Timeout\"" },
+    "nodes7: \"READ TIMEOUT on sequence number N\" for some items; snap7: \"ISO : An error "
+    "occurred during recv TCP : Connection timed out\"" },
   { S7K_PDU_FRAGMENTED, "pdu-fragmented", S7_SEV_NOTE, S7_GROUP_SEQUENCE,
     "PDU larger than TPDU",
     "The negotiated S7 PDU does not fit the COTP TPDU size",
