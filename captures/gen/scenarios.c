@@ -708,6 +708,48 @@ static void connect_refused_fin_first(void)
   end();
 }
 
+/* Slow answers (issue 28): a client polls a PLC that answers in 4 ms; three reads are answered
+ * after 1.1 to 1.7 s and a Write Var after 4.5 s, past the default response timeout of
+ * PLC4X (Go), nodes7, libnodave and snap7. One slow-response warning for the client with the
+ * count, the slowest and the usual time; a second client whose slowest answer (0.3 s) is far
+ * above its usual time but within every default timeout gets a note */
+static void slow_response(void)
+{
+  begin("slow-response");
+  TcpConn c, d;
+  tcp_init(&c, &out, HMI, 50098, PLC, 102);
+  tcp_init(&d, &out, SCADA, 50099, PLC2, 102);
+  open_session(&c, TSAP_RACK0_SLOT1, 1, 240);
+  open_session(&d, TSAP_RACK0_SLOT1, 1, 240);
+  uint16_t ref = 1;
+  uint8_t rc = 0xff;
+  for (int i = 0; i < 20; i++) {
+    read_ok(&c, ref++, DBW(1, 0));
+    read_ok(&d, ref++, MW(0));
+    if (i == 5 || i == 9 || i == 13) {
+      Item it = DBW(1, 2);
+      send_read_job(&c, ref, &it, 1);
+      pcap_advance(&out, (uint64_t)(1100 + 300 * (i - 5) / 4) * MS);
+      send_read_resp(&c, ref++, &it, &rc, 1);
+    }
+    if (i == 11) {
+      Item it = MW(20);
+      send_write_job(&c, ref, &it, 1);
+      pcap_advance(&out, 4500 * MS);
+      send_write_resp(&c, ref++, &rc, 1);
+    }
+    if (i == 15) {
+      Item it = MW(2);
+      send_read_job(&d, ref, &it, 1);
+      pcap_advance(&out, 300 * MS);
+      send_read_resp(&d, ref++, &it, &rc, 1);
+    }
+  }
+  tcp_close(&c, 1);
+  tcp_close(&d, 1);
+  end();
+}
+
 /* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
  * never answered, on one connection; on another, four jobs refused by a header error and one
  * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
@@ -1643,5 +1685,6 @@ int main(int argc, char **argv)
   plc_closed_before_capture();
   s7plus_error_session_works();
   connect_refused_fin_first();
+  slow_response();
   return 0;
 }

@@ -83,6 +83,7 @@ static Conn *copy_conn(const Conn *c, const Copies *m)
   g_queue_init(&n->early);
   for (GList *l = c->early.head; l; l = l->next)
     g_queue_push_tail(&n->early, g_memdup2(l->data, sizeof(EarlyResponse)));
+  n->slow = c->slow ? g_array_copy(c->slow) : NULL;
   n->plc_rec = copy_of(m->plcs, c->plc_rec);
   n->pair_rec = copy_of(m->pairs, c->pair_rec);
   n->s7plus_first_error = copy_of(m->aggs, c->s7plus_first_error);

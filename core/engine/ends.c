@@ -9,6 +9,7 @@
 void s7_conn_end(Ctx *x, Conn *c, gint64 now)
 {
   s7_rule_tcp_conn_end(x, c, now);
+  s7_rule_s7_conn_end(x, c);
   s7_rule_s7plus_conn_end(x, c);
   s7_rule_cotp_conn_end(x, c);
   s7_pair_count_end(x->rec, x->cfg, c);

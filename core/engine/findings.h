@@ -51,6 +51,10 @@ typedef struct {
   EndReason closed_how;        /* END_OPEN: the connection went on */
   guint32 close_frame, ack_frame;
   gint64 waited_us;            /* from the job to the close / to the later traffic */
+  /* slow answers */
+  guint64 slow;                /* answers far slower than their connection's usual time */
+  gint64 slow_worst_us, usual_us;   /* the slowest; its connection's usual (median) time */
+  guint64 answers;             /* the Read/Write Var answers of those connections */
   /* SYNs never answered */
   guint syns;
   guint attempts;              /* connections whose SYNs went unanswered (counted once each:

@@ -55,6 +55,8 @@ void s7_exchange_free(S7Exchange *j)
 
 void s7_conn_free(Conn *c)
 {
+  if (c->slow)
+    g_array_unref(c->slow);
   S7Exchange *j;
   while ((j = g_queue_pop_head(&c->jobs)))
     s7_exchange_free(j);

@@ -43,6 +43,18 @@ typedef struct {
   guint8 set : 1, have_ip_id : 1;
 } LastSegment;
 
+/* Answer times of a connection's Read/Write Var jobs: a histogram of powers of two from 128 µs
+ * (bucket 0: under 128 µs, bucket k: [64 << k, 128 << k) µs, the last open), for the usual time */
+#define RT_BUCKETS 24
+/* A Read/Write Var answer that took SLOW_MIN_US or more (slow-response, at the connection's end) */
+#define SLOW_MIN_US 100000
+#define MAX_SLOW 64
+typedef struct {
+  guint32 job_frame, frame;
+  gint64 job_ts_us, ts_us;
+  guint16 function;
+} SlowAnswer;
+
 typedef enum { END_OPEN = 0, END_FIN_CLIENT, END_FIN_PLC, END_RST_CLIENT, END_RST_PLC,
                END_COTP_DR } EndReason;
 
@@ -91,6 +103,9 @@ typedef struct {
   guint64 n_s7;                /* S7 and S7comm-plus PDUs either way */
   gint64 last_s7_ts;
   guint peak_in_flight;        /* most jobs open at once */
+  guint32 rt_hist[RT_BUCKETS]; /* Read/Write Var answer times (above) */
+  GArray *slow;                /* SlowAnswer: the first MAX_SLOW answers of SLOW_MIN_US or more */
+  guint64 slow_more;           /* those past MAX_SLOW */
   /* S7comm-plus */
   guint8 s7plus_version;
   guint32 s7plus_session;

@@ -27,6 +27,8 @@ void s7_connect_refused(Ctx *x, Conn *c, guint32 frame, gint64 ts, const char *h
 void s7_rule_s7(Ctx *x, const S7Event *ev, Outcome *o);
 /* jobs unanswered too long: no-response (closing: as the connection closes) */
 void s7_rule_stale_jobs(Ctx *x, Conn *c, gint64 now_us, gboolean closing);
+/* a connection's end: Read/Write Var answers far slower than its usual time (slow-response) */
+void s7_rule_s7_conn_end(Ctx *x, Conn *c);
 /* two or more clients writing overlapping ranges of a PLC */
 void s7_rule_write_conflicts(Ctx *x, const char *plc, PlcRecord *p);
 

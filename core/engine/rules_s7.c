@@ -572,6 +572,79 @@ static S7Exchange *on_request(Ctx *x, Conn *c, const S7Event *ev)
   return job;
 }
 
+/* A Read/Write Var answer's time: into the connection's histogram, and kept when it is slow
+ * enough to be a candidate (judged against the usual time at the connection's end) */
+static void note_answer_time(Conn *c, const S7Exchange *job, const S7Event *ev, gint64 took)
+{
+  guint k = 0;
+  for (gint64 t = took >> 6; t > 1 && k < RT_BUCKETS - 1; t >>= 1)
+    k++;
+  c->rt_hist[k]++;
+  if (took < SLOW_MIN_US)
+    return;
+  if (!c->slow)
+    c->slow = g_array_new(FALSE, FALSE, sizeof(SlowAnswer));
+  if (c->slow->len >= MAX_SLOW) {
+    c->slow_more++;
+    return;
+  }
+  SlowAnswer s = { job->job_frame, ev->frame, job->job_ts_us, ev->ts_us, job->function };
+  g_array_append_val(c->slow, s);
+}
+
+/* The usual answer time of a connection: the upper bound of its median bucket */
+static gint64 usual_answer_us(const Conn *c)
+{
+  guint64 n = 0, seen = 0;
+  for (guint k = 0; k < RT_BUCKETS; k++)
+    n += c->rt_hist[k];
+  for (guint k = 0; k < RT_BUCKETS; k++) {
+    seen += c->rt_hist[k];
+    if (n && seen * 2 >= n)
+      return (gint64)128 << k;
+  }
+  return 0;
+}
+
+void s7_rule_s7_conn_end(Ctx *x, Conn *c)
+{
+  if (!c->slow || !c->slow->len)
+    return;
+  gint64 usual = usual_answer_us(c);
+  gint64 limit = MAX(SLOW_MIN_US, 10 * usual);
+  const SlowAnswer *worst = NULL;
+  guint64 n = 0;
+  for (guint i = 0; i < c->slow->len; i++) {
+    const SlowAnswer *s = &g_array_index(c->slow, SlowAnswer, i);
+    if (s->ts_us - s->job_ts_us < limit)
+      continue;
+    n++;
+    if (!worst || s->ts_us - s->job_ts_us > worst->ts_us - worst->job_ts_us)
+      worst = s;
+  }
+  if (!worst)
+    return;
+  Agg *a = s7_conn_finding(x->fs, c, S7K_SLOW_RESPONSE, NULL);
+  gint64 took = worst->ts_us - worst->job_ts_us;
+  a->x.slow += n + (limit <= SLOW_MIN_US ? c->slow_more : 0);
+  for (guint k = 0; k < RT_BUCKETS; k++)
+    a->x.answers += c->rt_hist[k];
+  if (took > a->x.slow_worst_us) {
+    a->x.slow_worst_us = took;
+    a->x.usual_us = usual;
+    a->x.function = worst->function;
+  }
+  s7_agg_add_frame(x->fs, a, worst->job_frame, worst->job_ts_us);
+  s7_agg_add_frame(x->fs, a, worst->frame, worst->ts_us);
+  for (guint i = 0; i < c->slow->len; i++) {
+    const SlowAnswer *s = &g_array_index(c->slow, SlowAnswer, i);
+    if (s->ts_us - s->job_ts_us >= limit) {
+      s7_agg_add_frame(x->fs, a, s->frame, s->ts_us);
+      s7_agg_span(a, s->job_ts_us, s->ts_us);
+    }
+  }
+}
+
 /* A response: its job (taken from the queue, handed to the sequencer with the outcome) */
 static S7Exchange *on_response(Ctx *x, Conn *c, const S7Event *ev)
 {
@@ -587,6 +660,8 @@ static S7Exchange *on_response(Ctx *x, Conn *c, const S7Event *ev)
     gint64 took = MAX(ev->ts_us - job->job_ts_us, 0);
     c->response_sum_us += took;
     c->response_max_us = MAX(c->response_max_us, took);
+    if (job->function == S7_FUNC_READ_VAR || job->function == S7_FUNC_WRITE_VAR)
+      note_answer_time(c, job, ev, took);
   } else {
     x->stats->unpaired_responses++;
     s7_exchange_remember_early(c, ev);

@@ -482,6 +482,57 @@ static void text_storm(const TextView *v, Agg *a)
   defaults(a, g_string_free(t, FALSE), NULL);
 }
 
+/* The default time common client libraries wait for an answer (docs/fault-facts.md) */
+static const struct {
+  const char *name;
+  gint64 us;
+} client_timeouts[] = {
+  { "PLC4X's Go driver (1 s)", 1000000 }, { "nodes7 (1.5 s)", 1500000 }, { "libnodave (1.5 s)", 1500000 },
+  { "snap7, node-snap7 and python-snap7 up to 2.x (3 s)", 3000000 }, { "python-snap7 3.x (5 s)", 5000000 },
+  { "S7.Net and PLC4X's Java driver (10 s)", 10000000 },
+};
+
+static char *duration_text(gint64 us)
+{
+  if (us < 1000)
+    return g_strdup("under 1 ms");
+  if (us < 1000000)
+    return g_strdup_printf("%.0f ms", us / 1e3);
+  return g_strdup_printf("%.1f s", us / 1e6);
+}
+
+static void text_slow_response(const TextView *v, Agg *a)
+{
+  (void)v;
+  char fbuf[S7_FUNCTION_TEXT_MAX];
+  g_autofree char *worst = duration_text(a->x.slow_worst_us);
+  g_autofree char *usual = duration_text(a->x.usual_us);
+  GString *over = g_string_new(NULL);
+  for (guint i = 0; i < G_N_ELEMENTS(client_timeouts); i++)
+    if (a->x.slow_worst_us >= client_timeouts[i].us)
+      g_string_append_printf(over, "%s%s", over->len ? "; " : "", client_timeouts[i].name);
+  a->f->severity = over->len ? S7_SEV_WARNING : S7_SEV_NOTE;
+  char *title = g_strdup_printf("PLC %s answered %" G_GUINT64_FORMAT " Read/Write Var %s of %s far "
+                                "slower than usual: the slowest (%s) after %s, usually within %s",
+                                a->f->plc, a->x.slow, plural(a->x.slow, "job", "jobs"), a->client_ip,
+                                s7_function_text(a->x.function, 0, 0, fbuf), worst, usual);
+  GString *ex = g_string_new(s7_kind_info(a->f->kind)->cause);
+  if (over->len)
+    g_string_append_printf(ex, " The slowest answer took longer than the default response timeout "
+                           "of %s: a client of those with default settings gave up on it.", over->str);
+  else
+    g_string_append(ex, " The slowest answer came within every common client library's default "
+                        "response timeout (the shortest, PLC4X's Go driver, waits 1 s): clients with "
+                        "default settings still got it, later than usual.");
+  set_text(&a->f->explanation, g_string_free(ex, FALSE));
+  g_string_free(over, TRUE);
+  confidence(a, "high", g_strdup_printf("each job's and answer's frames give its time; the usual time is "
+                                        "the median of the connection's %" G_GUINT64_FORMAT
+                                        " Read/Write Var %s", a->x.answers,
+                                        plural(a->x.answers, "answer", "answers")));
+  defaults(a, title, NULL);
+}
+
 static void text_plc_closed(const TextView *v, Agg *a)
 {
   (void)v;
@@ -797,6 +848,7 @@ void s7_finding_texts(const TextView *v, Agg *a)
   case S7K_NO_RESPONSE: text_no_response(v, a); break;
   case S7K_RECONNECT_STORM: text_storm(v, a); break;
   case S7K_PLC_CLOSED: text_plc_closed(v, a); break;
+  case S7K_SLOW_RESPONSE: text_slow_response(v, a); break;
   case S7K_WRITE_CONFLICT: text_write_conflict(v, a); break;
   case S7K_S7PLUS_ERROR: text_s7plus_error(v, a); break;
   case S7K_UNEXPECTED_PARTNER: text_unexpected_partner(v, a); break;

@@ -178,6 +178,21 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "Sharp7/Moka7: \"TCP : Data receive Timeout\"); nodes7: \"READ TIMEOUT on sequence number "
     "N\", then \"Timeout error - zero length packet\" (after 1.5 s); libnodave: \"Timeout when "
     "waiting for PLC response\"; S7.Net: \"Unable to read data from the transport connection\"" },
+  { S7K_SLOW_RESPONSE, "slow-response", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
+    "slow answers",
+    "The PLC answered some Read/Write Var jobs far slower than the rest of the connection",
+    "Most jobs of the connection were answered in the usual time, some took many times as long: "
+    "the CPU served communication late (a long or overloaded cycle, a communication load limit, "
+    "other partners' jobs first) or a device in between held the packets. A client whose "
+    "receive timeout is shorter than the slow answers gives up on them and reports a timeout "
+    "or drops the connection, although the PLC answered.",
+    "Look at the CPU's cycle time and communication load at those times (TIA Portal: Online & "
+    "diagnostics), spread the partners' polling, and set the client's response timeout above "
+    "the slowest answer.",
+    "snap7: \"ISO : An error occurred during recv TCP : Connection timed out\" (after 3 s); "
+    "nodes7: \"READ TIMEOUT on sequence number N\" (after 1.5 s); libnodave: \"Timeout when "
+    "waiting for PLC response\" (after 1.5 s); PLC4X (Go): \"got timeout while waiting for "
+    "response\" (after 1 s)" },
   { S7K_RECONNECT_STORM, "reconnect-storm", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
     "reconnect storm",
     "Client opens many short connections to one PLC",
