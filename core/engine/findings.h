@@ -51,6 +51,9 @@ typedef struct {
   EndReason closed_how;        /* END_OPEN: the connection went on */
   guint32 close_frame, ack_frame;
   gint64 waited_us;            /* from the job to the close / to the later traffic */
+  /* connections left open */
+  guint leaked;                /* open and idle at the capture's end */
+  gint64 idle_min_us, idle_max_us;
   /* slow answers */
   guint64 slow;                /* answers far slower than their connection's usual time */
   gint64 slow_worst_us, usual_us;   /* the slowest; its connection's usual (median) time */

@@ -63,6 +63,7 @@ void s7_engine_finish(S7Engine *e)
   if (e->finished)
     return;
   Ctx x = s7_engine_ctx(e);
+  s7_rule_leaks(&x, e->last_ts);
   /* live connections end in the order they appeared, so results are deterministic */
   GList *live = g_list_sort(g_hash_table_get_values(e->rec.conns), cmp_conn_seq);
   for (GList *l = live; l; l = l->next)

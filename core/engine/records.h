@@ -207,6 +207,7 @@ struct PairRecord {
   guint32 first_read_frame, first_write_frame, first_control_frame;   /* 0: none */
   gint64 first_read_ts, first_write_ts, first_control_ts;
   gint64 s7plus_ok_start;      /* start of the last S7comm-plus session without errors */
+  gboolean leaked;             /* it left connections open and idle (leaked-connections) */
 };
 
 /* A host (an address): the roles the wire shows */

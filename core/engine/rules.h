@@ -36,7 +36,9 @@ void s7_rule_write_conflicts(Ctx *x, const char *plc, PlcRecord *p);
 void s7_rule_s7plus(Ctx *x, const S7Event *ev, Outcome *o);
 void s7_rule_s7plus_conn_end(Ctx *x, Conn *c);
 
-/* rules_capture.c: what needs the whole capture: reconnect storms, the partner list */
+/* rules_capture.c: what needs the whole capture: connections left open (before the live
+ * connections end), reconnect storms, the partner list */
+void s7_rule_leaks(Ctx *x, gint64 capture_end);
 void s7_rule_pairs(Ctx *x);
 void s7_rule_partners(Ctx *x);
 

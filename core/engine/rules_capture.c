@@ -13,6 +13,67 @@ static GList *sorted_keys(GHashTable *t)
   return g_list_sort(g_hash_table_get_keys(t), (GCompareFunc)strcmp);
 }
 
+/* Connections left open: at the capture's end, a client's connections to one PLC that carried
+ * an ISO connection or S7, were never closed (no FIN, RST or DR) and have been idle at least
+ * LEAK_IDLE_US, two or more, and the client opened a connection to the PLC after one of them
+ * went idle (it did not come back to it) */
+#define LEAK_IDLE_US (10 * G_USEC_PER_SEC)
+
+/* When the connection was last used: its last S7 PDU (TCP keep-alives do not count) */
+static gint64 last_use(const Conn *c)
+{
+  return c->n_s7 ? c->last_s7_ts : c->last_ts;
+}
+
+static gint cmp_conn_start(gconstpointer pa, gconstpointer pb)
+{
+  const Conn *a = *(Conn *const *)pa, *b = *(Conn *const *)pb;
+  return a->seqno < b->seqno ? -1 : a->seqno > b->seqno;
+}
+
+void s7_rule_leaks(Ctx *x, gint64 capture_end)
+{
+  g_autoptr(GHashTable) by_pair = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                        (GDestroyNotify)g_ptr_array_unref);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, x->rec->conns);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    Conn *c = v;
+    if (c->ended || !(c->cc_seen || c->n_s7) || capture_end - last_use(c) < LEAK_IDLE_US)
+      continue;
+    PairRecord *p = s7_conn_pair(x->rec, c);
+    GPtrArray *list = g_hash_table_lookup(by_pair, p);
+    if (!list)
+      g_hash_table_insert(by_pair, p, list = g_ptr_array_new());
+    g_ptr_array_add(list, c);
+  }
+  g_autoptr(GList) keys = sorted_keys(x->rec->pairs);
+  for (GList *l = keys; l; l = l->next) {
+    PairRecord *p = g_hash_table_lookup(x->rec->pairs, l->data);
+    GPtrArray *list = g_hash_table_lookup(by_pair, p);
+    if (!list || list->len < 2)
+      continue;
+    g_ptr_array_sort(list, cmp_conn_start);
+    const Conn *first = g_ptr_array_index(list, 0);
+    if (p->last_ts <= last_use(first))
+      continue;   /* no connection started after the first went idle */
+    p->leaked = TRUE;
+    for (guint i = 0; i < list->len; i++) {
+      Conn *c = g_ptr_array_index(list, i);
+      Agg *a = s7_conn_finding(x->fs, c, S7K_LEAKED_CONNECTIONS, NULL);   /* one per pair */
+      if (!a->x.leaked)
+        a->x.idle_min_us = G_MAXINT64;
+      a->x.leaked++;
+      gint64 idle = capture_end - last_use(c);
+      a->x.idle_min_us = MIN(a->x.idle_min_us, idle);
+      a->x.idle_max_us = MAX(a->x.idle_max_us, idle);
+      s7_agg_add_frame(x->fs, a, c->first_frame, c->start_ts);
+      s7_agg_span(a, c->start_ts, last_use(c));
+    }
+  }
+}
+
 /* Many connection starts of one client to one PLC: a finding whose facts are the pair's */
 void s7_rule_pairs(Ctx *x)
 {
@@ -21,7 +82,8 @@ void s7_rule_pairs(Ctx *x)
     PairRecord *p = g_hash_table_lookup(x->rec->pairs, k->data);
     if (p->connections < x->cfg->storm_min_connections)
       continue;
-    gboolean storm = p->refused + p->abandoned > 0 || p->open_peak >= 3;
+    /* connections open at once because the client left them open are leaked-connections */
+    gboolean storm = p->refused + p->abandoned > 0 || (p->open_peak >= 3 && !p->leaked);
     gboolean per_poll = p->short_clean == p->connections;
     if (!storm && !per_poll)
       continue;

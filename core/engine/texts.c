@@ -533,6 +533,26 @@ static void text_slow_response(const TextView *v, Agg *a)
   defaults(a, title, NULL);
 }
 
+static void text_leaked(const TextView *v, Agg *a)
+{
+  (void)v;
+  g_autofree char *lo = duration_text(a->x.idle_min_us);
+  g_autofree char *hi = duration_text(a->x.idle_max_us);
+  a->f->connections = MAX(a->f->connections, a->x.leaked);
+  char *title = a->x.idle_min_us == a->x.idle_max_us
+      ? g_strdup_printf("Client %s left %u connections to PLC %s open and idle (for %s at the "
+                        "capture's end): each holds one of the CPU's connection resources",
+                        a->client_ip, a->x.leaked, a->f->plc, lo)
+      : g_strdup_printf("Client %s left %u connections to PLC %s open and idle (for %s to %s at the "
+                        "capture's end): each holds one of the CPU's connection resources",
+                        a->client_ip, a->x.leaked, a->f->plc, lo, hi);
+  confidence(a, "medium", g_strdup_printf("none of the %u connections was closed within the capture "
+                                          "and the client opened another after they went idle; the "
+                                          "capture cannot show whether it closes them later",
+                                          a->x.leaked));
+  defaults(a, title, NULL);
+}
+
 static void text_plc_closed(const TextView *v, Agg *a)
 {
   (void)v;
@@ -849,6 +869,7 @@ void s7_finding_texts(const TextView *v, Agg *a)
   case S7K_RECONNECT_STORM: text_storm(v, a); break;
   case S7K_PLC_CLOSED: text_plc_closed(v, a); break;
   case S7K_SLOW_RESPONSE: text_slow_response(v, a); break;
+  case S7K_LEAKED_CONNECTIONS: text_leaked(v, a); break;
   case S7K_WRITE_CONFLICT: text_write_conflict(v, a); break;
   case S7K_S7PLUS_ERROR: text_s7plus_error(v, a); break;
   case S7K_UNEXPECTED_PARTNER: text_unexpected_partner(v, a); break;

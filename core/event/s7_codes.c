@@ -201,6 +201,20 @@ static const S7KindInfo kinds[S7K_COUNT] = {
     "Make the client keep one connection open and reuse it; close connections it no longer "
     "needs; find why it reconnects (errors it does not handle).",
     "often appears with \"Connection reset by peer\" in the client's log" },
+  { S7K_LEAKED_CONNECTIONS, "leaked-connections", S7_SEV_WARNING, S7_GROUP_SEQUENCE,
+    "connections left open",
+    "A client opens new connections to a PLC and leaves the old ones open and idle",
+    "The client opened a new connection while its earlier ones to the same PLC stayed open and "
+    "unused, and closed none of them (no FIN or RST by the capture's end): its code opens a "
+    "connection per request or after an error without closing the one before. Each open "
+    "connection holds one of the CPU's connection resources until the client closes it; when "
+    "they are used up, the CPU refuses new connections, HMIs and engineering stations included.",
+    "Fix the client's code: close the connection (Disconnect / Close / dropConnection) when it "
+    "is done and before opening a new one after an error, or keep one connection and reuse "
+    "it. Restarting the client frees the connections it holds.",
+    "nothing: the client works until the CPU's connection resources are used up; then its next "
+    "connect fails (snap7: \"ISO : An error occurred during recv TCP : Connection reset by "
+    "peer\"; nodes7: \"read ECONNRESET\"), and so do other partners'" },
   { S7K_S7PLUS_ERROR, "s7plus-error", S7_SEV_WARNING, S7_GROUP_RESPONSE_CODE,
     "S7comm-plus error",
     "S7comm-plus response with an error return value",
