@@ -344,6 +344,22 @@ static void test_memory_bounded_by_live_connections(void)
 
 /* ------------------------------------------------------------------ codes and formats */
 
+/* A CPU's connection resources come from its order number (spaces or not) and, for an S7-1200,
+ * its firmware; unknown models have none */
+static void test_connection_resources(void)
+{
+  g_autofree char *a = s7_connection_resources_text("6ES7 516-3AN01-0AB0", "V2.9.4");
+  g_autofree char *b = s7_connection_resources_text("6ES7516-3AN01-0AB0", NULL);
+  g_assert_nonnull(a);
+  g_assert_true(strstr(a, "256 connection resources") != NULL);
+  g_assert_cmpstr(a, ==, b);
+  g_autofree char *c = s7_connection_resources_text("6ES7 214-1AG40-0XB0", "V4.5.2");
+  g_assert_true(c && strstr(c, "8 of them reserved for PUT/GET clients"));
+  g_assert_null(s7_connection_resources_text("6ES7 214-1AG40-0XB0", "V4.2.3"));
+  g_assert_null(s7_connection_resources_text("6ES7 511-1AK02-0AB0", "V2.8"));
+  g_assert_null(s7_connection_resources_text("", NULL));
+}
+
 static void test_code_table(void)
 {
   g_assert_cmpstr(s7_error_text(0x8104), ==,
@@ -1062,6 +1078,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/engine/pduref-zero-fifo", test_pduref_zero_fifo);
+  g_test_add_func("/codes/connection-resources", test_connection_resources);
   g_test_add_func("/engine/open-job-at-capture-end", test_open_job_at_capture_end_is_not_no_response);
   g_test_add_func("/engine/no-response", test_no_response_when_later_job_answered);
   g_test_add_func("/engine/syn-retransmitted", test_syn_retransmitted_then_answered);

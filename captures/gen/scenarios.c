@@ -765,7 +765,7 @@ static void leaked_connections(void)
     tcp_init(&c[i], &out, HMI, (uint16_t)(50121 + i), PLC, 102);
     open_session(&c[i], TSAP_RACK0_SLOT1, 1, 240);
     send_szl_req(&c[i], 1, 0x0011);
-    send_szl11_resp(&c[i], 1, "6ES7 515-2AM01-0AB0", 2, 9, 4);
+    send_szl11_resp(&c[i], 1, "6ES7 516-3AN01-0AB0", 2, 9, 4);
     read_ok(&d, ref++, MW(0));
     pcap_advance(&out, 3500 * MS);
   }

@@ -535,7 +535,13 @@ static void text_slow_response(const TextView *v, Agg *a)
 
 static void text_leaked(const TextView *v, Agg *a)
 {
-  (void)v;
+  const PlcRecord *p = v->plc;
+  g_autofree char *limit = p ? s7_connection_resources_text(p->identity.order_number, p->identity.firmware)
+                             : NULL;
+  if (limit)
+    set_text(&a->f->explanation, g_strdup_printf("%s For this PLC: %s; HMIs, engineering stations, "
+                                                 "web and OPC UA sessions take them too.",
+                                                 s7_kind_info(a->f->kind)->cause, limit));
   g_autofree char *lo = duration_text(a->x.idle_min_us);
   g_autofree char *hi = duration_text(a->x.idle_max_us);
   a->f->connections = MAX(a->f->connections, a->x.leaked);

@@ -707,3 +707,47 @@ char *s7_putget_default_text(const char *order, const char *firmware)
                          "not implemented.", what, family ? family : "such devices");
 }
 
+/* Connection resources of the CPUs whose limit is documented (docs/fault-facts.md, "CPUs'
+ * connection resources"), by order-number prefix without spaces */
+static const struct {
+  const char *prefix;
+  const char *text;
+} connection_resources[] = {
+  { "6ES7312-1A", "a CPU 312 has 6 connection resources (one each reserved for PG and OP)" },
+  { "6ES7315-2E", "a CPU 315-2 PN/DP has 16 connection resources" },
+  { "6ES7315-2F", "a CPU 315F-2 PN/DP has 16 connection resources" },
+  { "6ES7317-2E", "a CPU 317-2 PN/DP has 32 connection resources (2 reserved for PG and OP)" },
+  { "6ES7317-2F", "a CPU 317F-2 PN/DP has 32 connection resources (2 reserved for PG and OP)" },
+  { "6ES7318-3E", "a CPU 319-3 PN/DP has 32 connection resources" },
+  { "6ES7318-3F", "a CPU 319F-3 PN/DP has 32 connection resources" },
+  { "6ES7416-3E", "a CPU 416-3 PN/DP has 64 connection resources" },
+  { "6ES7416-3F", "a CPU 416F-3 PN/DP has 64 connection resources" },
+  { "6ES7516-3A", "a CPU 1516-3 PN/DP has 256 connection resources, at most 128 over its integrated "
+                  "interfaces" },
+  { "6ES7516-3F", "a CPU 1516F-3 PN/DP has 256 connection resources, at most 128 over its integrated "
+                  "interfaces" },
+};
+
+char *s7_connection_resources_text(const char *order, const char *firmware)
+{
+  if (!order || !*order)
+    return NULL;
+  GString *o = g_string_new(NULL);
+  for (const char *p = order; *p; p++)
+    if (*p != ' ')
+      g_string_append_c(o, *p);
+  char *text = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS(connection_resources) && !text; i++)
+    if (g_str_has_prefix(o->str, connection_resources[i].prefix))
+      text = g_strdup(connection_resources[i].text);
+  /* an S7-1200 from firmware V4.5 on: the same for every model */
+  int major = firmware && firmware[0] == 'V' ? atoi(firmware + 1) : -1;
+  const char *dot = firmware ? strchr(firmware, '.') : NULL;
+  int minor = dot ? atoi(dot + 1) : -1;
+  if (!text && g_str_has_prefix(o->str, "6ES721") && (major > 4 || (major == 4 && minor >= 5)))
+    text = g_strdup("an S7-1200 (firmware V4.5 or later) has 68 connection resources, 8 of them "
+                    "reserved for PUT/GET clients and 12 for HMIs (at most 14 PUT/GET and 18 HMI "
+                    "connections)");
+  g_string_free(o, TRUE);
+  return text;
+}

@@ -119,6 +119,11 @@ const char *s7_plc_family(const char *order_number);
  * and firmware when the capture holds them; "unknown model" when it does not) */
 char *s7_putget_default_text(const char *order_number, const char *firmware);
 
+/* What the CPU offers its S7 partners in connection resources, as a clause ("a CPU 1516-3 PN/DP
+ * has 256 connection resources, ..."), by its order number (and firmware); NULL for a model
+ * whose limit s7diag does not know from a Siemens source (docs/fault-facts.md) */
+char *s7_connection_resources_text(const char *order_number, const char *firmware);
+
 G_END_DECLS
 
 #endif
