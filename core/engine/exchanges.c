@@ -35,6 +35,7 @@ void s7_exchange_init(S7Exchange *x, const S7Event *ev)
   const S7Pdu *p = &ev->u.s7;
   *x = (S7Exchange){ .pdu_ref = p->pdu_ref, .rosctr = p->rosctr, .function = p->function,
                      .ud_group = p->ud_group, .ud_subfunc = p->ud_subfunc,
+                     .szl_id = p->ud_group == S7_UD_GRP_CPU && p->ud_subfunc == 1 ? p->szl_id : 0,
                      .job_frame = ev->frame, .job_ts_us = ev->ts_us,
                      .n_items = p->n_items, .items = p->n_items ? (S7ReqItem *)p->items : NULL };
 }

@@ -26,6 +26,7 @@ typedef struct {
   /* the job the finding is about */
   guint16 function;
   guint8 ud_group, ud_subfunc;
+  guint16 szl_id;              /* an SZL read's id (its job) */
   guint32 job_frame;
   guint16 code;                /* S7 error code or item return code */
   gboolean harmless;           /* the code answers an engineering tool's probe (0xD402 …) */

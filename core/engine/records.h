@@ -125,6 +125,7 @@ typedef struct {
   Agg *err_agg;
   guint16 err_code, err_func;
   guint8 err_ud_group, err_ud_subfunc;
+  guint16 err_szl;
   /* flags, packed (a record is kept for every connection) */
   guint counted : 1;            /* counted as a connection start of its client/PLC pair */
   guint synack : 1, icmp_seen : 1, port_refused : 1;

@@ -281,12 +281,13 @@ static Agg *on_error_code(Ctx *x, Conn *c, const S7Event *ev, const S7Exchange *
   gboolean harmless;
   S7Kind kind = s7_kind_for_error(code, func, &harmless);
   Agg *a = c->err_agg;
+  guint16 szl = job ? job->szl_id : 0;
   if (a && c->err_code == code && c->err_func == func && c->err_ud_group == ud_group &&
-      c->err_ud_subfunc == ud_subfunc) {
+      c->err_ud_subfunc == ud_subfunc && c->err_szl == szl) {
     s7_agg_again(a);   /* the finding the same answer made on this connection: its code is set */
   } else {
     char fbuf[S7_FUNCTION_TEXT_MAX];
-    const char *ftext = s7_function_text(func, ud_group, ud_subfunc, fbuf);
+    const char *ftext = s7_job_text(func, ud_group, ud_subfunc, szl, fbuf);
     a = finding(x, c, kind, kind == S7K_PUTGET_DENIED ? "Read/Write Var" : ftext);
     char code_text[8];
     g_snprintf(code_text, sizeof code_text, "0x%04X", code);
@@ -296,12 +297,14 @@ static Agg *on_error_code(Ctx *x, Conn *c, const S7Event *ev, const S7Exchange *
     c->err_func = func;
     c->err_ud_group = ud_group;
     c->err_ud_subfunc = ud_subfunc;
+    c->err_szl = szl;
   }
   if (!a->x.code) {
     a->x.code = code;
     a->x.function = func;
     a->x.ud_group = ud_group;
     a->x.ud_subfunc = ud_subfunc;
+    a->x.szl_id = szl;
     a->x.job_frame = job ? job->job_frame : 0;
   }
   a->x.harmless |= harmless;   /* a probe's answer, as when an engineering tool goes online */
@@ -425,11 +428,14 @@ void s7_rule_stale_jobs(Ctx *x, Conn *c, gint64 now_us, gboolean closing)
     S7Exchange *j = l->data;
     if (now_us - j->job_ts_us >= limit && !c->capture_gap && !s7_conn_plc_unseen(c)) {
       char fbuf[S7_FUNCTION_TEXT_MAX];
-      const char *ftext = s7_function_text(j->function, j->ud_group, j->ud_subfunc, fbuf);
+      const char *ftext = s7_job_text(j->function, j->ud_group, j->ud_subfunc, j->szl_id, fbuf);
       Agg *a = finding(x, c, S7K_NO_RESPONSE, ftext);
       if (!a->x.job_frame) {
         a->x.job_frame = j->job_frame;
         a->x.function = j->function;
+        a->x.ud_group = j->ud_group;
+        a->x.ud_subfunc = j->ud_subfunc;
+        a->x.szl_id = j->szl_id;
         a->x.waited_us = now_us - j->job_ts_us;
         a->x.closed_how = closing ? c->ended : END_OPEN;
         a->x.close_frame = closing ? c->end_frame : 0;

@@ -48,7 +48,7 @@ static void defaults(Agg *a, char *title, const char *extra)
 
 static const char *function_text(const Agg *a, char *buf)
 {
-  return s7_function_text(a->x.function, a->x.ud_group, a->x.ud_subfunc, buf);
+  return s7_job_text(a->x.function, a->x.ud_group, a->x.ud_subfunc, a->x.szl_id, buf);
 }
 
 static char *code_meaning(guint16 code)

@@ -655,6 +655,15 @@ const char *s7_function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, c
   return buf;
 }
 
+const char *s7_job_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, guint16 szl_id, char *buf)
+{
+  if (func == S7_FUNC_NONE && ud_group == S7_UD_GRP_CPU && ud_subfunc == 1 && szl_id) {
+    g_snprintf(buf, S7_FUNCTION_TEXT_MAX, "Read SZL 0x%04X", szl_id);
+    return buf;
+  }
+  return s7_function_text(func, ud_group, ud_subfunc, buf);
+}
+
 /* ------------------------------------------------------------------ PLC identity */
 
 const char *s7_plc_family(const char *order)

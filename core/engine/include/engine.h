@@ -161,6 +161,7 @@ typedef struct {
   guint16 pdu_ref;
   guint8 rosctr;               /* the job's: Job or Userdata */
   guint8 ud_group, ud_subfunc;
+  guint16 szl_id;              /* an SZL read's id (CPU functions, subfunction 1), else 0 */
   guint16 function;            /* S7_FUNC_* */
   guint32 job_frame, response_frame;   /* 0: not seen (yet) */
   gint64 job_ts_us, response_ts_us;

@@ -96,6 +96,8 @@ const char *s7_userdata_group_name(guint8 group);
  * subfunction 1)", "function 0x42". func is S7_FUNC_* (S7_FUNC_NONE for userdata). */
 #define S7_FUNCTION_TEXT_MAX 64
 const char *s7_function_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, char *buf);
+/* A job by what it asks: an SZL read by its id ("Read SZL 0x0011"), else as s7_function_text */
+const char *s7_job_text(guint16 func, guint8 ud_group, guint8 ud_subfunc, guint16 szl_id, char *buf);
 
 /* Iteration over the error-code table (for `explain`, docs and tests). */
 typedef struct { guint16 code; const char *text; } S7CodeText;
