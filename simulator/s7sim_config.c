@@ -19,6 +19,7 @@ void s7sim_config_init(S7SimConfig *cfg)
    * connection resource for ever */
   cfg->idle_timeout_s = 60;
   cfg->putget = TRUE;
+  cfg->userdata = TRUE;
   cfg->m_size = cfg->i_size = cfg->q_size = 1024;
   cfg->t_count = cfg->c_count = 256;
 }
@@ -144,6 +145,14 @@ gboolean s7sim_config_set(S7SimConfig *cfg, const char *key, const char *value, 
       return FALSE;
     }
     cfg->putget = b;
+    return TRUE;
+  }
+  if (!strcmp(key, "userdata")) {
+    if (!parse_bool(v, &b)) {
+      *error = g_strdup_printf("userdata=%s: want on or off", v);
+      return FALSE;
+    }
+    cfg->userdata = b;
     return TRUE;
   }
   if (!strcmp(key, "quiet")) {

@@ -24,6 +24,7 @@ typedef struct {
   guint16 pdu_size;       /* the most it negotiates (default 480) */
   guint16 max_amq;        /* default 3 */
   gboolean putget;        /* FALSE: Read/Write Var answered with 0x8104 */
+  gboolean userdata;      /* FALSE: userdata requests (SZL reads) are never answered */
   guint max_connections;  /* ISO connections at once; 0 = unlimited */
   guint delay_ms;         /* before each S7 answer */
   guint drop_every;       /* drop every Nth S7 answer (0 = never) */

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
   S7SimConfig cfg;
   s7sim_config_init(&cfg);
   /* options parse into ints; a config file (read first) gives the defaults they override */
-  char *config_file = NULL, **dbs = NULL, *putget = NULL;
+  char *config_file = NULL, **dbs = NULL, *putget = NULL, *userdata = NULL;
   for (int i = 1; i + 1 < argc; i++) {
     if (!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) {
       char *why = NULL;
@@ -148,6 +148,7 @@ int main(int argc, char **argv)
     { "pdu", 0, 0, G_OPTION_ARG_INT, &pdu, "Largest PDU size negotiated (default 480); bigger jobs/answers get 0x8500", "BYTES" },
     { "max-amq", 0, 0, G_OPTION_ARG_INT, &amq, "Max AmQ negotiated (default 3)", "N" },
     { "putget", 0, 0, G_OPTION_ARG_STRING, &putget, "on (default) or off: Read/Write Var answered with 0x8104, SZL reads still work", "on|off" },
+    { "userdata", 0, 0, G_OPTION_ARG_STRING, &userdata, "on (default) or off: userdata requests (SZL reads) are never answered, as by a device that only does Read/Write Var", "on|off" },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &maxc, "ISO connections at once; the next COTP CR is reset (default: no limit)", "N" },
     { "db", 0, 0, G_OPTION_ARG_STRING_ARRAY, &dbs, "A DB: NUMBER:SIZE[:optimized|missing|read-only] (repeatable); other DBs are missing", "SPEC" },
     { "delay-ms", 0, 0, G_OPTION_ARG_INT, &delay, "Delay before each S7 answer", "MS" },
@@ -191,7 +192,8 @@ int main(int argc, char **argv)
     }
   }
   cfg.quiet = quiet;
-  if ((putget && !s7sim_config_set(&cfg, "putget", putget, &why))) {
+  if ((putget && !s7sim_config_set(&cfg, "putget", putget, &why)) ||
+      (userdata && !s7sim_config_set(&cfg, "userdata", userdata, &why))) {
     fprintf(stderr, "s7sim: --%s\n", why);
     return 2;
   }
@@ -328,5 +330,6 @@ int main(int argc, char **argv)
   g_free(config_file);
   g_strfreev(dbs);
   g_free(putget);
+  g_free(userdata);
   return 0;
 }

@@ -425,7 +425,10 @@ static S7SimAction on_s7(S7SimSession *s, const guint8 *pdu, guint len, GByteArr
   const guint8 *par = pdu + hdr, *data = pdu + hdr + plen;
   guint before = out->len;
   g_string_append_printf(log, "ref %u: ", pduref);
-  if (rosctr == ROSCTR_USERDATA) {
+  if (rosctr == ROSCTR_USERDATA && !s->cfg->userdata) {
+    g_string_append(log, "userdata request -> not answered (userdata off)");
+    return S7SIM_SILENT;
+  } else if (rosctr == ROSCTR_USERDATA) {
     on_userdata(par, plen, data, dlen, pduref, out, log);
     if (out->len == before)
       return S7SIM_CLOSE;

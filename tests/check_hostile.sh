@@ -41,7 +41,7 @@ hostile() {
 hostile garbage 1 "not ISO-on-TCP"
 hostile huge-length 1 "TPKT length is impossible"
 hostile lying-length 1 "stopped before the length"
-hostile silent 1 "no answer within 1.0 s"
+hostile silent 1 "not answered within 1.0 s"
 hostile close-cr 1 "refused, and so were the 7 other usual rack/slot pairs"
 # refused once, then no answer to the other pairs: said as such, not "refused" (issue 26.10)
 hostile close-first-cr 1 "refused; the 7 other usual rack/slot pairs tried were not answered within 1.0 s"

@@ -129,6 +129,22 @@ jq_is exhausted '.captures[0].check.accepted' null "no rack/slot accepted"
 kill $holder 2>/dev/null
 stop_sim
 
+# A responder that answers only COTP, Setup Communication (Max AmQ 1) and Read Var, never an SZL
+# read (issue 28): the check never has more than one job open (an unanswered SZL read ends its
+# connection; the next step gets a new one), says each unanswered step in its own words, and its
+# report blames neither itself (no amq-exceeded) nor a "function 0x100"
+start_sim --userdata off --max-amq 1 --db 1:100
+check no-szl 127.0.0.1 --db 1 --timeout 2 -w "$work/no-szl.pcapng"
+expect no-szl 1 "no-response" "passed passed passed failed passed"
+jq_is no-szl '.captures[0].check.steps[3].result' "SZL 0x0011 not answered within 2.0 s; SZL 0x001C not answered within 2.0 s" "the identity step says which SZL reads went unanswered"
+jq_is no-szl '[.captures[0].findings[] | select(.kind == "amq-exceeded")] | length' 0 "no amq-exceeded of its own making"
+jq_is no-szl '[.captures[0].findings[].title | select(test("function 0x"))] | length' 0 "no finding names a 'function 0x...'"
+jq_is no-szl '[.captures[0].findings[].detail] | join(",")' "Read SZL 0x0011,Read SZL 0x001C" "the unanswered jobs are named by what they read"
+jq_is no-szl '[.captures[0].connections[] | .s7_jobs] | join(",")' "2,2,2" "three connections, one after the other, each with Setup Communication and one job"
+inflight=$("$s7diag" analyze -F json --fail-on never "$work/no-szl.pcapng" 2>/dev/null | jq '[.captures[0].connections[].peak_jobs_in_flight] | max')
+[ "$inflight" = 1 ] && ok "check no-szl: its own capture shows at most 1 job in flight" || bad "check no-szl: $inflight jobs in flight at once in its capture"
+stop_sim
+
 start_sim --pdu 240 --max-amq 2 --db 1:100
 check small-pdu 127.0.0.1 --db 1
 expect small-pdu 0 "" "$P5"

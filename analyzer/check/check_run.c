@@ -38,6 +38,9 @@ typedef struct {
   guint32 cseq, pseq;     /* relative sequence numbers, client and PLC */
   guint16 pdu_ref;
   GByteArray *pkt;
+  gboolean job_open;      /* a job went unanswered: no other job goes over this connection */
+  gboolean reopening;     /* a new connection after it: events kept, no step result told */
+  guint reopens;
 } Run;
 
 typedef enum {
@@ -46,6 +49,9 @@ typedef enum {
   ANS_SEND,         /* sending failed: why */
   ANS_DISCONNECT,   /* a COTP disconnect (DR, ER) instead of an answer */
 } Answer;
+/* New connections after unanswered jobs: at most this many (there are three jobs after Setup
+ * Communication) */
+#define MAX_REOPENS 2
 /* A code's text in parentheses after it, or nothing: three %s */
 #define PAREN(t) (t) ? " (" : "", (t) ? (t) : "", (t) ? ")" : ""
 /* Messages of the PLC that are not the awaited answer: at most this many per job */
@@ -215,9 +221,12 @@ static Answer job(Run *x, GByteArray *b, S7Event *resp, const char **what)
       *what = "the PLC sends other messages instead of the answer";
       return ANS_BAD;
     }
-    if (g_get_monotonic_time() >= deadline)
+    if (g_get_monotonic_time() >= deadline) {
+      x->job_open = TRUE;
       return ANS_TIMEOUT;
+    }
     Answer a = receive(x, deadline, resp, what);
+    x->job_open = a == ANS_TIMEOUT;
     if (a != ANS_OK)
       return a;
     if (resp->type == S7_EV_COTP) {
@@ -237,7 +246,7 @@ static const char *failure_text(Answer a, const char *why, double timeout_s, cha
   switch (a) {
   case ANS_FIN: g_snprintf(buf, size, "the PLC closed the connection (FIN) instead of answering"); break;
   case ANS_RST: g_snprintf(buf, size, "the PLC reset the connection (RST) instead of answering"); break;
-  case ANS_TIMEOUT: g_snprintf(buf, size, "no answer within %.1f s", timeout_s); break;
+  case ANS_TIMEOUT: g_snprintf(buf, size, "not answered within %.1f s", timeout_s); break;
   case ANS_BAD: g_snprintf(buf, size, "invalid answer: %s", why); break;
   case ANS_ERROR: g_snprintf(buf, size, "the connection failed: %s", why); break;
   case ANS_SEND: g_snprintf(buf, size, "sending failed: %s", why); break;
@@ -279,7 +288,7 @@ static gboolean port_step(Run *x)
 {
   S7CheckResult *r = x->r;
   S7CheckResult unreported = { 0 };   /* the rack/slot search's connects are not steps */
-  if (!x->record)
+  if (!x->record || x->reopening)
     r = &unreported;
   r->plc = x->r->plc;
   gint64 t0 = g_get_real_time(), m0 = g_get_monotonic_time();
@@ -463,6 +472,43 @@ static gboolean iso_step(Run *x)
   return FALSE;
 }
 
+/* A job the PLC did not answer within the timeout ends its connection: the check never sends a
+ * second job while one is open (so never more than the negotiated Max AmQ, which is at least 1),
+ * and the next job goes over a new connection, with the TSAP accepted before and Setup
+ * Communication again, one connection at a time. FALSE with *what when that fails. */
+static gboolean reopen(Run *x, const char **what)
+{
+  close_conn(x);
+  x->job_open = FALSE;
+  if (x->reopens >= MAX_REOPENS) {
+    *what = "the earlier jobs were not answered (the check opens no more connections for it)";
+    return FALSE;
+  }
+  x->reopens++;
+  x->reopening = TRUE;
+  char how[256];
+  gboolean ok = port_step(x);
+  if (!ok)
+    *what = "the earlier job was not answered, and a new TCP connection failed";
+  else if (iso_connect(x, x->r->accepted_tsap, how, sizeof how) != ANS_OK)
+    *what = "the earlier job was not answered, and the ISO connect of a new connection failed", ok = FALSE;
+  if (ok) {
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    s7_check_build_setup(b, ++x->pdu_ref, ASK_MAX_AMQ, ASK_PDU_SIZE);
+    S7Event resp;
+    const char *why = "";
+    if (job(x, b, &resp, &why) != ANS_OK || resp.u.s7.err_class || resp.u.s7.err_code) {
+      *what = "the earlier job was not answered, and Setup Communication of a new connection failed";
+      ok = FALSE;
+      x->job_open = FALSE;
+    }
+  }
+  x->reopening = FALSE;
+  if (!ok)
+    close_conn(x);
+  return ok;
+}
+
 /* ------------------------------------------------------------------ the S7 steps */
 
 static gboolean setup_step(Run *x)
@@ -509,13 +555,19 @@ static void learn(S7Identity *into, const S7Identity *from)
 static char *szl_read(Run *x, guint16 id, gboolean *connection_lost)
 {
   g_autoptr(GByteArray) b = g_byte_array_new();
-  s7_check_build_szl_read(b, ++x->pdu_ref, id, 0);
   S7Event resp;
   const char *why = "";
   char buf[256];
+  if (x->job_open && !reopen(x, &why)) {
+    *connection_lost = TRUE;
+    return g_strdup_printf("SZL 0x%04X not read: %s", id, why);
+  }
+  s7_check_build_szl_read(b, ++x->pdu_ref, id, 0);
   Answer a = job(x, b, &resp, &why);
   if (a != ANS_OK) {
     *connection_lost = a != ANS_TIMEOUT;
+    if (a == ANS_TIMEOUT)
+      return g_strdup_printf("SZL 0x%04X not answered within %.1f s", id, x->o->timeout_s);
     return g_strdup_printf("SZL 0x%04x: %s", id, failure_text(a, why, x->o->timeout_s, buf, sizeof buf));
   }
   const S7Pdu *p = &resp.u.s7;
@@ -568,13 +620,17 @@ static void read_step(Run *x)
   const S7CheckOptions *o = x->o;
   g_autoptr(GByteArray) b = g_byte_array_new();
   guint8 area = o->db_given ? S7_AREA_DB : S7_AREA_M;
-  s7_check_build_read(b, ++x->pdu_ref, area, o->db, o->db_given ? o->offset : 0, 1);
   S7ReqItem item = S7_ITEM(0x10, area, 2, o->db_given ? o->db : 0, (o->db_given ? o->offset : 0) << 3, 1);
   char addr[S7_ADDRESS_TEXT_MAX];
   s7_format_address(&item, addr);
   S7Event resp;
   const char *why = "";
   char buf[256];
+  if (x->job_open && !reopen(x, &why)) {
+    step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s not sent: %s", addr, why);
+    return;
+  }
+  s7_check_build_read(b, ++x->pdu_ref, area, o->db, o->db_given ? o->offset : 0, 1);
   Answer a = job(x, b, &resp, &why);
   if (a != ANS_OK) {
     step(r, S7_CHECK_READ, S7_STEP_FAILED, "read of %s: %s", addr, failure_text(a, why, o->timeout_s, buf, sizeof buf));
@@ -625,7 +681,7 @@ void s7_check_run(const S7CheckOptions *o, S7CheckResult *r)
     r->steps[i].result = g_strdup("not run: an earlier step failed");
   }
   r->start_ts_us = g_get_real_time();
-  Run x = { o, r, { 0 }, FALSE, TRUE, FALSE, FALSE, 0, 0, 0, g_byte_array_new() };
+  Run x = { .o = o, .r = r, .record = TRUE, .pkt = g_byte_array_new() };
   x.conn.fd = -1;
   if (port_step(&x) && iso_step(&x) && setup_step(&x) && identity_step(&x))
     read_step(&x);

@@ -300,7 +300,9 @@ const S7Command s7_cmd_check_entry = {
   "of 1 byte of --db N (or MB0): PUT/GET permitted, DB not optimized, DB present. The exchange "
   "is diagnosed like a capture and reported in any format, with a table of the steps. It only "
   "reads: it never sends Write Var, PLC stop/start, block functions or passwords, holds at most "
-  "one connection and waits at most --timeout for each answer. -w captures its traffic (dumpcap) "
+  "one connection, never has more than one job open (a job not answered within --timeout ends its "
+  "connection; the next step opens a new one, at most twice) and waits at most --timeout for each "
+  "answer. -w captures its traffic (dumpcap) "
   "for the ticket. Exit status: 0 every step passed, 1 a step failed or findings, 2 usage error.",
   check_options, cmd_check, "", TRUE, TRUE
 };
