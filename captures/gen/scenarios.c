@@ -777,6 +777,35 @@ static void leaked_connections(void)
   end();
 }
 
+/* An acknowledgement that cannot be the PLC's (issue 28): the path's round trip (SYN to
+ * SYN/ACK) is 340 ms, but a Write Var is TCP-acknowledged 0.28 ms after it was sent (a NAT or a
+ * TCP-terminating firewall answers for the PLC); no S7 answer, and the PLC side resets the
+ * connection 10 s later. no-response says a device in between acknowledged it and names the
+ * path; its explanation gives the one cause the frames show (the PLC side's RST) */
+static void no_response_ack_in_between(void)
+{
+  begin("no-response-ack-in-between");
+  TcpConn c;
+  tcp_init(&c, &out, HMI, 50130, PLC, 102);
+  tcp_segment(&c, 1, F_SYN, NULL, 0);
+  pcap_advance(&out, 340 * MS);
+  tcp_segment(&c, 0, F_SYN | F_ACK, NULL, 0);
+  tcp_segment(&c, 1, F_ACK, NULL, 0);
+  send_cotp_cr(&c, TSAP_PG, TSAP_RACK0_SLOT1);
+  pcap_advance(&out, 340 * MS);
+  send_cotp_cc(&c, TSAP_PG, TSAP_RACK0_SLOT1);
+  send_setup(&c, 1, 0xff00, 1, 480);
+  pcap_advance(&out, 340 * MS);
+  send_setup(&c, 0, 0xff00, 1, 240);
+  Item it = MW(20);
+  send_write_job(&c, 1, &it, 1);
+  pcap_advance(&out, 130);
+  tcp_segment(&c, 0, F_ACK, NULL, 0);
+  pcap_advance(&out, 10 * S);
+  tcp_segment(&c, 0, F_RST | F_ACK, NULL, 0);
+  end();
+}
+
 /* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
  * never answered, on one connection; on another, four jobs refused by a header error and one
  * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
@@ -1714,5 +1743,6 @@ int main(int argc, char **argv)
   connect_refused_fin_first();
   slow_response();
   leaked_connections();
+  no_response_ack_in_between();
   return 0;
 }

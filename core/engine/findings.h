@@ -52,6 +52,8 @@ typedef struct {
   EndReason closed_how;        /* END_OPEN: the connection went on */
   guint32 close_frame, ack_frame;
   gint64 waited_us;            /* from the job to the close / to the later traffic */
+  gint64 ack_delay_us;         /* from the job to the PLC side's TCP acknowledgement of it */
+  gint64 rtt_us;               /* the connection's SYN -> SYN/ACK time (0: not seen) */
   /* connections left open */
   guint leaked;                /* open and idle at the capture's end */
   gint64 idle_min_us, idle_max_us;

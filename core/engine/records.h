@@ -88,6 +88,7 @@ typedef struct {
   const char *unseen_close_how;
   guint32 gap_frame;           /* the last frame whose TCP segment showed a capture gap */
   gint64 plc_ack_ts;
+  gint64 synack_ts;            /* the PLC's SYN/ACK: with the SYN before it, the round trip */
   /* COTP */
   guint32 cr_frame;
   gint64 cr_ts;

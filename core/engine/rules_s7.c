@@ -440,6 +440,8 @@ void s7_rule_stale_jobs(Ctx *x, Conn *c, gint64 now_us, gboolean closing)
         a->x.closed_how = closing ? c->ended : END_OPEN;
         a->x.close_frame = closing ? c->end_frame : 0;
         a->x.ack_frame = c->plc_ack_frame > j->job_frame ? c->plc_ack_frame : 0;
+        a->x.ack_delay_us = a->x.ack_frame ? c->plc_ack_ts - j->job_ts_us : 0;
+        a->x.rtt_us = c->synack && c->syn_count ? c->synack_ts - c->last_syn_ts : 0;
       }
       s7_agg_add_frame(x->fs, a, j->job_frame, j->job_ts_us);
       if (a->x.ack_frame && c->plc_ack_frame > j->job_frame)

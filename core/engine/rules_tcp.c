@@ -189,6 +189,8 @@ void s7_rule_tcp(Ctx *x, const S7Event *ev, Outcome *o)
     return;
   }
   if ((fl & S7_TCP_SYN) && (fl & S7_TCP_ACK) && !from_client) {
+    if (!c->synack)
+      c->synack_ts = ev->ts_us;
     c->synack = TRUE;
     return;
   }

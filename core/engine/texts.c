@@ -423,11 +423,50 @@ static void text_no_response(const TextView *v, Agg *a)
                             "(%.1f s later)", a->f->plc, ftext, a->client_ip, s);
     break;
   }
-  const S7KindInfo *k = s7_kind_info(a->f->kind);
-  GString *ex = g_string_new(k->cause);
-  if (a->x.ack_frame)
+  /* one cause, the one the frames show: who ended the connection and when */
+  GString *ex = g_string_new(NULL);
+  switch (a->x.closed_how) {
+  case END_RST_PLC:
+  case END_FIN_PLC:
+    g_string_printf(ex, "The client sent a job and the PLC side ended the connection %.1f s later "
+                    "without answering it: the CPU or its CP refused the job that way, restarted, "
+                    "or a device in between ended the connection.", s);
+    break;
+  case END_RST_CLIENT:
+  case END_FIN_CLIENT:
+    g_string_printf(ex, "The client sent a job, the PLC never answered it, and the client gave up "
+                    "after %.1f s (its timeout) and ended the connection.", s);
+    break;
+  case END_COTP_DR:
+    g_string_printf(ex, "The client sent a job and the connection was disconnected (COTP DR) %.1f s "
+                    "later without an answer.", s);
+    break;
+  default:
+    g_string_printf(ex, "The client sent a job and the PLC never answered it, although the "
+                    "connection went on (traffic %.1f s later).", s);
+    break;
+  }
+  /* an acknowledgement faster than the path allows is not the PLC's */
+  gboolean in_between = a->x.ack_frame && a->x.rtt_us >= 10000 && a->x.ack_delay_us * 4 < a->x.rtt_us;
+  if (in_between) {
+    g_string_append_printf(ex, " Its TCP acknowledgement (frame %u) came %.2f ms after the job, while "
+                           "the connection's round trip (SYN to SYN/ACK) is %.0f ms: it cannot be the "
+                           "PLC's. A device in between acknowledged it (a NAT router, a firewall or "
+                           "proxy that terminates TCP, a virtual machine's network), and the job may "
+                           "never have reached the PLC.", a->x.ack_frame, a->x.ack_delay_us / 1e3,
+                           a->x.rtt_us / 1e3);
+    set_text(&a->f->action, g_strdup("Check the path between the client and the PLC: which device "
+                                     "answers TCP for the PLC's address (NAT, firewall, proxy, the "
+                                     "virtual machine's network), its logs, and whether it forwards "
+                                     "port 102 to the PLC; capture on the PLC's side of it."));
+    confidence(a, "medium", g_strdup_printf("the acknowledgement came %.2f ms after the job on a path "
+                                            "with a %.0f ms round trip; what happened beyond the "
+                                            "device in between is not in the capture",
+                                            a->x.ack_delay_us / 1e3, a->x.rtt_us / 1e3));
+  } else if (a->x.ack_frame) {
     g_string_append_printf(ex, " The PLC's TCP acknowledged the job (frame %u), so it reached the "
                            "device, but no S7 answer followed.", a->x.ack_frame);
+  }
   if (a->x.close_frame)
     g_string_append_printf(ex, " The connection ended in frame %u (%s).", a->x.close_frame,
                            s7_end_text(a->x.closed_how));
