@@ -806,6 +806,42 @@ static void no_response_ack_in_between(void)
   end();
 }
 
+/* Write conflict of different types (issue 28): one client writes 4 bytes at MB8 as BYTE
+ * (42 34 00 00), another a REAL to MD8 (40.0): one name for one range (MD8, both writers),
+ * values comparable (the bytes also as REAL 45.0; the REAL as 40.0). And an S7 STRING[8] written
+ * as bytes to DB5.DBB0-7 where the other writes INT -7 to DB5.DBW0: each value decoded */
+static void write_conflict_types(void)
+{
+  begin("write-conflict-types");
+  TcpConn a, b;
+  tcp_init(&a, &out, HMI, 50140, PLC, 102);
+  tcp_init(&b, &out, SCADA, 50141, PLC, 102);
+  open_session(&a, TSAP_RACK0_SLOT1, 3, 240);
+  open_session(&b, TSAP_RACK0_SLOT1, 3, 240);
+  uint8_t ok = 0xff;
+  for (uint16_t ref = 1; ref <= 3; ref++) {
+    Item mb = { 0x10, 2, 4, 0, 0x83, 8, 0 };     /* MB8, 4 bytes */
+    send_write_job_data(&a, ref, &mb, 1, (const uint8_t[]){ 0x42, 0x34, 0x00, 0x00 }, 4);
+    send_write_resp(&a, ref, &ok, 1);
+    pcap_advance(&out, 500 * MS);
+    Item md = { 0x10, 8, 1, 0, 0x83, 8, 0 };     /* MD8, REAL */
+    send_write_job_data(&b, (uint16_t)(ref + 100), &md, 1, (const uint8_t[]){ 0x42, 0x20, 0x00, 0x00 }, 4);
+    send_write_resp(&b, (uint16_t)(ref + 100), &ok, 1);
+    pcap_advance(&out, 500 * MS);
+    Item str = DBB(5, 0, 8);                      /* an S7 STRING[8] as 8 bytes */
+    send_write_job_data(&a, (uint16_t)(ref + 200), &str, 1,
+                        (const uint8_t[]){ 0x08, 0x06, 'L', 'I', 'N', 'E', ' ', '3' }, 8);
+    send_write_resp(&a, (uint16_t)(ref + 200), &ok, 1);
+    Item in = { 0x10, 5, 1, 5, 0x84, 0, 0 };      /* DB5.DBW0, INT */
+    send_write_job_data(&b, (uint16_t)(ref + 300), &in, 1, (const uint8_t[]){ 0xff, 0xf9 }, 2);
+    send_write_resp(&b, (uint16_t)(ref + 300), &ok, 1);
+    pcap_advance(&out, 500 * MS);
+  }
+  tcp_close(&a, 1);
+  tcp_close(&b, 1);
+  end();
+}
+
 /* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
  * never answered, on one connection; on another, four jobs refused by a header error and one
  * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
@@ -1744,5 +1780,6 @@ int main(int argc, char **argv)
   slow_response();
   leaked_connections();
   no_response_ack_in_between();
+  write_conflict_types();
   return 0;
 }

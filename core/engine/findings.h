@@ -98,7 +98,7 @@ typedef struct {
     char address[S7_ADDRESS_TEXT_MAX];
     guint64 count;
     gint64 first_ts, last_ts;
-    char value[40];
+    char value[96];
     gboolean changes;
   } writers[4];
   guint n_writers;

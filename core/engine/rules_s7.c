@@ -4,6 +4,7 @@
  * and password attempts; the DB/area inventory and what worked on each DB; every client's
  * writes of each address (write conflicts). The rules record facts; texts.c writes what they
  * mean. */
+#include <math.h>
 #include <string.h>
 
 #include "rules.h"
@@ -156,6 +157,12 @@ static void note_write(Ctx *x, Conn *c, const S7ReqItem *it, const S7Event *ev, 
                     .first_ts = ts, .vlen = it->data_len };
     g_strlcpy(n.client, c->client.addr, sizeof n.client);
     s7_format_address(it, n.address);
+    guint32 first_byte, nbytes;
+    s7_item_byte_range(it, &first_byte, &nbytes);
+    if ((it->transport_size == 2 || it->transport_size == 3) && it->length > 1 && nbytes > 1) {
+      gsize l = strlen(n.address);   /* several bytes: the range they cover, "DB5.DBB0-7" */
+      g_snprintf(n.address + l, sizeof n.address - l, "-%u", first_byte + nbytes - 1);
+    }
     memcpy(n.value, it->data, it->data_len);
     memcpy(n.first_value, it->data, it->data_len);
     g_array_append_val(pc->writes, n);
@@ -174,40 +181,85 @@ static void note_write(Ctx *x, Conn *c, const S7ReqItem *it, const S7Event *ev, 
   }
 }
 
-/* A value as written, decoded by its transport size */
-static void value_text(const WriteCell *w, char *buf, gsize size)
+/* A REAL's value: 40.0 for a whole number, else as %g */
+static void real_text(GString *s, guint32 u)
+{
+  float f;
+  memcpy(&f, &u, sizeof f);
+  double d = f;
+  if (isfinite(d) && d == floor(d) && fabs(d) < 1e15)
+    g_string_append_printf(s, "%.1f", d);
+  else
+    g_string_append_printf(s, "%g", d);
+}
+
+/* An S7 STRING as written (max length, actual length, characters): TRUE when it is one */
+static gboolean s7_string_text(GString *s, const guint8 *v, guint n)
+{
+  if (n < 3 || v[1] > v[0] || (guint)v[1] + 2 > n || n > (guint)v[0] + 2)
+    return FALSE;
+  for (guint i = 2; i < 2u + v[1]; i++)
+    if (v[i] < 0x20 || v[i] > 0x7e)
+      return FALSE;
+  g_string_append_printf(s, "STRING[%u] '%.*s'", v[0], (int)v[1], (const char *)v + 2);
+  return TRUE;
+}
+
+/* A value as written, decoded by its transport size (BOOL, BYTE, CHAR, WORD, INT, DWORD, DINT,
+ * REAL, several of one, an S7 STRING in bytes); as_real: 4 bytes of another type also as the
+ * REAL they make (another writer writes a REAL there) */
+static void value_text(const WriteCell *w, gboolean as_real, char *buf, gsize size)
 {
   const guint8 *v = w->value;
   guint n = w->vlen;
-  switch (w->tsize) {
-  case 1: if (n >= 1) { g_snprintf(buf, size, "%u", v[0] & 1); return; } break;
-  case 2: case 3: if (n == 1) { g_snprintf(buf, size, "%u (0x%02X)", v[0], v[0]); return; } break;
-  case 4: if (n == 2) { g_snprintf(buf, size, "%u", (guint)(v[0] << 8 | v[1])); return; } break;
-  case 5: if (n == 2) { g_snprintf(buf, size, "%d", (gint16)(v[0] << 8 | v[1])); return; } break;
-  case 6: case 7: case 8:
-    if (n == 4) {
-      guint32 u = (guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3];
-      if (w->tsize == 6)
-        g_snprintf(buf, size, "%u", u);
-      else if (w->tsize == 7)
-        g_snprintf(buf, size, "%d", (gint32)u);
-      else {
-        float f;
-        memcpy(&f, &u, sizeof f);
-        g_snprintf(buf, size, "%g", (double)f);
+  GString *s = g_string_new(NULL);
+  guint el = w->tsize == 4 || w->tsize == 5 ? 2 : w->tsize >= 6 && w->tsize <= 8 ? 4 : 1;
+  if (!n) {
+    g_string_assign(s, "?");
+  } else if (w->tsize == 1) {
+    g_string_printf(s, "%u", v[0] & 1);
+  } else if (w->tsize == 3 && n == 1 && v[0] >= 0x20 && v[0] <= 0x7e) {
+    g_string_printf(s, "'%c'", v[0]);
+  } else if (w->tsize == 2 && n == 1) {
+    g_string_printf(s, "%u (0x%02X)", v[0], v[0]);
+  } else if ((w->tsize == 2 || w->tsize == 3) && s7_string_text(s, v, n)) {
+    /* written */
+  } else if (w->tsize >= 4 && w->tsize <= 8 && n % el == 0 && n / el <= 4) {
+    for (guint i = 0; i < n; i += el) {
+      guint32 u = el == 2 ? (guint32)(v[i] << 8 | v[i + 1])
+                          : (guint32)v[i] << 24 | (guint32)v[i + 1] << 16 | (guint32)v[i + 2] << 8 | v[i + 3];
+      if (i)
+        g_string_append(s, ", ");
+      switch (w->tsize) {
+      case 5: g_string_append_printf(s, "%d", (gint16)u); break;
+      case 7: g_string_append_printf(s, "%d", (gint32)u); break;
+      case 8: real_text(s, u); break;
+      default: g_string_append_printf(s, "%u", u); break;
       }
-      return;
     }
-    break;
-  default: break;
+  } else {
+    g_string_append(s, "0x");
+    for (guint i = 0; i < n && i < 16; i++)
+      g_string_append_printf(s, "%02X", v[i]);
+    if (n > 16)
+      g_string_append(s, "...");
   }
-  GString *hex = g_string_new("0x");
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf(hex, "%02X", v[i]);
-  if (n < 1)
-    g_string_assign(hex, "?");
-  g_strlcpy(buf, hex->str, size);
-  g_string_free(hex, TRUE);
+  if (as_real && n == 4 && w->tsize != 8) {
+    g_string_append(s, " (as REAL ");
+    real_text(s, (guint32)v[0] << 24 | (guint32)v[1] << 16 | (guint32)v[2] << 8 | v[3]);
+    g_string_append(s, ")");
+  }
+  g_strlcpy(buf, s->str, size);
+  g_string_free(s, TRUE);
+}
+
+/* The name of a whole-byte range as one address: MB8, MW8, MD8 (DB1.DBD8 ...), else the bytes */
+static void range_name(const WriteCell *w, guint32 lo_bit, guint32 hi_bit, char *out)
+{
+  guint32 bytes = (hi_bit - lo_bit) / 8;
+  guint8 ts = bytes == 4 ? 6 : bytes == 2 ? 4 : 2;
+  S7ReqItem it = S7_ITEM(0x10, w->area, ts, w->db, lo_bit, bytes == 4 || bytes == 2 ? 1 : bytes);
+  s7_format_address(&it, out);
 }
 
 /* Two or more clients writing overlapping ranges of a PLC: one finding per address */
@@ -221,31 +273,38 @@ void s7_rule_write_conflicts(Ctx *x, const char *plc, PlcRecord *p)
       if (a->area != b->area || a->db != b->db || !strcmp(a->client, b->client) ||
           a->hi_bit <= b->lo_bit || b->hi_bit <= a->lo_bit)
         continue;
-      /* the narrower range names the place ("M101.1" inside "MB101") */
+      /* the narrower range names the place ("M101.1" inside "MB101"); two writers of the same
+       * whole bytes are one name for both, by its width (MB8 as 4 bytes and MD8 as a REAL: MD8) */
       const WriteCell *narrow = (a->hi_bit - a->lo_bit) <= (b->hi_bit - b->lo_bit) ? a : b;
       const WriteCell *cells[2] = { a, b };
+      char same[S7_ADDRESS_TEXT_MAX] = "";
+      if (a->lo_bit == b->lo_bit && a->hi_bit == b->hi_bit && a->lo_bit % 8 == 0 && a->hi_bit % 8 == 0)
+        range_name(a, a->lo_bit, a->hi_bit, same);
       const char *first = strcmp(a->client, b->client) < 0 ? a->client : b->client;
       const char *second = first == a->client ? b->client : a->client;
       g_autofree char *clients = g_strdup_printf("%s, %s", first, second);
-      Agg *g = s7_agg_get(x->fs, S7K_WRITE_CONFLICT, plc, clients, clients, narrow->address, NULL);
+      Agg *g = s7_agg_get(x->fs, S7K_WRITE_CONFLICT, plc, clients, clients, *same ? same : narrow->address, NULL);
       g->f->occurrences = 0;
       for (guint k = 0; k < 2; k++) {
         const WriteCell *w = cells[k];
         guint slot = g->x.n_writers;
         for (guint m = 0; m < g->x.n_writers; m++)
-          if (!strcmp(g->x.writers[m].client, w->client) && !strcmp(g->x.writers[m].address, w->address))
+          if (!strcmp(g->x.writers[m].client, w->client) &&
+              !strcmp(g->x.writers[m].address, *same ? same : w->address))
             slot = m;
         if (slot == g->x.n_writers) {
           if (slot >= G_N_ELEMENTS(g->x.writers))
             continue;
           g->x.n_writers++;
           g_strlcpy(g->x.writers[slot].client, w->client, sizeof g->x.writers[slot].client);
-          g_strlcpy(g->x.writers[slot].address, w->address, sizeof g->x.writers[slot].address);
+          g_strlcpy(g->x.writers[slot].address, *same ? same : w->address, sizeof g->x.writers[slot].address);
           g->x.writers[slot].count = w->count;
           g->x.writers[slot].first_ts = w->first_ts;
           g->x.writers[slot].last_ts = w->last_ts;
           g->x.writers[slot].changes = w->changes;
-          value_text(w, g->x.writers[slot].value, sizeof g->x.writers[slot].value);
+          const WriteCell *other = cells[1 - k];
+          value_text(w, other->tsize == 8 && other->vlen == 4, g->x.writers[slot].value,
+                     sizeof g->x.writers[slot].value);
           for (guint f = 0; f < w->n_frames; f++)
             s7_agg_add_frame(x->fs, g, w->frames[f], w->frame_ts[f]);
           s7_agg_span(g, w->first_ts, w->last_ts);   /* every write, not only the evidence */
