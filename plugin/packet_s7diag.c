@@ -520,6 +520,8 @@ static void register_experts(void)
       "TLS-protected S7comm-plus: its content cannot be read without the keys", EXPFILL } },
     { &ei_limit[S7_LIMIT_SNAP_LENGTH], { "s7diag.limitation.snap-length", PI_MALFORMED, PI_WARN,
       "Cut short by the capture's snap length: its S7 content cannot all be read", EXPFILL } },
+    { &ei_limit[S7_LIMIT_MISSING_SEGMENTS], { "s7diag.limitation.missing-segments", PI_SEQUENCE, PI_NOTE,
+      "TCP segments of this connection are not in the capture", EXPFILL } },
   };
   expert_module_t *em = expert_register_protocol(proto_s7diag);
   expert_register_field_array(em, fixed, array_length(fixed));

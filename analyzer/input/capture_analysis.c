@@ -278,10 +278,23 @@ static void finish(S7CaptureResult *r, gboolean ran, GError *err, char *sha256, 
   s7_engine_set_capture_end(r->engine, r->last_ts_us);   /* the same in plain and sharded runs */
   s7_engine_finish(r->engine);
   s7_engine_set_frame_note(r->engine, NULL, NULL);
-  if (s7_engine_stats(r->engine)->capture_gaps)
-    g_ptr_array_add(r->warnings, g_strdup("segments are missing from the capture (filtered export or "
-                                          "capture loss): unanswered jobs are not reported as "
-                                          "no-response on those connections"));
+  /* the missing segments with their count and first frames (the limitation that tells them) */
+  const GPtrArray *lims = s7_engine_limitations(r->engine);
+  for (guint i = 0; lims && i < lims->len; i++) {
+    const S7Limitation *l = g_ptr_array_index(lims, i);
+    if (l->kind != S7_LIMIT_MISSING_SEGMENTS)
+      continue;
+    GString *at = g_string_new(NULL);
+    for (guint f = 0; f < l->frames->len && f < 4; f++)
+      g_string_append_printf(at, "%s%u", f ? ", " : "", g_array_index(l->frames, guint32, f));
+    g_ptr_array_add(r->warnings, g_strdup_printf("segments are missing from the capture on %" G_GUINT64_FORMAT
+                                                 " %s (filtered export or capture loss; %s %s%s): "
+                                                 "unanswered jobs are not reported as no-response on %s",
+                                                 l->count, l->count == 1 ? "connection" : "connections",
+                                                 l->frames->len == 1 ? "frame" : "frames", at->str, l->frames->len > 4 ? ", ..." : "",
+                                                 l->count == 1 ? "it" : "them"));
+    g_string_free(at, TRUE);
+  }
 }
 
 /* A sharded run's rows: every packet was read, most never needed tshark */

@@ -128,6 +128,8 @@ void s7_quality_other_port(QualityState *q, const S7Event *ev)
 
 void s7_quality_conn_end(QualityState *q, const Conn *c)
 {
+  if (c->capture_gap)
+    count(&q->gaps, c->gap_frame);
   if (s7_conn_began_before(c))
     count(&q->no_handshake, c->first_frame);
   if (!c->data_segments)
@@ -150,6 +152,7 @@ static const char *const limit_ids[] = {
   [S7_LIMIT_FAR_FROM_PLC] = "far-from-plc",
   [S7_LIMIT_TLS] = "tls",
   [S7_LIMIT_SNAP_LENGTH] = "snap-length",
+  [S7_LIMIT_MISSING_SEGMENTS] = "missing-segments",
 };
 
 static const char *const limit_about[] = {
@@ -173,6 +176,9 @@ static const char *const limit_about[] = {
                            "switch's or tap's capture length): what was cut off cannot be read, "
                            "before the S7 headers no S7 PDU at all. Capture again without a snap "
                            "length limit (-s 0).",
+  [S7_LIMIT_MISSING_SEGMENTS] = "TCP segments of a connection are not in the capture (capture loss, a "
+                                "filtered export): what they carried is unknown, so unanswered jobs "
+                                "on such connections are not reported as no-response.",
 };
 
 const char *s7_limitation_id(S7LimitKind kind)
@@ -367,6 +373,15 @@ GPtrArray *s7_quality_limitations(const QualityState *q)
       l->summary = g_strdup_printf("The capture cannot show every S7 fault: its snap length cut %" G_GUINT64_FORMAT
                                    " %s of the S7 connections before the S7 headers.", h,
                                    h == 1 ? "packet" : "packets");
+  }
+  if (q->gaps.n) {
+    guint64 n = q->gaps.n;
+    S7Limitation *l = add(out, S7_LIMIT_MISSING_SEGMENTS, NULL, n,
+      g_strdup_printf("%" G_GUINT64_FORMAT " %s %s TCP segments that are not in the capture (capture "
+                      "loss or a filtered export): what they carried is unknown, and unanswered jobs "
+                      "on %s are not reported as no-response.", n, conns(n), n == 1 ? "has" : "have",
+                      n == 1 ? "it" : "them"));
+    add_frames(l, &q->gaps);
   }
   return out;
 }

@@ -24,6 +24,7 @@ typedef struct {
   QualityCount no_handshake;   /* connections begun before the capture */
   QualityCount tls;            /* connections with TLS records in COTP */
   QualityCount snapped;        /* segments whose payload the snap length cut */
+  QualityCount gaps;           /* connections with segments missing (the frame after the gap) */
   guint64 snapped_headers;     /* … before the TPKT, COTP and S7 headers */
   guint64 data_segments;       /* segments with payload (copies excluded) */
   GHashTable *other_ports;     /* port -> QualityCount*: ISO-on-TCP on other ports */

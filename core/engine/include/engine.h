@@ -131,13 +131,15 @@ typedef enum {
   S7_LIMIT_FAR_FROM_PLC,   /* routers between the capture point and the PLC (TTL) */
   S7_LIMIT_TLS,            /* TLS-protected S7comm-plus sessions */
   S7_LIMIT_SNAP_LENGTH,    /* packets cut by the capture's snap length */
+  S7_LIMIT_MISSING_SEGMENTS, /* connections whose TCP segments the capture lost */
   S7_LIMIT_COUNT
 } S7LimitKind;
 
 typedef struct {
   S7LimitKind kind;
   const char *id;          /* stable: "one-sided", "no-handshake", "duplicated-frames",
-                              "other-port", "far-from-plc", "tls", "snap-length" */
+                              "other-port", "far-from-plc", "tls", "snap-length",
+                              "missing-segments" */
   char *subject;           /* the PLC ("ip:port") or the port it concerns; NULL: the capture */
   char *text;              /* what it hides and what to do, with the counts */
   char *summary;           /* when it hides S7 faults from the whole diagnosis: one sentence
