@@ -84,7 +84,7 @@ static int listen_on(const S7SimConfig *cfg)
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   int rc = strchr(cfg->listen, ':') ? bind(fd, (struct sockaddr *)&a6, sizeof a6)
                                     : bind(fd, (struct sockaddr *)&a4, sizeof a4);
-  if (rc < 0 || listen(fd, 64) < 0) {
+  if (rc < 0 || listen(fd, SOMAXCONN) < 0) {   /* a connect storm waits in the queue, not in SYN retries */
     close(fd);
     return -1;
   }
