@@ -179,8 +179,15 @@ static void text_item(const TextView *v, Agg *a)
   const char *job = a->x.write ? "Write Var" : "Read Var";
   g_autofree char *which = a->x.n_items > 1
       ? g_strdup_printf("%u items of the %s job in frame %u", a->x.n_items, job, a->x.job_frame)
-      : g_strdup_printf("Item %u of the %s job in frame %u, %u × %s", a->x.first_item, job,
-                        a->x.job_frame, a->x.item_count, a->x.item_bits ? "bit" : "element");
+      : a->x.item_bits
+      ? g_strdup_printf("Item %u of the %s job in frame %u, %u %s", a->x.first_item, job, a->x.job_frame,
+                        a->x.item_count, a->x.item_count == 1 ? "bit" : "bits")
+      : a->x.fail_hi > a->x.fail_lo
+      ? g_strdup_printf("Item %u of the %s job in frame %u, %u %s (bytes %u-%u)", a->x.first_item, job,
+                        a->x.job_frame, a->x.fail_hi - a->x.fail_lo,
+                        a->x.fail_hi - a->x.fail_lo == 1 ? "byte" : "bytes", a->x.fail_lo, a->x.fail_hi - 1)
+      : g_strdup_printf("Item %u of the %s job in frame %u, %u × element", a->x.first_item, job,
+                        a->x.job_frame, a->x.item_count);
   char *title = NULL;
   char *explanation = NULL;
   if (a->f->kind == S7K_INVALID_ADDRESS && a->x.db >= 0) {
@@ -202,6 +209,16 @@ static void text_item(const TextView *v, Agg *a)
       title = g_strdup_printf("%s on PLC %s is out of range: DB%d is shorter than requested "
                               "(worked up to byte %u)", a->f->detail, a->f->plc, a->x.db,
                               ok->hi ? ok->hi - 1 : 0);
+      /* proven: not optimized, so the action is about the length, not the DB's attributes */
+      explanation = g_strdup_printf("The CPU answered item code 0x05 (invalid address) for an address "
+                                    "past the end of DB%d: other accesses to it up to byte %u worked, so "
+                                    "the DB exists, allows absolute access (it is not optimized) and is "
+                                    "shorter than this request. %s.", a->x.db, ok->hi ? ok->hi - 1 : 0,
+                                    which);
+      set_text(&a->f->action, g_strdup_printf(
+          "Request only what DB%d holds: it answered up to byte %u. Compare the client's address and "
+          "length with the DB in TIA Portal or STEP 7 (its size, or the offsets of its variables); "
+          "extend the DB if the client's address is right.", a->x.db, ok->hi ? ok->hi - 1 : 0));
     } else if (a->x.offset0) {
       confidence(a, "medium", g_strdup(
           "absolute access at offset 0 of the DB was refused: a DB that exists but is "
@@ -215,7 +232,8 @@ static void text_item(const TextView *v, Agg *a)
       title = g_strdup_printf("%s on PLC %s refused (0x05): DB%d is optimized or shorter than "
                               "requested", a->f->detail, a->f->plc, a->x.db);
     }
-    explanation = g_strdup_printf("%s %s.", k->cause, which);
+    if (!explanation)
+      explanation = g_strdup_printf("%s %s.", k->cause, which);
   } else if (a->f->kind == S7K_INVALID_ADDRESS && !a->x.all_db) {
     confidence(a, "high", g_strdup("the CPU named the address invalid (item code 0x05)"));
     explanation = g_strdup_printf("The CPU answered item code 0x05 (invalid address): the address "
@@ -493,6 +511,7 @@ static void text_storm(const TextView *v, Agg *a)
         "(%" G_GUINT64_FORMAT " connections in %.1f s).", p->client_ip, p->connections, span));
     set_text(&a->f->action, g_strdup("Keep one connection open and poll over it (most client "
                                       "libraries can), unless the device needs it this way."));
+    set_text(&a->f->client_says, g_strdup("nothing: every poll works"));
     confidence(a, "high", g_strdup_printf("%" G_GUINT64_FORMAT " connections shorter than %.0f s, "
                                           "each closed by the client with all jobs answered",
                                           p->connections, v->cfg->storm_short_s));
