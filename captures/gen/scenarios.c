@@ -842,6 +842,37 @@ static void write_conflict_types(void)
   end();
 }
 
+/* PLC-initiated attempts (issue 28): a PLC that serves an HMI opens a configured connection to
+ * a PC's port 102: two SYNs, then 15 s later a second attempt from another source port, and the
+ * capture ends 1.8 s after it. 2 attempts and 3 SYNs (it said 1 and 2), the PLC as the sender,
+ * and the PC is not listed as a PLC (nor offered as one in a partners line) */
+static void plc_initiated_attempts(void)
+{
+  begin("plc-initiated-attempts");
+  TcpConn hmi, a, b;
+  uint32_t pc = ip4(10, 10, 3, 40);
+  tcp_init(&hmi, &out, HMI, 50150, PLC, 102);
+  open_session(&hmi, TSAP_RACK0_SLOT1, 1, 240);
+  read_ok(&hmi, 1, DBW(1, 0));
+  tcp_init(&a, &out, PLC, 2001, pc, 102);
+  tcp_segment(&a, 1, F_SYN, NULL, 0);
+  a.cli_seq--;
+  pcap_advance(&out, 1 * S);
+  tcp_segment(&a, 1, F_SYN, NULL, 0);
+  uint16_t ref = 2;
+  for (int i = 0; i < 7; i++) {
+    pcap_advance(&out, 2 * S);
+    read_ok(&hmi, ref++, DBW(1, 0));
+  }
+  tcp_init(&b, &out, PLC, 2002, pc, 102);
+  tcp_segment(&b, 1, F_SYN, NULL, 0);
+  pcap_advance(&out, 1 * S);
+  read_ok(&hmi, ref++, DBW(1, 0));
+  pcap_advance(&out, 700 * MS);
+  read_ok(&hmi, ref++, DBW(1, 0));
+  end();
+}
+
 /* Every range a job touched is in the data areas: reads refused by PUT/GET (0x8104) and a write
  * never answered, on one connection; on another, four jobs refused by a header error and one
  * whose five items failed: 5 failed jobs (the Connections table said 9, jobs and items added) */
@@ -1781,5 +1812,6 @@ int main(int argc, char **argv)
   leaked_connections();
   no_response_ack_in_between();
   write_conflict_types();
+  plc_initiated_attempts();
   return 0;
 }

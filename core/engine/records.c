@@ -450,3 +450,11 @@ void s7_conn_list(Records *r, const S7EngineConfig *cfg, Conn *c)
                   : c->pkts_client == 0 && c->pkts_plc > 0 ? "PLC only" : "both";
   g_ptr_array_add(r->listed, s);
 }
+
+gboolean s7_hosts_plc_initiated(const HostRecord *sender, const HostRecord *target)
+{
+  gboolean sender_serves = sender && sender->serves_s7, target_serves = target && target->serves_s7;
+  if (sender_serves && !target_serves)
+    return TRUE;
+  return sender && sender->siemens && !(target && target->siemens);
+}

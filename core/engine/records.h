@@ -210,6 +210,7 @@ struct PairRecord {
   gint64 first_read_ts, first_write_ts, first_control_ts;
   gint64 s7plus_ok_start;      /* start of the last S7comm-plus session without errors */
   gboolean leaked;             /* it left connections open and idle (leaked-connections) */
+  gboolean syns_unanswered;    /* a connection of it sent SYNs nobody answered (port-no-answer) */
 };
 
 /* A host (an address): the roles the wire shows */
@@ -286,6 +287,10 @@ void s7_area_summary_free(S7AreaSummary *a);
 /* A connection, not an attempt: answered (SYN/ACK), S7 on it, or begun before the capture with
  * data (a stray ACK after a close is none) */
 gboolean s7_conn_is_connection(const Conn *c);
+/* Is the sender of SYNs a PLC calling a partner's port 102 (a configured connection), by the
+ * roles the wire shows: it answers S7 jobs and the target does not, or it has a Siemens Ethernet
+ * address and the target has not? */
+gboolean s7_hosts_plc_initiated(const HostRecord *sender, const HostRecord *target);
 /* It began before the capture: no SYN nor SYN/ACK seen, yet data, or a close both sides took
  * part in */
 gboolean s7_conn_began_before(const Conn *c);

@@ -32,12 +32,21 @@ static void unseen_start_close(Ctx *x, Conn *c);
 void s7_rule_tcp_conn_end(Ctx *x, Conn *c, gint64 now)
 {
   unseen_start_close(x, c);
-  if (c->syn_count >= 2 && !c->synack && !c->port_refused && !c->icmp_seen) {
+  /* SYNs nobody answered: two or more; or one, unanswered for a second or more, when an earlier
+   * attempt of the same client to the same port went unanswered (a PLC's second attempt at a
+   * configured connection, the capture ending before its retry) */
+  gboolean unanswered = !c->synack && !c->port_refused && !c->icmp_seen;
+  PairRecord *pair = unanswered && c->syn_count ? s7_conn_pair(x->rec, c) : NULL;
+  if (unanswered && (c->syn_count >= 2 || (c->syn_count == 1 && pair->syns_unanswered &&
+                                           now - c->first_syn_ts >= G_USEC_PER_SEC))) {
     Agg *a = s7_conn_finding(x->fs, c, S7K_PORT_NO_ANSWER, NULL);
+    pair->syns_unanswered = TRUE;
     a->x.syns += c->syn_count;
     a->x.attempts++;
-    a->x.last_syn_ts = c->last_syn_ts;
-    a->x.last_syn_gap_us = c->last_syn_ts - c->prev_syn_ts;
+    if (c->last_syn_ts >= a->x.last_syn_ts) {
+      a->x.last_syn_ts = c->last_syn_ts;
+      a->x.last_syn_gap_us = c->syn_count >= 2 ? c->last_syn_ts - c->prev_syn_ts : a->x.last_syn_gap_us;
+    }
     add_syn_frames(x, a, c);
   }
   if (s7_cr_pending(c) && (now - c->cr_ts) >= (gint64)(x->cfg->connect_timeout_s * 1e6) &&

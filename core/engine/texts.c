@@ -338,13 +338,7 @@ static void text_connect_no_answer(const TextView *v, Agg *a)
  * capture, or it has a Siemens Ethernet address and the host it calls has not */
 static gboolean sender_is_plc(const TextView *v)
 {
-  gboolean sender_serves = v->client_host && v->client_host->serves_s7;
-  gboolean target_serves = v->plc_host && v->plc_host->serves_s7;
-  if (sender_serves && !target_serves)
-    return TRUE;
-  gboolean sender_siemens = v->client_host && v->client_host->siemens;
-  gboolean target_siemens = v->plc_host && v->plc_host->siemens;
-  return sender_siemens && !target_siemens;
+  return s7_hosts_plc_initiated(v->client_host, v->plc_host);
 }
 
 static void text_port_no_answer(const TextView *v, Agg *a)

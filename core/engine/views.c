@@ -39,6 +39,9 @@ GPtrArray *s7_view_plcs(const Records *r, const S7EngineConfig *cfg)
   g_hash_table_iter_init(&it, r->pairs);
   while (g_hash_table_iter_next(&it, &k, &v)) {
     PairRecord *p = v;
+    g_autofree char *target = s7_endpoint_host(p->plc);
+    if (!p->listed && s7_hosts_plc_initiated(s7_host_lookup(r, p->client_ip), s7_host_lookup(r, target)))
+      continue;   /* a PLC's attempts at a configured connection to a partner: the partner is no PLC */
     S7PlcSummary *s = g_hash_table_lookup(by_plc, p->plc);
     if (!s) {
       s = g_new0(S7PlcSummary, 1);
