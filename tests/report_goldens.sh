@@ -13,7 +13,7 @@ fail=0; n=0
 cd "$src" || exit 1
 tv=$(tshark --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
 sv=$("$s7diag" --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+')
-for name in putget-denied connect-refused-tsap healthy; do
+for name in putget-denied connect-refused-tsap healthy plc-error; do
   for fmt in text:txt markdown:md json:json html:html junit:xml; do
     f=${fmt%%:*}; ext=${fmt##*:}; n=$((n+1))
     "$s7diag" analyze -q --format "$f" "captures/$name.pcap" > "$work/out" 2> "$work/err"

@@ -155,9 +155,22 @@ static void summary(S7DocWriter *w, const json_t *c)
   size_t i;
   json_t *f;
   guint faults = 0, notes = 0;
+  /* what the notes are about: each kind's tag and count, in the order of the findings */
+  g_autoptr(GPtrArray) note_kinds = g_ptr_array_new();
+  g_autoptr(GArray) note_counts = g_array_new(FALSE, TRUE, sizeof(guint));
   json_array_foreach(findings, i, f) {
     if (is_security(f) || !g_strcmp0(STR(f, "severity"), "note")) {
       notes++;
+      S7Kind kind;
+      const char *about = s7_kind_from_id(STR(f, "kind"), &kind) ? s7_kind_info(kind)->tag : STR(f, "kind");
+      guint k = 0;
+      while (k < note_kinds->len && g_strcmp0(g_ptr_array_index(note_kinds, k), about))
+        k++;
+      if (k == note_kinds->len) {
+        g_ptr_array_add(note_kinds, (gpointer)about);
+        g_array_set_size(note_counts, k + 1);
+      }
+      g_array_index(note_counts, guint, k)++;
       continue;
     }
     faults++;
@@ -182,9 +195,14 @@ static void summary(S7DocWriter *w, const json_t *c)
       conns == 1 ? "" : "s", plcs, plcs == 1 ? "" : "s");
   w->item(w, g_strstrip(traffic), faults || hidden ? S7_TONE_PLAIN : S7_TONE_OK);
   if (notes) {
-    g_autofree char *n = g_strdup_printf("%u note%s (security observations and harmless answers) below.",
-                                         notes, notes == 1 ? "" : "s");
-    w->item(w, n, S7_TONE_NOTE);
+    GString *n = g_string_new(NULL);
+    g_string_printf(n, "%u note%s below: ", notes, notes == 1 ? "" : "s");
+    for (guint k = 0; k < note_kinds->len; k++)
+      g_string_append_printf(n, "%s%s (%u)", k ? ", " : "", (const char *)g_ptr_array_index(note_kinds, k),
+                             g_array_index(note_counts, guint, k));
+    g_string_append_c(n, '.');
+    w->item(w, n->str, S7_TONE_NOTE);
+    g_string_free(n, TRUE);
   }
   w->list_end(w);
 }
